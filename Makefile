@@ -1,0 +1,38 @@
+# Two commands for a new machine (see README.md):
+#   make run    set everything up, load the 2024 document, print the demo logins, serve
+#   make test   set everything up and run the tests (DATABASE_URL picks PostgreSQL)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Korean font for the PDF, fast font subsetting, pdftotext/pdffonts for its
+# tests, and the browser the browser tests drive.
+DEB_PACKAGES := fonts-nanum libharfbuzz-subset0 poppler-utils chromium
+
+.PHONY: run test setup system-packages
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(BIN)/python -m pytest
+
+setup: system-packages $(VENV)/.installed
+
+system-packages:
+	@missing=$$(for package in $(DEB_PACKAGES); do \
+		dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@

@@ -1,0 +1,48 @@
+"""
+The goal book's foundation: how long the 2024 document takes to load, and
+what building a year's figures costs at the document's size and at 500
+indicators.
+
+    .venv/bin/python benchmarks/goal_book.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python benchmarks/goal_book.py
+"""
+
+import time
+
+from harness import count_queries, engine, median_ms, test_database
+
+
+def main():
+    with test_database():
+        from django.db import transaction
+
+        from goals.document import load_document, read_document
+        from goals.management.commands.load_document import DEFAULT_DOCUMENT
+        from goals.selectors import year_figures
+        from goals.synthetic import build_synthetic_plan
+
+        data = read_document(DEFAULT_DOCUMENT)
+        loads = []
+        for _ in range(5):
+            start = time.perf_counter()
+            with transaction.atomic():
+                load_document(data)
+                loads.append(time.perf_counter() - start)
+                transaction.set_rollback(True)
+        institution = load_document(data)
+        print(f"database: {engine()}")
+        print(f"load the 2024 document: median {sorted(loads)[2] * 1000:.0f} ms "
+              f"(target < 5000 ms)")
+
+        document = lambda: year_figures(institution, 2024, with_text=True)  # noqa: E731
+        indicators = len(document().indicators)
+        print(f"year_figures, document ({indicators} indicators): "
+              f"{count_queries(document)} queries, median {median_ms(document):.1f} ms")
+        big = build_synthetic_plan(indicators=500)
+        synthetic = lambda: year_figures(big, 2024, with_text=True)  # noqa: E731
+        print(f"year_figures, synthetic (500 indicators): "
+              f"{count_queries(synthetic)} queries, median {median_ms(synthetic, 7):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

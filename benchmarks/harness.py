@@ -1,0 +1,60 @@
+"""
+Shared set-up of the benchmark scripts: Django on a throwaway test database
+(SQLite in memory, or PostgreSQL when DATABASE_URL says so), and timing that
+reports medians.
+"""
+
+import os
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpi_site.settings")
+
+
+@contextmanager
+def test_database():
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield connection
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
+def median_ms(function, repeat=15, warmup=2):
+    for _ in range(warmup):
+        function()
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def count_queries(function):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as context:
+        function()
+    return len(context.captured_queries)
+
+
+def engine():
+    from django.db import connection
+
+    return connection.vendor

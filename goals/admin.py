@@ -1,0 +1,390 @@
+"""
+The goal book's structure in the admin: a plan with its categories, a
+program with its indicators, their targets and its three-year plan of unit
+projects on one page. Closed years and approved quarters are read-only here
+as everywhere.
+"""
+
+from decimal import Decimal, InvalidOperation
+from operator import attrgetter
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import formatting as fmt
+from .models import (Category, GeneralStatus, HeadlineTarget, Indicator, Institution, Narrative,
+                     Plan, Program, Result, Submission, Target, UnitProject)
+
+admin.site.site_header = _("경영성과 목표 관리")
+admin.site.site_title = _("경영성과 목표 관리")
+admin.site.index_title = _("목표 체계 관리")
+
+
+def parse_figure(text):
+    """A target typed as a number (60, 94.4) or a state (구축완료, 상시)."""
+    text = (text or "").strip().replace(",", "")
+    if not text:
+        return None, ""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None, text
+    if not value.is_finite():
+        raise ValidationError(_("숫자 또는 상시·구축완료 같은 정성 목표를 입력하세요."))
+    return value, ""
+
+
+class TargetFieldsMixin:
+    """Inline form fields for an owner's targets, one per year: the plan year
+    for an indicator, the three plan years for a unit project."""
+
+    years_ahead = 1
+
+    def __init__(self, *args, plan_year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_year = plan_year
+        existing = {}
+        if self.instance.pk:
+            existing = {target.year: target for target in self.instance.targets.all()}
+        for year in self.target_years():
+            target = existing.get(year)
+            self.fields[f"target_{year}"] = forms.CharField(
+                label=_("%(year)s년 목표") % {"year": year}, required=False,
+                initial=fmt.number(target.figure) if target else "",
+                widget=forms.TextInput(attrs={"size": 8}))
+
+    def target_years(self):
+        if not self.plan_year:
+            return []
+        return [self.plan_year + offset for offset in range(self.years_ahead)]
+
+    def clean(self):
+        cleaned = super().clean()
+        for year in self.target_years():
+            name = f"target_{year}"
+            try:
+                value, state = parse_figure(cleaned.get(name))
+            except ValidationError as error:
+                self.add_error(name, error)
+                continue
+            if value is not None and value < 0:
+                self.add_error(name, _("목표는 0 이상이어야 합니다."))
+            cleaned[name] = (value, state)
+        return cleaned
+
+    def save(self, commit=True):
+        owner = super().save(commit)
+        if commit:
+            self.save_targets()
+        else:
+            save_m2m = self.save_m2m
+
+            def save_all():
+                save_m2m()
+                self.save_targets()
+
+            self.save_m2m = save_all
+        return owner
+
+    def save_targets(self):
+        owner_field = self.target_owner_field
+        for year in self.target_years():
+            if f"target_{year}" not in self.changed_data:
+                continue
+            value, state = self.cleaned_data[f"target_{year}"]
+            targets = Target.objects.filter(**{owner_field: self.instance, "year": year})
+            if value is None and not state:
+                for target in targets:
+                    target.delete()
+                continue
+            target = targets.first() or Target(**{owner_field: self.instance, "year": year})
+            target.value, target.state = value, state
+            target.save()
+
+
+class IndicatorInlineForm(TargetFieldsMixin, forms.ModelForm):
+    target_owner_field = "indicator"
+
+    class Meta:
+        model = Indicator
+        fields = ["order", "measurement", "unit", "kind", "direction", "rollup", "is_new",
+                  "previous", "baseline_actual", "baseline_target", "baseline_unit"]
+
+
+class UnitProjectInlineForm(TargetFieldsMixin, forms.ModelForm):
+    target_owner_field = "unit_project"
+    years_ahead = 3
+
+    class Meta:
+        model = UnitProject
+        fields = ["order", "group", "name", "unit", "note", "indicator"]
+
+
+class ClosedPlanReadOnlyMixin:
+    """Nothing of a closed year changes in the admin. `plan_path` leads from
+    the object on the page to its plan."""
+
+    plan_path = "plan"
+
+    def is_closed(self, obj):
+        if obj is None:
+            return False
+        plan = attrgetter(self.plan_path)(obj) if self.plan_path else obj
+        return plan.is_closed
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.is_closed(obj)
+
+    def has_add_permission(self, request, *args):
+        obj = args[0] if args else None
+        return super().has_add_permission(request, *args) and not self.is_closed(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.is_closed(obj)
+
+
+class ProgramInline(ClosedPlanReadOnlyMixin, admin.TabularInline):
+    plan_path = "category.plan"
+    extra = 0
+
+
+class PlanYearFormsMixin:
+    """Hands the plan year to each inline form, for its target fields."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The target fields are added by the form itself, not by the model.
+        kwargs["fields"] = [name for name in flatten_fieldsets(self.get_fieldsets(request, obj))
+                            if not name.startswith("target_")]
+        formset = super().get_formset(request, obj, **kwargs)
+        plan_year = obj.category.plan.year if obj else None
+
+        class WithPlanYear(formset):
+            def get_form_kwargs(self, index):
+                kwargs = super().get_form_kwargs(index)
+                kwargs["plan_year"] = plan_year
+                return kwargs
+
+        return WithPlanYear
+
+
+class IndicatorInline(PlanYearFormsMixin, ProgramInline):
+    model = Indicator
+    form = IndicatorInlineForm
+    template = "admin/edit_inline/stacked.html"
+    autocomplete_fields = ["previous"]
+    show_change_link = True
+    fieldsets = [
+        (None, {"fields": [("order", "measurement", "unit", "kind"),
+                           ("direction", "rollup", "is_new", "previous")]}),
+        (_("전년 실적(전년 목표)"), {"fields": [("baseline_actual", "baseline_target",
+                                             "baseline_unit")]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj:
+            year = obj.category.plan.year
+            fieldsets.append((_("목표"), {"fields": [f"target_{year}"]}))
+        return fieldsets
+
+
+class UnitProjectInline(PlanYearFormsMixin, ProgramInline):
+    model = UnitProject
+    form = UnitProjectInlineForm
+
+    def get_fields(self, request, obj=None):
+        fields = ["order", "group", "name", "unit", "note", "indicator"]
+        if obj:
+            year = obj.category.plan.year
+            fields += [f"target_{year + offset}" for offset in range(3)]
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            program_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Indicator.objects.filter(program_id=program_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class NarrativeInline(ProgramInline):
+    model = Narrative
+    fields = ["section", "order", "level", "label", "text"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 80})},
+    }
+
+
+class HeadlineInline(ProgramInline):
+    model = HeadlineTarget
+    fields = ["order", "value", "state", "unit", "label", "indicator", "unit_project"]
+
+
+@admin.register(Program)
+class ProgramAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+    plan_path = "category.plan"
+    list_display = ["numbered_name", "category", "plan_year", "budget_cheon", "owner"]
+    list_filter = ["category__plan__year", "category__plan__institution", "category__name"]
+    search_fields = ["name", "purpose", "indicators__measurement", "unit_projects__name"]
+    list_select_related = ["category__plan", "owner"]
+    autocomplete_fields = ["previous", "owner"]
+    inlines = [IndicatorInline, UnitProjectInline, HeadlineInline, NarrativeInline]
+    fieldsets = [
+        (None, {"fields": ["category", "number", "name", "owner", "previous"]}),
+        (_("사업개요"), {"fields": ["purpose", ("period_start", "period_end"), "target_group",
+                                 ("budget_won", "funding_source", "stated_budget_eok")]}),
+    ]
+
+    @admin.display(description=_("연도"), ordering="category__plan__year")
+    def plan_year(self, obj):
+        return obj.category.plan.year
+
+    @admin.display(description=_("사업비(천원)"), ordering="budget_won")
+    def budget_cheon(self, obj):
+        return fmt.cheon(obj.budget_won)
+
+    @admin.display(description=_("사업"), ordering="number")
+    def numbered_name(self, obj):
+        return obj.numbered_name
+
+
+class TargetInline(ClosedPlanReadOnlyMixin, admin.TabularInline):
+    model = Target
+    plan_path = "program.category.plan"
+    extra = 0
+    fields = ["year", "value", "state", "note"]
+    fk_name = "indicator"
+
+
+class ResultAdminForm(forms.ModelForm):
+    class Meta:
+        model = Result
+        fields = ["indicator", "unit_project", "period", "value", "state", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            reason = Result.objects.get(pk=self.instance.pk).lock_reason()
+            if reason:
+                raise ValidationError(reason)
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors and (self.instance.indicator_id or self.instance.unit_project_id):
+            reason = self.instance.lock_reason()
+            if reason:
+                self.add_error(None, reason)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+    plan_path = "program.category.plan"
+    list_display = ["measurement", "program", "plan_year", "unit", "kind", "rollup", "is_new"]
+    list_filter = ["program__category__plan__year", "kind", "unit", "rollup", "is_new",
+                   "program__category__name"]
+    search_fields = ["measurement", "program__name"]
+    list_select_related = ["program__category__plan"]
+    autocomplete_fields = ["program", "previous"]
+    inlines = [TargetInline]
+
+    @admin.display(description=_("연도"), ordering="program__category__plan__year")
+    def plan_year(self, obj):
+        return obj.program.category.plan.year
+
+
+@admin.register(Result)
+class ResultAdmin(SimpleHistoryAdmin):
+    form = ResultAdminForm
+    list_display = ["owner", "period", "value", "state", "updated_by", "updated_at", "version"]
+    list_filter = ["period", "indicator__program__category__plan__year"]
+    search_fields = ["indicator__measurement", "indicator__program__name", "unit_project__name"]
+    list_select_related = ["indicator__program", "unit_project", "updated_by"]
+    autocomplete_fields = ["indicator", "unit_project"]
+    readonly_fields = ["version", "updated_by", "updated_at"]
+
+    @admin.display(description=_("지표·단위사업"))
+    def owner(self, obj):
+        return obj.owner
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.lock_reason())
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.lock_reason())
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class CategoryInline(ClosedPlanReadOnlyMixin, admin.TabularInline):
+    model = Category
+    plan_path = None  # the page is the plan itself
+    extra = 0
+    fields = ["order", "name", "is_common"]
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "institution", "year", "status"]
+    list_filter = ["institution", "status"]
+    search_fields = ["title", "institution__name"]
+    inlines = [CategoryInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["name", "plan", "order", "is_common"]
+    list_filter = ["plan__year", "is_common"]
+    search_fields = ["name"]
+
+
+@admin.register(UnitProject)
+class UnitProjectAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+    plan_path = "program.category.plan"
+    list_display = ["name", "program", "unit", "indicator"]
+    list_filter = ["program__category__plan__year", "unit"]
+    search_fields = ["name", "program__name"]
+    autocomplete_fields = ["program", "indicator"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "address"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(GeneralStatus)
+class GeneralStatusAdmin(SimpleHistoryAdmin):
+    list_display = ["institution", "year", "organization", "quota", "headcount", "head_name",
+                    "budget_eok"]
+    list_filter = ["institution", "year"]
+
+    @admin.display(description=_("예산(억원)"), ordering="budget_won")
+    def budget_eok(self, obj):
+        return fmt.eok(obj.budget_won, 1)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ["program", "quarter", "status", "updated_by", "updated_at"]
+    list_filter = ["quarter", "status", "program__category__plan__year"]
+    search_fields = ["program__name"]
+
+    # A quarter moves through the entry pages (submit, approve, return,
+    # reopen with a reason); the admin only shows where it stands.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

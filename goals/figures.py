@@ -1,0 +1,287 @@
+"""
+The figures of the goal book, computed one way for every screen and export.
+
+Pure Python, no Django: the selector feeds these functions and the dashboard,
+the PDF, the XLSX and any API print what they return. A value is a Decimal for
+a number, a str for a qualitative state (구축완료, 상시), or None when nothing
+is known. Korean words for the kinds live in goals.formatting.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable, Optional, Sequence, Union
+
+Value = Optional[Union[Decimal, str]]
+
+HUNDRED = Decimal(100)
+QUARTERS = (1, 2, 3, 4)
+
+# Direction of an indicator.
+HIGHER = "higher"
+LOWER = "lower"
+
+# How an indicator's quarters roll up to its year.
+SUM = "sum"
+LATEST = "latest"
+AVERAGE = "average"
+
+# Kinds of change against last year's target.
+INCREASE = "increase"
+DECREASE = "decrease"
+SAME = "same"
+NEW = "new"
+CHANGED = "changed"  # a qualitative target that changed (구축완료 → 상시)
+
+# Pace of an indicator at a quarter.
+AHEAD = "ahead"
+ON_TRACK = "on_track"
+BEHIND = "behind"
+NOT_ENTERED = "not_entered"
+NO_TARGET = "no_target"
+
+# Percentage points above the expected pace that count as ahead of it.
+AHEAD_MARGIN = Decimal(10)
+
+
+def is_number(value: Value) -> bool:
+    return isinstance(value, Decimal)
+
+
+def round_half_up(value: Decimal, places: int = 0) -> Decimal:
+    """Round as Korean public reports do: 0.5 goes up (7.142 → 7.1, 0.285 → 0.29)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# Achievement ---------------------------------------------------------------
+
+
+def achievement(target: Value, actual: Value, direction: str = HIGHER,
+                steps: Sequence[str] = ()) -> Optional[Decimal]:
+    """
+    Achievement rate (달성률) in percent, unrounded and not capped at 100.
+
+    Higher is better: actual / target × 100 (82 against 56 → 146.4).
+    Lower is better: (2 − actual / target) × 100, floored at 0, so meeting the
+    target is 100 and reaching zero is 200.
+    A target of 0 is met (100) or missed (0); nothing divides by zero.
+    Qualitative: reaching the target state is 100; before it, the share of the
+    way along `steps` (미착수 → 추진중 → 구축완료), or 0 without steps.
+    """
+    if target is None or actual is None:
+        return None
+    if isinstance(target, str) or isinstance(actual, str):
+        if not (isinstance(target, str) and isinstance(actual, str)):
+            return None
+        return _milestone_achievement(target, actual, steps)
+    if direction == LOWER:
+        if target == 0:
+            return HUNDRED if actual == 0 else Decimal(0)
+        return max(Decimal(0), (2 - actual / target) * HUNDRED)
+    if target == 0:
+        return HUNDRED if actual >= 0 else Decimal(0)
+    return actual / target * HUNDRED
+
+
+def _milestone_achievement(target: str, actual: str, steps: Sequence[str]) -> Decimal:
+    if actual == target:
+        return HUNDRED
+    if target in steps and actual in steps:
+        goal = steps.index(target)
+        if goal == 0:
+            return HUNDRED
+        return Decimal(steps.index(actual)) / Decimal(goal) * HUNDRED
+    return Decimal(0)
+
+
+# Change against last year's target ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """전년목표 대비: the kind, and the percentage where one can be computed."""
+
+    kind: str
+    percent: Optional[Decimal] = None
+
+
+def change(this_target: Value, last_target: Value, is_new: bool = False) -> Optional[Change]:
+    """
+    (this year's target − last year's target) / last year's target × 100, one
+    decimal: 60 against 56 → 7.1 증. Without a last-year target, or for an
+    indicator planned as new, the change is 신규.
+    """
+    if is_new or last_target is None:
+        return Change(NEW)
+    if this_target is None:
+        return None
+    if not (is_number(this_target) and is_number(last_target)):
+        return Change(SAME if this_target == last_target else CHANGED)
+    difference = this_target - last_target
+    if difference == 0:
+        return Change(SAME)
+    kind = INCREASE if difference > 0 else DECREASE
+    if last_target == 0:
+        return Change(kind)
+    return Change(kind, round_half_up(abs(difference) / last_target * HUNDRED, 1))
+
+
+# Quarters and the year -----------------------------------------------------
+
+
+def rollup(quarter_values: Iterable[Value], rule: str) -> Value:
+    """
+    The year so far from its quarters, skipping quarters not entered.
+    SUM adds counts; LATEST takes the last entered value (a rate, a score, a
+    milestone); AVERAGE takes the mean of the entered values.
+    """
+    entered = [value for value in quarter_values if value is not None]
+    if not entered:
+        return None
+    if rule == LATEST or not all(is_number(value) for value in entered):
+        return entered[-1]
+    if rule == AVERAGE:
+        return sum(entered, Decimal(0)) / len(entered)
+    return sum(entered, Decimal(0))
+
+
+def combine(values: Iterable[Value], rule: str) -> Value:
+    """One period's value of an indicator made of unit projects: counts add up,
+    other values are averaged; qualitative values stand alone."""
+    entered = [value for value in values if value is not None]
+    if not entered:
+        return None
+    if not all(is_number(value) for value in entered):
+        return entered[-1] if len(entered) == 1 else None
+    if rule == SUM:
+        return sum(entered, Decimal(0))
+    return sum(entered, Decimal(0)) / len(entered)
+
+
+@dataclass(frozen=True)
+class UnitTotal:
+    """계 of unit projects: one sum per unit in order of appearance, and the
+    qualitative targets beside them (135명/16회; 6회, 상시)."""
+
+    sums: tuple  # ((Decimal, unit), ...)
+    states: tuple  # (str, ...)
+
+    def is_empty(self) -> bool:
+        return not self.sums and not self.states
+
+
+def total_by_unit(items: Iterable[tuple]) -> UnitTotal:
+    """Sum (value, unit) pairs unit by unit; a str value is a state, not a number."""
+    sums: dict = {}
+    states: list = []
+    for value, unit in items:
+        if value is None:
+            continue
+        if isinstance(value, str):
+            if value not in states:
+                states.append(value)
+            continue
+        sums[unit] = sums.get(unit, Decimal(0)) + value
+    return UnitTotal(tuple((value, unit) for unit, value in sums.items()), tuple(states))
+
+
+# Pace -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pace:
+    status: str
+    progress: Optional[Decimal] = None  # the year so far against the annual target, %
+    expected: Optional[Decimal] = None  # where it should be by this quarter, %
+
+
+def expected_share(quarter: int, rule: str) -> Decimal:
+    """
+    What share of the annual target should stand at the end of `quarter`.
+    Counts accumulate in a straight line (Q2 → 50%); a rate, a score or a
+    milestone is judged against the target itself, whatever the quarter.
+    """
+    if quarter not in QUARTERS:
+        raise ValueError(f"quarter must be 1–4, not {quarter!r}")
+    if rule == SUM:
+        return HUNDRED * quarter / 4
+    return HUNDRED
+
+
+def pace(so_far: Value, target: Value, quarter: int, rule: str,
+         direction: str = HIGHER, steps: Sequence[str] = ()) -> Pace:
+    """
+    Where an indicator stands at the end of `quarter` against its annual target:
+    ahead, on track or behind its pace, or not yet entered.
+    """
+    if target is None:
+        return Pace(NO_TARGET)
+    if so_far is None:
+        return Pace(NOT_ENTERED, expected=expected_share(quarter, rule))
+    expected = expected_share(quarter, rule)
+    if isinstance(target, str) or isinstance(so_far, str):
+        # A milestone moves along its steps through the year.
+        expected = HUNDRED * quarter / 4 if steps else HUNDRED
+        progress = achievement(target, so_far, HIGHER, steps)
+        return _pace_from(progress, expected)
+    if direction == LOWER:
+        allowance = target * expected / HUNDRED
+        used = HUNDRED if target == 0 and so_far == 0 else (
+            so_far / target * HUNDRED if target else None)
+        if so_far > allowance:
+            status = BEHIND
+        elif so_far <= allowance * (1 - AHEAD_MARGIN / HUNDRED) and allowance > 0:
+            status = AHEAD
+        else:
+            status = ON_TRACK
+        return Pace(status, used, expected)
+    progress = achievement(target, so_far, HIGHER)
+    return _pace_from(progress, expected)
+
+
+def _pace_from(progress: Optional[Decimal], expected: Decimal) -> Pace:
+    if progress is None:
+        return Pace(NOT_ENTERED, expected=expected)
+    if progress < expected:
+        return Pace(BEHIND, progress, expected)
+    if progress >= expected + AHEAD_MARGIN:
+        return Pace(AHEAD, progress, expected)
+    return Pace(ON_TRACK, progress, expected)
+
+
+# Money ----------------------------------------------------------------------
+
+WON_PER_CHEON = 1_000
+WON_PER_EOK = 100_000_000
+
+
+def won_to_cheon(won: int) -> Decimal:
+    return Decimal(won) / WON_PER_CHEON
+
+
+def won_to_eok(won: int, places: int = 2) -> Decimal:
+    """억원 rounded half up: 28,517천원 → 0.29."""
+    return round_half_up(Decimal(won) / WON_PER_EOK, places)
+
+
+# Plain number formats (the units and words come from goals.formatting) ------
+
+
+def format_number(value: Decimal, places: Optional[int] = None) -> str:
+    """Thousands separators; trailing zeros dropped unless `places` is given:
+    28517 → 28,517; 94.40 → 94.4; 60.00 → 60."""
+    if places is not None:
+        value = round_half_up(value, places)
+        return f"{value:,.{places}f}"
+    text = f"{value:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def format_percent_number(value: Optional[Decimal], places: int = 0) -> str:
+    """An achievement rate as printed: 146.43 → 146; one decimal for changes,
+    where 100.0 prints as 100 and 7.14 as 7.1."""
+    if value is None:
+        return ""
+    rounded = round_half_up(value, places)
+    return format_number(rounded)

@@ -1,0 +1,395 @@
+"""
+The year's figures of an institution, built once for every reader.
+
+`year_figures()` reads a plan with a fixed number of queries, however many
+programs and indicators it has, and runs every number through goals.figures.
+The dashboard, the PDF, the XLSX and the consistency check all read what it
+returns, so a number cannot differ between the screen and an export.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from django.db.models import Q
+
+from . import figures
+from .models import (GeneralStatus, HeadlineTarget, Indicator, Narrative, Period, Plan, Program,
+                     Result, Submission, Target, UnitProject)
+
+
+@dataclass
+class UnitProjectFigures:
+    unit_project: UnitProject
+    target: figures.Value  # the plan year's
+    targets: dict  # year → value or state
+    quarters: dict  # 1–4 → value or state
+    result: figures.Value  # the year: confirmed, or rolled up from the quarters
+    results: dict  # period → Result, for entry forms and notes
+
+
+@dataclass
+class IndicatorFigures:
+    indicator: Indicator
+    target: figures.Value
+    target_note: str
+    targets: dict  # year → value or state
+    quarters: dict  # 1–4 → value or state, its own or made of its unit projects
+    cumulative: dict  # 1–4 → the year so far at the end of that quarter
+    result: figures.Value  # the year: confirmed, or rolled up from the quarters entered
+    result_note: str
+    achievement: Optional[Decimal]
+    baseline_actual: figures.Value
+    baseline_target: figures.Value
+    baseline_unit: str
+    change: Optional[figures.Change]
+    pace: figures.Pace
+    unit_projects: list
+    plan_totals: dict  # year → figures.UnitTotal of its unit projects' targets
+    results: dict  # period → Result
+    baseline_note: str = ""
+    linked_target: figures.Value = None  # last year's indicator's own target and result
+    linked_result: figures.Value = None
+
+    @property
+    def latest_quarter(self):
+        entered = [quarter for quarter, value in self.quarters.items() if value is not None]
+        return max(entered) if entered else None
+
+    @property
+    def pace_status(self):
+        return self.pace.status
+
+
+@dataclass
+class ProgramFigures:
+    program: Program
+    indicators: list
+    unit_projects: list
+    unit_totals: dict  # year → figures.UnitTotal: the 계 row of the three-year plan
+    submissions: dict  # quarter → Submission
+    headlines: list
+    narratives: dict  # section → [Narrative]
+    previous_unit_projects: list  # last year's unit projects and their results (추진실적)
+
+    @property
+    def budget_won(self):
+        return self.program.budget_won
+
+    @property
+    def budget_cheon(self):
+        won = self.program.budget_won
+        return None if won is None else figures.won_to_cheon(won)
+
+    @property
+    def budget_eok(self):
+        won = self.program.budget_won
+        return None if won is None else figures.won_to_eok(won)
+
+    def quarter_status(self, quarter):
+        submission = self.submissions.get(quarter)
+        return submission.status if submission else Submission.Status.DRAFT
+
+
+@dataclass
+class CategoryFigures:
+    category: object
+    programs: list
+
+    @property
+    def indicators(self):
+        return [indicator for program in self.programs for indicator in program.indicators]
+
+    @property
+    def budget_won(self):
+        return sum(program.program.budget_won or 0 for program in self.programs)
+
+    @property
+    def status_counts(self):
+        return count_statuses(self.indicators)
+
+    @property
+    def average_achievement(self):
+        rates = [figure.achievement for figure in self.indicators
+                 if figure.achievement is not None]
+        return sum(rates) / len(rates) if rates else None
+
+
+@dataclass
+class YearFigures:
+    plan: Plan
+    quarter: int  # the quarter the pace is judged at
+    status: Optional[GeneralStatus]
+    previous_status: Optional[GeneralStatus]
+    has_previous_plan: bool
+    categories: list = field(default_factory=list)
+
+    @property
+    def institution(self):
+        return self.plan.institution
+
+    @property
+    def year(self):
+        return self.plan.year
+
+    @property
+    def programs(self):
+        return [program for category in self.categories for program in category.programs]
+
+    @property
+    def indicators(self):
+        return [indicator for program in self.programs for indicator in program.indicators]
+
+    @property
+    def budget_won(self):
+        return sum(program.program.budget_won or 0 for program in self.programs)
+
+    @property
+    def status_counts(self):
+        return count_statuses(self.indicators)
+
+
+def count_statuses(indicator_figures):
+    counts = {status: 0 for status in (figures.AHEAD, figures.ON_TRACK, figures.BEHIND,
+                                       figures.NOT_ENTERED, figures.NO_TARGET)}
+    for figure in indicator_figures:
+        counts[figure.pace.status] += 1
+    return counts
+
+
+def default_quarter(year, today=None):
+    """The quarter to judge pace at: the last one finished, Q4 for a past year."""
+    today = today or date.today()
+    if year < today.year:
+        return 4
+    if year > today.year:
+        return 1
+    return max(1, (today.month - 1) // 3)
+
+
+def year_figures(institution, year, quarter=None, *, with_text=False):
+    """
+    Everything about `institution`'s plan for `year`, with its figures.
+    Raises Plan.DoesNotExist when there is no such plan. `with_text` adds the
+    programs' narratives (for program pages and the report).
+    """
+    plan = Plan.objects.select_related("institution").get(institution=institution, year=year)
+    quarter = quarter or default_quarter(year)
+    has_previous_plan = Plan.objects.filter(institution=institution, year=year - 1).exists()
+    statuses = {status.year: status for status in GeneralStatus.objects.filter(
+        institution=institution, year__in=[year, year - 1])}
+    categories = list(plan.categories.all())
+    programs = list(Program.objects.filter(category__plan=plan)
+                    .select_related("owner", "previous", "category__plan__institution")
+                    .order_by("category__order", "number"))
+    indicators = list(Indicator.objects.filter(program__category__plan=plan)
+                      .select_related("previous").order_by("program_id", "order"))
+    in_plan = Q(program__category__plan=plan)
+    # Last year's unit projects of continued programs: 추진실적 and baselines.
+    continued = Program.objects.filter(continued_by__category__plan=plan).values("id")
+    unit_projects = list(UnitProject.objects.filter(in_plan | Q(program__in=continued))
+        .order_by("program_id", "order"))
+
+    plan_indicators = Indicator.objects.filter(program__category__plan=plan).values("id")
+    last_indicators = Indicator.objects.filter(
+        continued_by__program__category__plan=plan).values("id")
+    owners = (Q(indicator__in=plan_indicators) | Q(indicator__in=last_indicators)
+              | Q(unit_project__in=[unit.id for unit in unit_projects]))
+    # Targets are only read: plain rows are enough, and much cheaper than models.
+    targets = [TargetRow(*row) for row in Target.objects.filter(owners).values_list(
+        "indicator_id", "unit_project_id", "year", "value", "state", "note")]
+    results = list(Result.objects.filter(owners))
+    submissions = list(Submission.objects.filter(program__category__plan=plan))
+    headlines = list(HeadlineTarget.objects.filter(program__category__plan=plan))
+    narratives = list(Narrative.objects.filter(program__category__plan=plan)) if with_text else []
+
+    book = _Book(plan, quarter, targets, results, unit_projects)
+    by_program = defaultdict(list)
+    for indicator in indicators:
+        by_program[indicator.program_id].append(indicator)
+    units_by_program = defaultdict(list)
+    for unit_project in unit_projects:
+        units_by_program[unit_project.program_id].append(unit_project)
+    submissions_by_program = defaultdict(dict)
+    for submission in submissions:
+        submissions_by_program[submission.program_id][submission.quarter] = submission
+    headlines_by_program = defaultdict(list)
+    for headline in headlines:
+        headlines_by_program[headline.program_id].append(headline)
+    narratives_by_program = defaultdict(lambda: defaultdict(list))
+    for narrative in sorted(narratives, key=lambda n: n.order):
+        narratives_by_program[narrative.program_id][narrative.section].append(narrative)
+
+    indicator_by_id = {indicator.id: indicator for indicator in indicators}
+    indicator_by_id.update((indicator.previous.id, indicator.previous)
+                           for indicator in indicators if indicator.previous)
+    for unit_project in unit_projects:
+        if unit_project.indicator_id in indicator_by_id:
+            unit_project.indicator = indicator_by_id[unit_project.indicator_id]
+
+    programs_by_category = defaultdict(list)
+    for program in programs:
+        # Readers follow .program from an indicator or unit project: no query.
+        for child in by_program[program.id] + units_by_program[program.id]:
+            child.program = program
+        unit_figures = [book.unit_project(unit, year) for unit in units_by_program[program.id]]
+        previous_units = ([book.unit_project(unit, year - 1)
+                           for unit in units_by_program[program.previous_id]]
+                          if program.previous_id else [])
+        programs_by_category[program.category_id].append(ProgramFigures(
+            program=program,
+            indicators=[book.indicator(indicator, unit_figures)
+                        for indicator in by_program[program.id]],
+            unit_projects=unit_figures,
+            unit_totals=_unit_totals(unit_figures),
+            submissions=submissions_by_program[program.id],
+            headlines=headlines_by_program[program.id],
+            narratives={section: narratives_by_program[program.id][section]
+                        for section in Narrative.Section.values},
+            previous_unit_projects=previous_units,
+        ))
+    return YearFigures(
+        plan=plan, quarter=quarter, status=statuses.get(year),
+        previous_status=statuses.get(year - 1), has_previous_plan=has_previous_plan,
+        categories=[CategoryFigures(category, programs_by_category[category.id])
+                    for category in categories],
+    )
+
+
+def _unit_totals(unit_figures):
+    years = sorted({year for unit in unit_figures for year in unit.targets})
+    return {year: figures.total_by_unit(
+        (unit.targets.get(year), unit.unit_project.unit) for unit in unit_figures)
+        for year in years}
+
+
+class _Book:
+    """The targets and results read for a plan, indexed by what they belong to."""
+
+    def __init__(self, plan, quarter, targets, results, unit_projects):
+        self.plan = plan
+        self.quarter = quarter
+        self.targets = defaultdict(dict)  # ("i" | "u", id) → {year: Target}
+        for target in targets:
+            self.targets[_key(target)][target.year] = target
+        self.results = defaultdict(dict)  # ("i" | "u", id) → {period: Result}
+        for result in results:
+            self.results[_key(result)][result.period] = result
+        self.units_of_indicator = defaultdict(list)
+        for unit_project in unit_projects:
+            if unit_project.indicator_id:
+                self.units_of_indicator[unit_project.indicator_id].append(unit_project)
+
+    def unit_project(self, unit_project, year):
+        results = self.results[("u", unit_project.id)]
+        quarters = {quarter: _figure(results.get(quarter)) for quarter in figures.QUARTERS}
+        confirmed = _figure(results.get(Period.YEAR))
+        rule = figures.SUM if unit_project.kind == "count" else figures.LATEST
+        targets = {target_year: target.figure
+                   for target_year, target in self.targets[("u", unit_project.id)].items()}
+        return UnitProjectFigures(
+            unit_project=unit_project,
+            target=targets.get(year),
+            targets=targets,
+            quarters=quarters,
+            result=confirmed if confirmed is not None else figures.rollup(quarters.values(), rule),
+            results=results,
+        )
+
+    def values(self, indicator):
+        """An indicator's quarters and its year, from its own results or, where
+        it has none, from the unit projects that count towards it."""
+        own = self.results[("i", indicator.id)]
+        parts = [self.results[("u", unit.id)] for unit in self.units_of_indicator[indicator.id]]
+
+        def value(period):
+            mine = _figure(own.get(period))
+            if mine is not None:
+                return mine
+            return figures.combine([_figure(part.get(period)) for part in parts], indicator.rollup)
+
+        quarters = {quarter: value(quarter) for quarter in figures.QUARTERS}
+        confirmed = value(Period.YEAR)
+        cumulative = {quarter: figures.rollup([quarters[q] for q in figures.QUARTERS if q <= quarter],
+                                              indicator.rollup)
+                      for quarter in figures.QUARTERS}
+        if confirmed is not None:
+            cumulative[4] = confirmed
+        result = confirmed if confirmed is not None else figures.rollup(quarters.values(),
+                                                                        indicator.rollup)
+        return quarters, cumulative, result
+
+    def indicator(self, indicator, unit_figures):
+        year = self.plan.year
+        targets = self.targets[("i", indicator.id)]
+        target = targets.get(year)
+        quarters, cumulative, result = self.values(indicator)
+        linked_target, linked_note, linked_result = self.linked(indicator)
+        # 전년 실적(전년 목표) as the plan states it, or else last year's own figures.
+        if indicator.baseline_actual is not None or indicator.baseline_target is not None:
+            baseline_actual, baseline_target = indicator.baseline_actual, indicator.baseline_target
+            baseline_unit, baseline_note = indicator.baseline_unit or indicator.unit, ""
+        else:
+            baseline_actual, baseline_target = linked_result, linked_target
+            baseline_unit = indicator.previous.unit if indicator.previous else indicator.unit
+            baseline_note = linked_note
+        target_figure = target.figure if target else None
+        mine = [unit for unit in unit_figures if unit.unit_project.indicator_id == indicator.id]
+        steps = indicator.milestone_steps
+        own_result = self.results[("i", indicator.id)].get(Period.YEAR)
+        return IndicatorFigures(
+            indicator=indicator,
+            target=target_figure,
+            target_note=target.note if target else "",
+            targets={target_year: t.figure for target_year, t in targets.items()},
+            quarters=quarters,
+            cumulative=cumulative,
+            result=result,
+            result_note=own_result.note if own_result else "",
+            achievement=figures.achievement(target_figure, result, indicator.direction, steps),
+            baseline_actual=baseline_actual,
+            baseline_target=baseline_target,
+            baseline_unit=baseline_unit,
+            change=figures.change(target_figure, baseline_target, indicator.is_new),
+            pace=figures.pace(cumulative[self.quarter], target_figure, self.quarter,
+                              indicator.rollup, indicator.direction, steps),
+            unit_projects=mine,
+            plan_totals=_unit_totals(mine),
+            results=self.results[("i", indicator.id)],
+            baseline_note=baseline_note,
+            linked_target=linked_target,
+            linked_result=linked_result,
+        )
+
+    def linked(self, indicator):
+        """Last year's target, its note, and result of the indicator this one continues."""
+        previous = indicator.previous
+        if previous is None:
+            return None, "", None
+        target = self.targets[("i", previous.id)].get(self.plan.year - 1)
+        return (target.figure if target else None, target.note if target else "",
+                self.values(previous)[2])
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    indicator_id: Optional[int]
+    unit_project_id: Optional[int]
+    year: int
+    value: Optional[Decimal]
+    state: str
+    note: str
+
+    @property
+    def figure(self):
+        return self.value if self.value is not None else (self.state or None)
+
+
+def _key(row):
+    return ("i", row.indicator_id) if row.indicator_id else ("u", row.unit_project_id)
+
+
+def _figure(result):
+    return result.figure if result is not None else None

@@ -1,0 +1,128 @@
+"""The structure in the admin: a program with its indicators and targets on
+one page; closed years and approved quarters stay as they are."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from goals import roles
+from goals.models import Indicator, Period, Program, Result, Submission, Target
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def administrator(client):
+    roles.ensure_groups()
+    user = get_user_model().objects.create_user("keeper", password="pw", is_staff=True)
+    user.groups.add(roles.ensure_groups()[roles.ADMINISTRATOR])
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def outsourcing(plan_2024):
+    return Program.objects.get(category__plan=plan_2024, name="수탁기관 운영 활성화 지원")
+
+
+def inline_data(response):
+    """The posted form of a change page, as the browser would send it back."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        data[name] = "" if value is None else value
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        for inline_form in formset.formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is None or value is False:
+                    continue
+                data[inline_form.add_prefix(name)] = value
+    return data
+
+
+def test_program_page_holds_indicators_targets_and_three_year_plan(client, administrator,
+                                                                   outsourcing):
+    response = client.get(f"/admin/goals/program/{outsourcing.pk}/change/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "지원사업횟수" in page
+    assert "2024년 목표" in page and "2026년 목표" in page
+    assert "소속시설 협력체계 강화" in page
+    indicator_forms = response.context["inline_admin_formsets"][0].formset.forms
+    assert indicator_forms[0]["target_2024"].value() == "60"
+
+
+def test_changing_a_target_on_the_program_page_keeps_who_and_old_value(client, administrator,
+                                                                       outsourcing):
+    response = client.get(f"/admin/goals/program/{outsourcing.pk}/change/")
+    data = inline_data(response)
+    data["indicators-0-target_2024"] = "65"
+    data["unit_projects-1-target_2025"] = "상시"
+    response = client.post(f"/admin/goals/program/{outsourcing.pk}/change/", data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    target = Target.objects.get(indicator__program=outsourcing, year=2024)
+    assert target.value == 65
+    previous = target.history.order_by("history_date")
+    assert [record.value for record in previous] == [60, 65]
+    assert previous.last().history_user == administrator
+    unit = Target.objects.get(unit_project__program=outsourcing, unit_project__order=2, year=2025)
+    assert (unit.value, unit.state) == (None, "상시")
+
+
+def test_a_bad_target_is_refused_next_to_its_field(client, administrator, outsourcing):
+    data = inline_data(client.get(f"/admin/goals/program/{outsourcing.pk}/change/"))
+    data["indicators-0-target_2024"] = "-5"
+    data["unit_projects-0-target_2024"] = "30"
+    response = client.post(f"/admin/goals/program/{outsourcing.pk}/change/", data)
+    assert response.status_code == 200
+    assert "목표는 0 이상이어야 합니다." in response.content.decode()
+    # Nothing of the form was written.
+    assert Target.objects.get(indicator__program=outsourcing, year=2024).value == 60
+    assert Target.objects.get(unit_project__program=outsourcing, unit_project__order=1,
+                              year=2024).value == 25
+
+
+def test_a_closed_year_is_read_only_in_the_admin(client, administrator, institution):
+    last_year = Program.objects.get(category__plan__year=2023, name="수탁기관 운영 활성화 지원")
+    page = client.get(f"/admin/goals/program/{last_year.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    response = client.post(f"/admin/goals/program/{last_year.pk}/change/", {"name": "바꿈"})
+    assert response.status_code == 403
+    assert Program.objects.get(pk=last_year.pk).name == "수탁기관 운영 활성화 지원"
+
+
+def test_an_approved_quarter_cannot_change_in_the_admin(client, administrator, outsourcing):
+    indicator = outsourcing.indicators.get()
+    result = Result.objects.create(indicator=indicator, period=Period.Q1, value=D(3))
+    Submission.objects.create(program=outsourcing, quarter=1, status=Submission.Status.APPROVED)
+    response = client.post(f"/admin/goals/result/{result.pk}/change/", {
+        "indicator": indicator.pk, "period": 1, "value": "9", "state": "", "note": ""})
+    assert response.status_code == 403
+    response = client.post("/admin/goals/result/add/", {
+        "unit_project": outsourcing.unit_projects.first().pk, "period": 1, "value": "9",
+        "state": "", "note": ""})
+    assert response.status_code == 200
+    assert "승인된 분기의 실적은 바꿀 수 없습니다" in response.content.decode()
+    assert Result.objects.get(pk=result.pk).value == 3
+    assert Result.objects.count() == 1 + Result.objects.filter(
+        indicator__program__category__plan__year=2023).count() + Result.objects.filter(
+        unit_project__program__category__plan__year=2023).count()
+
+
+def test_search_and_filters(client, administrator, institution):
+    response = client.get("/admin/goals/indicator/", {"q": "만족도"})
+    assert response.status_code == 200
+    shown = list(response.context["cl"].result_list)
+    assert {indicator.measurement for indicator in shown} == {"만족도 점수"}
+    assert len(shown) == 2
+    response = client.get("/admin/goals/indicator/", {"program__category__plan__year": "2024",
+                                                      "is_new__exact": "1"})
+    assert len(response.context["cl"].result_list) == Indicator.objects.filter(
+        program__category__plan__year=2024, is_new=True).count() == 9

@@ -1,0 +1,215 @@
+"""The figures module: every figure the document prints, and the edges it does not."""
+
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from goals import figures
+from goals import formatting as fmt
+
+
+@pytest.mark.parametrize("actual, target, printed", [
+    ("82", "56", "146%"),
+    ("6", "2", "300%"),
+    ("53", "50", "106%"),
+    ("88.3", "80", "110%"),
+    ("71", "70", "101%"),
+    ("94.4", "82", "115%"),
+    ("2", "2", "100%"),
+    ("25", "25", "100%"),
+])
+def test_achievement_rates_of_the_2023_table(actual, target, printed):
+    assert fmt.rate(figures.achievement(D(target), D(actual))) == printed
+
+
+def test_a_milestone_reached_is_100_percent():
+    assert figures.achievement("구축완료", "구축완료") == 100
+    assert fmt.rate(figures.achievement("구축완료", "구축완료")) == "100%"
+
+
+def test_achievement_is_not_capped():
+    assert figures.achievement(D(2), D(6)) == 300
+
+
+@pytest.mark.parametrize("this, last, printed", [
+    ("60", "56", "7.1%증"),
+    ("59", "56", "5.4%증"),
+    ("85", "82", "3.7%증"),
+    ("4", "2", "100%증"),
+    ("3", "2", "50%증"),
+    ("2", "1", "100%증"),
+    ("100", "100", "동일"),
+    ("40", "40", "동일"),
+    ("50", "50", "동일"),
+    ("25", "25", "동일"),
+    ("56", "60", "6.7%감"),
+])
+def test_change_against_last_years_target(this, last, printed):
+    assert fmt.change(figures.change(D(this), D(last))) == printed
+
+
+def test_change_without_last_year_is_new():
+    assert fmt.change(figures.change(D(7), None)) == "신규"
+
+
+def test_an_indicator_planned_as_new_is_new_whatever_last_year_says():
+    assert fmt.change(figures.change(D(20), D(1), is_new=True)) == "신규"
+
+
+def test_change_of_qualitative_targets():
+    assert figures.change("상시", "상시").kind == figures.SAME
+    assert figures.change("상시", "구축완료").kind == figures.CHANGED
+    assert figures.change(D(2), "상시").kind == figures.CHANGED
+
+
+def test_change_from_a_target_of_zero_has_a_direction_but_no_percentage():
+    assert figures.change(D(3), D(0)) == figures.Change(figures.INCREASE)
+    assert fmt.change(figures.change(D(3), D(0))) == "증"
+    assert figures.change(D(0), D(0)).kind == figures.SAME
+
+
+def test_unit_projects_add_up_unit_by_unit():
+    care = [(D(25), "명"), (D(110), "명"), (D(12), "회"), (D(4), "회")]
+    assert fmt.unit_total(figures.total_by_unit(care)) == "135명/16회"
+    care_2025 = [(D(30), "명"), (D(120), "명"), (D(12), "회"), (D(6), "회")]
+    assert fmt.unit_total(figures.total_by_unit(care_2025)) == "150명/18회"
+
+
+def test_a_qualitative_unit_target_stands_beside_the_sum():
+    innovation_2026 = [(D(2), "회"), ("상시", "회"), (D(2), "회"), (D(2), "회")]
+    assert fmt.unit_total(figures.total_by_unit(innovation_2026)) == "6회, 상시"
+
+
+def test_quarters_roll_up_by_the_indicators_rule():
+    quarters = [D(10), D(20), None, D(15)]
+    assert figures.rollup(quarters, figures.SUM) == 45
+    assert figures.rollup(quarters, figures.LATEST) == 15
+    assert figures.rollup(quarters, figures.AVERAGE) == 15
+    assert figures.rollup([None, None], figures.SUM) is None
+
+
+def test_a_count_at_40_percent_after_q2_is_behind_a_straight_line_pace():
+    pace = figures.pace(D(24), D(60), quarter=2, rule=figures.SUM)
+    assert pace.status == figures.BEHIND
+    assert pace.progress == 40
+    assert pace.expected == 50
+
+
+def test_a_satisfaction_score_is_judged_against_its_target_not_a_straight_line():
+    # 85점 reached in Q1 is on target, although a straight line would say 25%.
+    assert figures.pace(D(85), D(85), quarter=1, rule=figures.LATEST).status == figures.ON_TRACK
+    assert figures.pace(D(80), D(85), quarter=1, rule=figures.LATEST).status == figures.BEHIND
+    assert figures.pace(D("94.4"), D(85), quarter=3, rule=figures.LATEST).status == figures.AHEAD
+
+
+def test_pace_without_a_value_is_not_entered():
+    assert figures.pace(None, D(60), quarter=1, rule=figures.SUM).status == figures.NOT_ENTERED
+    assert figures.pace(D(3), None, quarter=1, rule=figures.SUM).status == figures.NO_TARGET
+
+
+def test_lower_is_better():
+    # Five accidents against a ceiling of ten is better than the target.
+    assert figures.achievement(D(10), D(5), figures.LOWER) == 150
+    assert figures.achievement(D(10), D(10), figures.LOWER) == 100
+    assert figures.achievement(D(10), D(30), figures.LOWER) == 0
+    assert figures.pace(D(8), D(10), quarter=2, rule=figures.SUM,
+                        direction=figures.LOWER).status == figures.BEHIND
+    assert figures.pace(D(2), D(10), quarter=2, rule=figures.SUM,
+                        direction=figures.LOWER).status == figures.AHEAD
+
+
+def test_money_in_cheon_and_eok():
+    assert fmt.cheon(28_517_000) == "28,517"
+    assert fmt.eok(28_517_000) == "0.29"
+    assert fmt.eok(102_100_000) == "1.02"
+    assert fmt.eok(19_800_000) == "0.20"
+    assert fmt.eok(10_570_000_000, 1) == "105.7"
+
+
+def test_quantities_and_baselines_read_as_in_the_document():
+    assert fmt.quantity(D("60.00"), "회") == "60회"
+    assert fmt.quantity(D("94.40"), "점") == "94.4점"
+    assert fmt.quantity(D(1), "건", "2개소") == "1건(2개소)"
+    assert fmt.baseline(D(82), D(56), "회") == "82회(56회)"
+    assert fmt.baseline(None, None) == "-"
+
+
+# Properties: no input makes the figures crash or divide by zero -------------
+
+numbers = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False,
+                      allow_infinity=False)
+values = st.one_of(st.none(), numbers, st.sampled_from(["구축완료", "추진중", "상시"]))
+rules = st.sampled_from([figures.SUM, figures.LATEST, figures.AVERAGE])
+directions = st.sampled_from([figures.HIGHER, figures.LOWER])
+steps = ["미착수", "추진중", "구축완료"]
+
+
+@given(target=values, actual=values, direction=directions)
+def test_achievement_never_fails_and_never_negative(target, actual, direction):
+    rate = figures.achievement(target, actual, direction, steps)
+    assert rate is None or rate >= 0
+
+
+@given(actual=numbers)
+def test_a_target_of_zero_does_not_divide(actual):
+    assert figures.achievement(D(0), actual) == 100
+    assert figures.achievement(D(0), actual, figures.LOWER) in (0, 100)
+    assert figures.change(actual, D(0)) is not None
+
+
+@given(this=values, last=values, is_new=st.booleans())
+def test_change_never_fails(this, last, is_new):
+    result = figures.change(this, last, is_new)
+    if result is not None and result.percent is not None:
+        assert result.percent >= 0
+        assert result.kind in (figures.INCREASE, figures.DECREASE)
+    fmt.change(result)
+
+
+@given(quarters=st.lists(st.one_of(st.none(), numbers), min_size=4, max_size=4), rule=rules)
+def test_rollup_skips_missing_quarters(quarters, rule):
+    entered = [value for value in quarters if value is not None]
+    total = figures.rollup(quarters, rule)
+    if not entered:
+        assert total is None
+    elif rule == figures.SUM:
+        assert total == sum(entered)
+    elif rule == figures.LATEST:
+        assert total == entered[-1]
+    else:
+        assert min(entered) <= total <= max(entered)
+
+
+@given(so_far=values, target=values, quarter=st.integers(1, 4), rule=rules,
+       direction=directions)
+def test_pace_always_has_a_status(so_far, target, quarter, rule, direction):
+    pace = figures.pace(so_far, target, quarter, rule, direction, steps)
+    assert pace.status in (figures.AHEAD, figures.ON_TRACK, figures.BEHIND,
+                           figures.NOT_ENTERED, figures.NO_TARGET)
+
+
+@given(items=st.lists(st.tuples(values, st.sampled_from(["회", "건", "명"])), max_size=12))
+def test_unit_totals_keep_every_number(items):
+    total = figures.total_by_unit(items)
+    numeric = sum((value for value, _unit in items if isinstance(value, D)), D(0))
+    assert sum((value for value, _unit in total.sums), D(0)) == numeric
+    fmt.unit_total(total)
+
+
+def test_pace_rejects_a_fifth_quarter():
+    with pytest.raises(ValueError):
+        figures.expected_share(5, figures.SUM)
+
+
+def test_the_figures_module_does_not_import_django():
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(figures))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+    assert not any(name.startswith("django") for name in imported)
