@@ -12,6 +12,7 @@ what was achieved.
                                  └─ Submission (a quarter: draft → submitted → approved)
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -684,6 +685,67 @@ class Result(models.Model):
         reason = self.lock_reason()
         if reason:
             raise PeriodLocked(reason)
+        return super().delete(*args, **kwargs)
+
+
+def evidence_path(evidence, filename):
+    # Stored under a name of our own: the uploader's file name is only shown.
+    return f"evidence/{evidence.program_id}/q{evidence.quarter}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """증빙: a file backing a program's results for a quarter, optionally one
+    indicator's or unit project's value. Kept outside the static root and
+    served only to those who may read the program."""
+
+    program = models.ForeignKey(Program, models.PROTECT, related_name="evidence",
+                                verbose_name=_("사업"))
+    quarter = models.PositiveSmallIntegerField(_("분기"), choices=Period.choices[:4])
+    indicator = models.ForeignKey(Indicator, models.SET_NULL, null=True, blank=True,
+                                  related_name="evidence", verbose_name=_("성과지표"))
+    unit_project = models.ForeignKey(UnitProject, models.SET_NULL, null=True, blank=True,
+                                     related_name="evidence", verbose_name=_("단위사업"))
+    file = models.FileField(_("파일"), upload_to=evidence_path)
+    name = models.CharField(_("파일 이름"), max_length=200)
+    content_type = models.CharField(_("형식"), max_length=100)
+    size = models.PositiveIntegerField(_("크기(바이트)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("올린 사람"))
+    uploaded_at = models.DateTimeField(_("올린 일시"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("증빙")
+        verbose_name_plural = _("증빙")
+        ordering = ["program", "quarter", "uploaded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4),
+                                   name="evidence_quarter_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def lock_reason(self):
+        if self.program.category.plan.is_closed:
+            return _("마감된 연도의 증빙은 바꿀 수 없습니다.")
+        if Submission.objects.filter(program=self.program, quarter=self.quarter,
+                                     status=Submission.Status.APPROVED).exists():
+            return _("승인된 분기의 증빙은 바꿀 수 없습니다.")
+        return None
+
+    def save(self, *args, **kwargs):
+        reason = self.lock_reason()
+        if reason:
+            raise PeriodLocked(reason)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        reason = self.lock_reason()
+        if reason:
+            raise PeriodLocked(reason)
+        self.file.delete(save=False)
         return super().delete(*args, **kwargs)
 
 

@@ -1,0 +1,61 @@
+"""
+Who may see and do what. Views ask these questions and nothing else.
+
+A user sees only the institutions they are a member of: anything of another
+institution is a 404, as if it did not exist. Inside their institution,
+everyone with a role reads; staff change the results of their own programs;
+approvers approve, return and reopen quarters.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from . import roles
+from .models import Institution, Plan
+
+
+def institutions_of(user):
+    if not user.is_authenticated:
+        return Institution.objects.none()
+    if user.is_superuser:
+        return Institution.objects.all()
+    return user.institutions.all()
+
+
+def is_member(user, institution):
+    return institutions_of(user).filter(pk=institution.pk).exists()
+
+
+def can_read(user, institution):
+    return is_member(user, institution) and (
+        user.is_superuser or roles.has_role(user, *roles.ROLES))
+
+
+def institution_or_404(user, code):
+    """The institution with `code`, if `user` may read it; otherwise a 404."""
+    institution = get_object_or_404(Institution, code=code)
+    if not can_read(user, institution):
+        raise Http404
+    return institution
+
+
+def plan_or_404(user, code, year):
+    institution = institution_or_404(user, code)
+    return get_object_or_404(Plan.objects.select_related("institution"),
+                             institution=institution, year=year)
+
+
+def can_enter(user, program):
+    """Staff change the results of the programs they own, and only those."""
+    return (roles.has_role(user, roles.STAFF) and program.owner_id == user.pk
+            and is_member(user, program.category.plan.institution))
+
+
+def can_approve(user, institution):
+    return roles.has_role(user, roles.APPROVER) and is_member(user, institution)
+
+
+def require(allowed):
+    if not allowed:
+        raise PermissionDenied

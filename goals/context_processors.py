@@ -1,0 +1,14 @@
+from . import access, roles
+
+
+def navigation(request):
+    """What the header needs: the user's institutions and what they may do."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_institutions": access.institutions_of(user),
+        "nav_is_staff": roles.has_role(user, roles.STAFF),
+        "nav_is_approver": roles.has_role(user, roles.APPROVER),
+        "nav_is_administrator": user.is_staff,
+    }

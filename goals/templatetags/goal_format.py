@@ -1,0 +1,31 @@
+"""Template filters over goals.formatting: a figure reads the same on every page."""
+
+from django import template
+
+from goals import formatting as fmt
+
+register = template.Library()
+
+register.filter("number", fmt.number)
+register.filter("rate", fmt.rate)
+register.filter("change", fmt.change)
+register.filter("cheon", fmt.cheon)
+register.filter("unit_total", fmt.unit_total)
+register.filter("pace", fmt.pace)
+
+
+@register.filter
+def quantity(value, unit=""):
+    return fmt.quantity(value, unit)
+
+
+@register.filter
+def eok(won, places=2):
+    return fmt.eok(won, int(places))
+
+
+@register.simple_tag
+def baseline(figure):
+    """전년 실적(전년 목표) of an IndicatorFigures."""
+    return fmt.baseline(figure.baseline_actual, figure.baseline_target, figure.baseline_unit,
+                        figure.baseline_note)

@@ -1,0 +1,22 @@
+from datetime import date
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from goals import access
+from goals.models import Plan
+
+
+def home(request):
+    """Send a user to the year that matters now in their institution."""
+    institutions = list(access.institutions_of(request.user)[:2])
+    if not institutions:
+        return render(request, "goals/no_institution.html", status=403)
+    institution = institutions[0]
+    plans = Plan.objects.filter(institution=institution)
+    plan = (plans.filter(year=date.today().year).first()
+            or plans.exclude(status=Plan.Status.DRAFT).order_by("-year").first()
+            or plans.order_by("-year").first())
+    if plan is None:
+        raise Http404
+    return redirect("goals:overview", institution.code, plan.year)
