@@ -241,7 +241,15 @@ def test_loading_twice_is_refused_and_changes_nothing(institution):
     assert Indicator.objects.count() == before
 
 
-def test_load_document_command_fills_an_empty_database(db, capsys):
-    call_command("load_document")
-    assert Plan.objects.count() == 2
-    assert Program.objects.count() == 26
+def test_load_document_command_loads_a_document(db, tmp_path, document_data):
+    import json
+
+    copy = dict(document_data, institution=dict(document_data["institution"], code="copy"))
+    path = tmp_path / "copy.json"
+    path.write_text(json.dumps(copy, default=float, ensure_ascii=False), encoding="utf-8")
+    call_command("load_document", str(path))
+    assert Plan.objects.filter(institution__code="copy").count() == 2
+    assert Program.objects.filter(category__plan__institution__code="copy").count() == 26
+    assert Target.objects.filter(
+        unit_project__program__category__plan__institution__code="copy",
+        unit_project__name="돌봄종합정보상담", year=2026).get().value == 250
