@@ -507,7 +507,7 @@ def submit(user, program, quarter):
             raise Refused(closed)
         missing = missing_inputs(program, quarter)
         if missing:
-            names = ", ".join(owner.measurement if isinstance(owner, Indicator) else owner.name
+            names = " / ".join(owner.measurement if isinstance(owner, Indicator) else owner.name
                               for owner in missing)
             raise Refused(_("빈 값이 있어 제출할 수 없습니다: %(names)s. 실적이 없으면 0을 "
                             "입력하세요.") % {"names": names})

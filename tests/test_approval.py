@@ -51,7 +51,7 @@ def test_the_page_shows_every_program_its_owner_and_what_is_missing(
         "사업 건수", "돌봄대상자", "사회서비스 연계상담", "위기가구 발굴 및 네트워크 강화활동"]
     page = response.content.decode()
     assert "김담당" in page and "이담당" in page and "미지정" in page
-    assert "사업 건수, 돌봄대상자, 사회서비스 연계상담, 위기가구 발굴 및 네트워크 강화활동" in page
+    assert "사업 건수 / 돌봄대상자 / 사회서비스 연계상담 / 위기가구 발굴 및 네트워크 강화활동" in page
     assert "제출 1" in page and "작성중 13" in page
 
 
