@@ -36,19 +36,14 @@ class QuarterForm(forms.Form):
         self.loose = [self._row(line) for line in program_quarter.loose]
 
     def _add_fields(self, line):
+        # The template writes these inputs out itself (entry_row.html).
         key, shown = line.key, entry.plain(line.value)
-        if line.steps:
-            widget = forms.Select(choices=[("", _("(선택)"))] + [(step, step)
-                                                                for step in line.steps])
-        else:
-            widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 8,
-                                            "autocomplete": "off", "class": "num"})
         self.fields[f"value_{key}"] = forms.CharField(
             label=_("%(name)s 실적") % {"name": line.name}, required=False, initial=shown,
-            max_length=50, widget=widget)
+            max_length=50)
         self.fields[f"note_{key}"] = forms.CharField(
             label=_("%(name)s 비고") % {"name": line.name}, required=False, initial=line.note,
-            max_length=500, widget=forms.TextInput(attrs={"size": 18}))
+            max_length=500)
         self.fields[f"version_{key}"] = forms.IntegerField(
             required=False, min_value=0, initial=line.version, widget=forms.HiddenInput)
         self.fields[f"read_value_{key}"] = forms.CharField(

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from goals import entry
 from goals.history import result_changes
-from goals.models import Period, Plan, Program, Result, Submission
+from goals.models import Indicator, Period, Plan, Program, Result, Submission
 from goals.selectors import year_figures
 from goals.synthetic import build_synthetic_plan
 from tests.entry_fixtures import (CARE, PASSWORD, care, entry_url, field_name, fill,  # noqa: F401
@@ -286,3 +286,19 @@ def test_the_entry_page_costs_the_same_queries_at_500_indicators(client, plan_20
     response = client.get("/synthetic/2024/entry/1/")
     assert sum(len(section["quarter"].lines) for section in response.context["sections"]) == 500
     assert query_count(client, "/synthetic/2024/entry/1/") == document
+
+
+def test_a_milestone_is_chosen_from_its_steps(staff_client, outsourcing):
+    milestone = Indicator.objects.create(
+        program=outsourcing, order=2, measurement="정보공시제 진척도", kind="milestone",
+        rollup="latest", unit="", steps=["미착수", "설계", "구축완료"])
+    page = staff_client.get(entry_url()).content.decode()
+    field = f"p{outsourcing.pk}-value_i{milestone.pk}"
+    assert f'<select name="{field}" id="id_{field}">' in page
+    assert '<option value="설계">설계</option>' in page
+    response = fill(staff_client, outsourcing, {milestone: "끝"})
+    assert "다음 단계 중 하나를 고르세요: 미착수, 설계, 구축완료" in response.content.decode()
+    assert fill(staff_client, outsourcing, {milestone: "설계"}).status_code == 302
+    result = Result.objects.get(indicator=milestone, period=1)
+    assert (result.value, result.state) == (None, "설계")
+    assert '<option value="설계" selected>' in staff_client.get(entry_url()).content.decode()
