@@ -47,28 +47,26 @@ def outsider(institution):
     return make_user(other, roles.STAFF, "outsider", "외부인")
 
 
-@pytest.fixture
-def outsourcing(plan_2024, staff):
-    program = program_named(plan_2024, OUTSOURCING)
-    program.owner = staff
+def owned(plan, name, owner):
+    program = program_named(plan, name)
+    program.owner = owner
     program.save()
     return program
+
+
+@pytest.fixture
+def outsourcing(plan_2024, staff):
+    return owned(plan_2024, OUTSOURCING, staff)
 
 
 @pytest.fixture
 def working_conditions(plan_2024, staff):
-    program = program_named(plan_2024, WORKING_CONDITIONS)
-    program.owner = staff
-    program.save()
-    return program
+    return owned(plan_2024, WORKING_CONDITIONS, staff)
 
 
 @pytest.fixture
 def care(plan_2024, other_staff):
-    program = program_named(plan_2024, CARE)
-    program.owner = other_staff
-    program.save()
-    return program
+    return owned(plan_2024, CARE, other_staff)
 
 
 def entry_url(quarter=1):

@@ -111,3 +111,14 @@ def test_an_id_from_another_institution_is_not_found(client, staff, outsourcing)
     assert client.post(f"/jbsss/2024/entry/1/{their_program.pk}/", {}).status_code == 404
     assert client.get("/elsewhere/2024/entry/1/").status_code == 404
     assert Institution.objects.filter(code="elsewhere").exists()
+
+
+@pytest.mark.parametrize("role, entry_link, approval_link", [
+    (roles.STAFF, True, False), (roles.APPROVER, False, True), (roles.DIRECTOR, False, False),
+    (roles.REVIEWER, False, False), (roles.ADMINISTRATOR, False, False)])
+def test_the_menu_offers_what_the_role_may_do(client, institution, role, entry_link,
+                                              approval_link):
+    client.force_login(make_user(institution, role, "menu"))
+    page = client.get("/jbsss/2024/").content.decode()
+    assert ('href="/jbsss/2024/entry/"' in page) == entry_link
+    assert ('href="/jbsss/2024/approval/"' in page) == approval_link

@@ -79,7 +79,17 @@ def _back(plan, quarter, program=None):
     return redirect(f"{url}#program-{program.pk}" if program else url)
 
 
-def _program_quarter(request, plan, quarter, program):
+def owned_program(user, code, year, quarter, program_id):
+    """The plan and one of its programs that `user` enters results for: 404
+    for what is not there, 403 for someone else's program."""
+    plan = staff_plan(user, code, year)
+    quarter_or_404(quarter)
+    program = program_of(plan, program_id)
+    access.require(access.can_enter(user, program))
+    return plan, program
+
+
+def program_quarter(plan, quarter, program):
     book = year_figures(plan.institution, plan.year, quarter)
     return next(each for each in entry.program_quarters(book, quarter)
                 if each.program.pk == program.pk)
@@ -87,11 +97,8 @@ def _program_quarter(request, plan, quarter, program):
 
 @require_POST
 def save(request, code, year, quarter, program_id):
-    plan = staff_plan(request.user, code, year)
-    quarter_or_404(quarter)
-    program = program_of(plan, program_id)
-    access.require(access.can_enter(request.user, program))
-    form = QuarterForm(_program_quarter(request, plan, quarter, program), request.POST)
+    plan, program = owned_program(request.user, code, year, quarter, program_id)
+    form = QuarterForm(program_quarter(plan, quarter, program), request.POST)
     if form.is_valid():
         outcome = entry.save_quarter(request.user, program, quarter, form.entries(),
                                      reason=form.cleaned_data["reason"])
@@ -112,9 +119,7 @@ def save(request, code, year, quarter, program_id):
 
 @require_POST
 def submit(request, code, year, quarter, program_id):
-    plan = staff_plan(request.user, code, year)
-    quarter_or_404(quarter)
-    program = program_of(plan, program_id)
+    plan, program = owned_program(request.user, code, year, quarter, program_id)
     try:
         entry.submit(request.user, program, quarter)
     except entry.Refused as refusal:
@@ -127,12 +132,8 @@ def submit(request, code, year, quarter, program_id):
 
 @require_POST
 def add_evidence(request, code, year, quarter, program_id):
-    plan = staff_plan(request.user, code, year)
-    quarter_or_404(quarter)
-    program = program_of(plan, program_id)
-    access.require(access.can_enter(request.user, program))
-    form = EvidenceForm(_program_quarter(request, plan, quarter, program), request.POST,
-                        request.FILES)
+    plan, program = owned_program(request.user, code, year, quarter, program_id)
+    form = EvidenceForm(program_quarter(plan, quarter, program), request.POST, request.FILES)
     if form.is_valid():
         try:
             evidence = entry.add_evidence(request.user, program, quarter,
