@@ -299,7 +299,8 @@ def parse(owner, raw):
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
-        raise BadValue(_("숫자를 입력하세요('%(text)s'은(는) 숫자가 아닙니다).") % {"text": text})
+        raise BadValue(_("숫자를 입력하세요('%(text)s'은(는) 숫자가 아닙니다).") % {
+            "text": text if len(text) <= 20 else f"{text[:20]}…"})
     if not value.is_finite():
         raise BadValue(_("숫자를 입력하세요."))
     if abs(value) >= LARGEST_VALUE:
@@ -350,11 +351,15 @@ def save_quarters(user, quarter, batches, *, source, reason="", write=True):
             submission = _locked_submission(program, quarter, user)
             inputs = {key_of(owner): owner for owner in _inputs(program)}
             stored = _stored_results(inputs.values(), quarter, lock=True)
-            mine = []
+            mine, seen = [], set()
             for entry in entries:
                 owner = inputs.get(entry.key)
                 if owner is None:
                     raise PermissionDenied
+                if entry.key in seen:
+                    problems.append(Problem(entry, _("같은 항목이 두 번 있습니다.")))
+                    continue
+                seen.add(entry.key)
                 change = _check(entry, owner, stored.get(entry.key), problems)
                 if change:
                     mine.append(change)
@@ -389,9 +394,8 @@ def _check(entry, owner, stored, problems):
     current = (stored.value, stored.state, stored.note) if stored else (None, "", "")
     if (value, state, note) == current:
         return None
-    clearing = value is None and not state
-    failed = False
-    if clearing:
+    found = len(problems)
+    if value is None and not state:  # clearing the value
         if stored is None or (note and note != stored.note):
             problems.append(Problem(entry, _("비고를 남기려면 값을 입력하세요.")))
             return None
@@ -399,13 +403,10 @@ def _check(entry, owner, stored, problems):
         message = owner.check_value(value, state)
         if message:
             problems.append(Problem(entry, str(message)))
-            failed = True
     if entry.version != (stored.version if stored else 0):
-        problems.append(Problem(entry, _conflict_message(stored, value if value is not None
-                                                          else state),
+        problems.append(Problem(entry, _conflict_message(stored, state or value),
                                 conflict=True, current=stored))
-        return None
-    if failed:
+    if len(problems) > found:
         return None
     return _Change(entry, owner, stored, value, state, note)
 
