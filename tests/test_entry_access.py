@@ -2,10 +2,14 @@
 every page. Another institution's user gets 404s; a role without the right
 gets 403s; nothing changes for anyone who may not change it."""
 
+from io import StringIO
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from goals import entry, roles
+from goals.management.commands.setup_demo import DEMO_PASSWORD
 from goals.models import Evidence, Institution, Result, Submission
 from goals.synthetic import build_synthetic_plan
 from tests.entry_fixtures import (care, make_user, other_staff, outsourcing,  # noqa: F401
@@ -122,3 +126,15 @@ def test_the_menu_offers_what_the_role_may_do(client, institution, role, entry_l
     page = client.get("/jbsss/2024/").content.decode()
     assert ('href="/jbsss/2024/entry/"' in page) == entry_link
     assert ('href="/jbsss/2024/approval/"' in page) == approval_link
+
+
+def test_the_demo_users_can_enter_and_approve(client, institution):
+    call_command("setup_demo", stdout=StringIO())
+    assert client.login(username="staff1", password=DEMO_PASSWORD)
+    response = client.get("/jbsss/2024/entry/1/")
+    assert len(response.context["sections"]) == 7
+    assert client.login(username="approver", password=DEMO_PASSWORD)
+    response = client.get("/jbsss/2024/approval/1/")
+    owners = {section["quarter"].program.owner.username
+              for section in response.context["sections"]}
+    assert owners == {"staff1", "staff2"}
