@@ -28,6 +28,7 @@ class UnitProjectFigures:
     quarters: dict  # 1–4 → value or state
     result: figures.Value  # the year: confirmed, or rolled up from the quarters
     results: dict  # period → Result, for entry forms and notes
+    cumulative: dict = field(default_factory=dict)  # 1–4 → the year so far at that quarter
 
 
 @dataclass
@@ -200,7 +201,8 @@ def year_figures(institution, year, quarter=None, *, with_text=False):
     # Targets are only read: plain rows are enough, and much cheaper than models.
     targets = [TargetRow(*row) for row in Target.objects.filter(owners).values_list(
         "indicator_id", "unit_project_id", "year", "value", "state", "note")]
-    results = list(Result.objects.filter(owners))
+    # Entry pages show who saved each value last: joined here, not asked per result.
+    results = list(Result.objects.filter(owners).select_related("updated_by"))
     submissions = list(Submission.objects.filter(program__category__plan=plan))
     headlines = list(HeadlineTarget.objects.filter(program__category__plan=plan))
     narratives = list(Narrative.objects.filter(program__category__plan=plan)) if with_text else []
@@ -296,6 +298,7 @@ class _Book:
             quarters=quarters,
             result=confirmed if confirmed is not None else figures.rollup(quarters.values(), rule),
             results=results,
+            cumulative=_cumulative(quarters, rule),
         )
 
     def values(self, indicator):
@@ -312,9 +315,7 @@ class _Book:
 
         quarters = {quarter: value(quarter) for quarter in figures.QUARTERS}
         confirmed = value(Period.YEAR)
-        cumulative = {quarter: figures.rollup([quarters[q] for q in figures.QUARTERS if q <= quarter],
-                                              indicator.rollup)
-                      for quarter in figures.QUARTERS}
+        cumulative = _cumulative(quarters, indicator.rollup)
         if confirmed is not None:
             cumulative[4] = confirmed
         result = confirmed if confirmed is not None else figures.rollup(quarters.values(),
@@ -385,6 +386,12 @@ class TargetRow:
     @property
     def figure(self):
         return self.value if self.value is not None else (self.state or None)
+
+
+def _cumulative(quarters, rule):
+    """The year so far at the end of each quarter."""
+    return {quarter: figures.rollup([quarters[q] for q in figures.QUARTERS if q <= quarter], rule)
+            for quarter in figures.QUARTERS}
 
 
 def _key(row):
