@@ -141,7 +141,8 @@ def test_a_key_of_another_program_is_forbidden(client, staff, outsourcing, care)
     assert not Evidence.objects.exists()
 
 
-def test_evidence_changes_only_while_the_quarter_is_open(client, staff, outsourcing, approver):
+def test_evidence_changes_only_while_the_quarter_is_open(client, staff, outsourcing, approver,
+                                                         django_capture_on_commit_callbacks):
     client.force_login(staff)
     send(client, outsourcing, "보고서.pdf", GOOD["보고서.pdf"])
     evidence = Evidence.objects.get()
@@ -157,7 +158,8 @@ def test_evidence_changes_only_while_the_quarter_is_open(client, staff, outsourc
     assert "승인된 분기입니다" in response.content.decode()
     assert Evidence.objects.count() == 1
     Submission.objects.filter(program=outsourcing).update(status="draft")
-    response = client.post(f"/evidence/{evidence.pk}/delete/", follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/evidence/{evidence.pk}/delete/", follow=True)
     assert "지웠습니다" in response.content.decode()
     assert not Evidence.objects.exists()
     assert evidence.history.first().history_type == "-"
