@@ -1,0 +1,30 @@
+"""The report's template tags: goals.formatting for what the goal_format
+filters do not cover (a figure with its note, periods and terms)."""
+
+from django import template
+
+from goals import formatting as fmt
+from goals.models import circled
+
+register = template.Library()
+
+register.filter("circled", circled)
+
+
+@register.simple_tag
+def figure(value, unit="", note=""):
+    """60회; 1건(2개소); 구축완료; "-" when there is none."""
+    return fmt.quantity(value, unit, note) or fmt.EMPTY
+
+
+@register.simple_tag
+def period(program):
+    return fmt.period_text(program.period_start, program.period_end)
+
+
+@register.simple_tag
+def term(status):
+    return fmt.term_text(status.head_term_start, status.head_term_end)
+
+
+register.filter("shares", fmt.shares_text)
