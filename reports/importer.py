@@ -135,10 +135,14 @@ class Sheet:
         return problems
 
     def rows(self):
+        """The rows that hold something of their own; a row emptied in Excel
+        is skipped even where a merged cell beside it reads on."""
         for number in range(layout.FIRST_ROW, self.worksheet.max_row + 1):
-            values = {key: self.value(number, index) for key, index in self.number.items()}
-            if any(value not in (None, "") for value in values.values()):
-                yield Row(self, number, values)
+            own = [self.worksheet.cell(number, index).value for index in self.number.values()
+                   if (number, index) not in self.merged]
+            if any(value not in (None, "") for value in own):
+                yield Row(self, number, {key: self.value(number, index)
+                                         for key, index in self.number.items()})
 
 
 # The plan as the workbook states it -------------------------------------------
@@ -274,6 +278,10 @@ class Reader:
             return None, ""
         if number is not None:
             return self._number(row, key), ""
+        if state[:1].isdigit():
+            self.problems.append(row.problem(key, _(
+                "숫자만 입력하세요. 단위는 단위 칸에, 덧붙이는 말은 부기 칸에 씁니다.")))
+            return None, ""
         if len(state) > 50:
             self.problems.append(row.problem(key, _("50자 이내로 입력하세요.")))
         return None, state

@@ -3,6 +3,7 @@ filters do not cover (a figure with its note, periods and terms)."""
 
 from django import template
 
+from goals import access
 from goals import formatting as fmt
 from goals.models import circled
 
@@ -28,3 +29,9 @@ def term(status):
 
 
 register.filter("shares", fmt.shares_text)
+
+
+@register.simple_tag(takes_context=True)
+def may_keep_plan(context, institution):
+    """Whether the user may upload a plan's workbook (planning staff)."""
+    return access.can_keep_plan(context["request"].user, institution)
