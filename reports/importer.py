@@ -177,6 +177,10 @@ class Reader:
         self._plan_year()
         if self.problems:
             raise ImportFailed(self.problems)
+        if Plan.objects.filter(institution=self.institution, year=self.year,
+                               status=Plan.Status.CLOSED).exists():
+            raise ImportFailed([Problem(layout.SUMMARY, layout.INFO_ROW, "B", _(
+                "%(year)s년 계획은 마감되어 바꿀 수 없습니다.") % {"year": self.year})])
         self.previous_plan = Plan.objects.filter(institution=self.institution,
                                                  year=self.year - 1).first()
         self._overview()
@@ -588,9 +592,6 @@ class Writer:
         reader = self.reader
         plan = Plan.objects.filter(institution=self.institution, year=reader.year).first()
         created = plan is None
-        if plan is not None and plan.is_closed:
-            raise ImportFailed([Problem(layout.SUMMARY, layout.INFO_ROW, "B", _(
-                "%(year)s년 계획은 마감되어 바꿀 수 없습니다.") % {"year": reader.year})])
         if created:
             plan = Plan(institution=self.institution, year=reader.year, status=Plan.Status.DRAFT)
         self.plan = plan
@@ -747,8 +748,7 @@ class Writer:
         obj._history_user = self.user
         obj._change_reason = CHANGE_REASON
         obj.save()
-        if not isinstance(obj, Plan):
-            self.outcome.counts["created" if created else "updated"] += 1
+        self.outcome.counts["created" if created else "updated"] += 1
 
     def _delete(self, obj):
         obj._history_user = self.user
