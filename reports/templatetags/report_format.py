@@ -2,6 +2,8 @@
 filters do not cover (a figure with its note, periods and terms)."""
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from goals import access
 from goals import formatting as fmt
@@ -35,3 +37,12 @@ register.filter("shares", fmt.shares_text)
 def may_keep_plan(context, institution):
     """Whether the user may upload a plan's workbook (planning staff)."""
     return access.can_keep_plan(context["request"].user, institution)
+
+
+@register.filter(needs_autoescape=True)
+def keep_words(text, autoescape=True):
+    """Korean lines break between words, not inside them (CSS word-break:
+    keep-all, which WeasyPrint lacks): each word is kept whole."""
+    escape = conditional_escape if autoescape else str
+    return mark_safe(" ".join(f'<span class="w">{escape(word)}</span>'
+                              for word in str(text).split()))
