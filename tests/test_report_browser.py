@@ -6,6 +6,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from goals import roles
@@ -23,6 +24,9 @@ def browser():
                   "--disable-background-networking"])
         yield browser
         browser.close()
+        # Playwright runs the test in its own greenlet, whose database
+        # connection the test database's teardown would not see.
+        connections.close_all()
 
 
 @pytest.fixture
@@ -66,4 +70,6 @@ def test_without_javascript_the_buttons_are_plain_downloads(browser, live_server
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("link", name="XLSX 내려받기").click()
     assert download.value.suggested_filename == "jbsss_2024_경영성과목표.xlsx"
+    with open(download.value.path(), "rb") as handle:  # waits until it has all arrived
+        assert handle.read(2) == b"PK"
     context.close()
