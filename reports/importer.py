@@ -169,6 +169,7 @@ class Reader:
         self.title = ""
         self.categories = []  # [(name, is_common, [program Spec])]
         self.programs = {}  # name → Spec
+        self.previous_plan = None
 
     def read(self):
         missing = [name for name in layout.IMPORTED if name not in self.workbook.sheetnames]

@@ -433,19 +433,20 @@ def _institution_budget(out, report):
     for status in (report.status, report.previous_status):
         if status is None:
             continue
+        budget = (figures.won_to_eok(status.budget_won, 1)
+                  if status.budget_won is not None else None)
         kind = _("최종") if status.budget_is_final else _("본예산")
-        values = [f"{status.year}년", status.budget_won and figures.won_to_eok(status.budget_won, 1),
-                  status.national_share, status.local_share, status.other_share, kind]
-        formats = [None, SHARE, SHARE, SHARE, SHARE, None]
-        for number, (value, number_format) in enumerate(zip(values, formats), start=1):
+        cells = [(f"{status.year}년", None), (budget, SHARE), (status.national_share, SHARE),
+                 (status.local_share, SHARE), (status.other_share, SHARE), (kind, None)]
+        for number, (value, number_format) in enumerate(cells, start=1):
             cell = sheet.cell(out.row, number)
             cell.style = "report_cell"
-            if isinstance(value, Decimal):
-                cell.value = float(value)
-                cell.number_format = number_format
-            elif value:
-                cell.value = str(value)
-                cell.data_type = "s"
+            if value is None:
+                continue
+            if number_format:
+                cell.value, cell.number_format = float(value), number_format
+            else:
+                cell.value, cell.data_type = str(value), "s"
         out.row += 1
 
 
