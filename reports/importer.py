@@ -436,6 +436,8 @@ class Reader:
                 message = indicator.check_value(value, "")
             elif state and kind == Kind.MILESTONE:
                 message = indicator.check_value(None, state)
+            elif state:
+                message = _("숫자를 입력하세요. 구축완료 같은 말은 단계·정성 지표의 목표입니다.")
             if message:
                 self.problems.append(row.problem("target", message))
             spec = Spec(row, self._id(row, seen), {

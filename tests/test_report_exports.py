@@ -9,11 +9,14 @@ from io import BytesIO
 from zipfile import ZipFile
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from goals import formatting as fmt
 from goals.models import Institution, Narrative, Program, Target
 from goals.selectors import year_figures
+from goals.synthetic import build_synthetic_plan
 from reports import layout
 from reports.document import gather
 from reports.pdf import LocalFetcher, html_to_pdf, render_pdf, report_html
@@ -266,3 +269,17 @@ def test_text_that_looks_like_a_formula_stays_text(plan_2024):
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
         assert not any(b"<f>" in archive.read(name) or b"<f " in archive.read(name)
                        for name in sheets)
+
+
+def test_the_report_costs_the_same_queries_at_500_indicators(institution):
+    def make(owner):
+        report = gather(owner, 2024, quarterly=True)
+        return report_html(report), render_xlsx(report)
+
+    with CaptureQueriesContext(connection) as document:
+        make(institution)
+    big = build_synthetic_plan(indicators=500)
+    with CaptureQueriesContext(connection) as synthetic:
+        html, _xlsx = make(big)
+    assert html.count('class="num"') > 500 * 3
+    assert len(synthetic.captured_queries) == len(document.captured_queries) <= 30

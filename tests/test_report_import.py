@@ -186,6 +186,8 @@ def test_every_problem_is_reported_by_sheet_row_and_column_and_nothing_is_writte
         row = find_row(summary, column_of(SUMMARY, "measurement"), "처우개선추진건수")
         summary.cell(row, column_of(SUMMARY, "target"), "4건")
         summary.cell(row, column_of(SUMMARY, "unit"), "개")
+        row = find_row(summary, column_of(SUMMARY, "measurement"), "교육실시 건수")
+        summary.cell(row, column_of(SUMMARY, "target"), "스무 번")
         budget = workbook[layout.BUDGET]
         row = find_row(budget, column_of(layout.BUDGET_COLUMNS, "program"), "전북 복지자원 플랫폼 추진")
         budget.cell(row, column_of(layout.BUDGET_COLUMNS, "budget_cheon"), "십오만")
@@ -198,6 +200,8 @@ def test_every_problem_is_reported_by_sheet_row_and_column_and_nothing_is_writte
     assert any(p.startswith(f"{summary} ") and "F열: 100 이하여야 합니다." in p for p in problems)
     assert any(p.startswith(f"{summary} ") and "F열: 숫자만 입력하세요" in p for p in problems)
     assert any(p.startswith(f"{summary} ") and "E열: 단위는" in p for p in problems)
+    assert any(p.startswith(f"{summary} ") and "F열: 숫자를 입력하세요. 구축완료" in p
+               for p in problems)
     assert any(p.startswith("예산 ") and "C열: 숫자를 입력하세요." in p for p in problems)
     assert any(p.startswith("예산 ") and "B열: 사업개요 시트에 없는 사업입니다: 없는 사업" in p
                for p in problems)
