@@ -89,6 +89,12 @@ class ProgramFigures:
         won = self.program.budget_won
         return None if won is None else figures.won_to_eok(won)
 
+    @property
+    def previous_unit_total(self):
+        """계 of last year's unit results (추진실적: 82회)."""
+        return figures.total_by_unit((unit.result, unit.unit_project.unit)
+                                     for unit in self.previous_unit_projects)
+
     def quarter_status(self, quarter):
         submission = self.submissions.get(quarter)
         return submission.status if submission else Submission.Status.DRAFT
