@@ -1,4 +1,7 @@
+import os
+
 import pytest
+from django.db import connections
 
 from goals.document import load_document, read_document
 from goals.management.commands.load_document import DEFAULT_DOCUMENT
@@ -30,3 +33,34 @@ def institution(db, document_data):
 @pytest.fixture
 def plan_2024(institution):
     return institution.plans.get(year=2024)
+
+
+# Browser tests ---------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in the test's thread; the tests
+    # still read the database there, which Django allows only when told to.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    # Playwright runs the tests in its own greenlet, whose database connection
+    # the test database's teardown would not see (PostgreSQL could not drop it).
+    connections.close_all()
+
+
+@pytest.fixture
+def browser_page(browser):
+    context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -5,7 +5,7 @@ import pytest
 
 from goals import roles
 from goals.models import Result, Submission
-from tests.browser_fixtures import browser, browser_page, log_in, log_out, screenshot  # noqa: F401
+from tests.browser import log_in, log_out, screenshot
 from tests.entry_fixtures import OUTSOURCING, PASSWORD, make_user, program_named
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

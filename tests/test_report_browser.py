@@ -1,32 +1,13 @@
 """In the browser: a report download says it is being prepared, and works
 without JavaScript too."""
 
-import os
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connections
-from playwright.sync_api import sync_playwright
 
 from goals import roles
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking"])
-        yield browser
-        browser.close()
-        # Playwright runs the test in its own greenlet, whose database
-        # connection the test database's teardown would not see.
-        connections.close_all()
 
 
 @pytest.fixture
