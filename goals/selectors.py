@@ -62,6 +62,10 @@ class IndicatorFigures:
     def pace_status(self):
         return self.pace.status
 
+    def pace_at(self, quarter):
+        """Where the indicator stood at the end of `quarter` (for a chart of the year)."""
+        return _pace(self.indicator, self.cumulative[quarter], self.target, quarter)
+
 
 @dataclass
 class ProgramFigures:
@@ -88,6 +92,12 @@ class ProgramFigures:
         won = self.program.budget_won
         return None if won is None else figures.won_to_eok(won)
 
+    @property
+    def previous_unit_total(self):
+        """계 of last year's unit-project results (추진실적: 82회)."""
+        return figures.total_by_unit((unit.result, unit.unit_project.unit)
+                                     for unit in self.previous_unit_projects)
+
     def quarter_status(self, quarter):
         submission = self.submissions.get(quarter)
         return submission.status if submission else Submission.Status.DRAFT
@@ -112,9 +122,7 @@ class CategoryFigures:
 
     @property
     def average_achievement(self):
-        rates = [figure.achievement for figure in self.indicators
-                 if figure.achievement is not None]
-        return sum(rates) / len(rates) if rates else None
+        return average_achievement(self.indicators)
 
 
 @dataclass
@@ -149,6 +157,17 @@ class YearFigures:
     @property
     def status_counts(self):
         return count_statuses(self.indicators)
+
+    @property
+    def average_achievement(self):
+        return average_achievement(self.indicators)
+
+
+def average_achievement(indicator_figures):
+    """The mean achievement of the indicators that have one, or None."""
+    rates = [figure.achievement for figure in indicator_figures
+             if figure.achievement is not None]
+    return sum(rates) / len(rates) if rates else None
 
 
 def count_statuses(indicator_figures):
@@ -353,8 +372,7 @@ class _Book:
             baseline_target=baseline_target,
             baseline_unit=baseline_unit,
             change=figures.change(target_figure, baseline_target, indicator.is_new),
-            pace=figures.pace(cumulative[self.quarter], target_figure, self.quarter,
-                              indicator.rollup, indicator.direction, steps),
+            pace=_pace(indicator, cumulative[self.quarter], target_figure, self.quarter),
             unit_projects=mine,
             plan_totals=_unit_totals(mine),
             results=self.results[("i", indicator.id)],
@@ -385,6 +403,11 @@ class TargetRow:
     @property
     def figure(self):
         return self.value if self.value is not None else (self.state or None)
+
+
+def _pace(indicator, so_far, target, quarter):
+    return figures.pace(so_far, target, quarter, indicator.rollup, indicator.direction,
+                        indicator.milestone_steps)
 
 
 def _key(row):
