@@ -9,12 +9,14 @@ by value (9회 before 10회), not by its text.
 """
 
 from dataclasses import dataclass, field
+from html import escape
 from decimal import Decimal
 from typing import Optional
 
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,23 +66,45 @@ def status_badge(status):
     return format_html('<span class="status status--{}">{}</span>', status, fmt.pace(status))
 
 
-def result_text(figure):
-    """The year so far and how far it reaches: 18회 (2분기까지), or the confirmed year."""
-    text = fmt.quantity(figure.result, figure.indicator.unit, figure.result_note)
-    if figure.result is None:
-        return fmt.EMPTY
-    latest = figure.latest_quarter
-    reach = (_("%(quarter)s분기까지") % {"quarter": latest} if latest
-             and Period.YEAR not in figure.results else _("연간"))
-    return format_html('{} <span class="muted">({})</span>', text, reach)
+def link(url, text):
+    # Written without format_html: this runs for every row of a 500-indicator table.
+    return mark_safe(f'<a href="{escape(url)}">{escape(text)}</a>')
 
 
-def pace_text(pace):
-    """지연 30%/50%: the status, and the year so far against where it should be."""
-    if pace.progress is None:
-        return status_badge(pace.status)
-    return format_html('{} <span class="muted" title="{}">{}/{}</span>', status_badge(pace.status),
-                       _("진도율/기대 진도"), fmt.rate(pace.progress), fmt.rate(pace.expected))
+class _Writer:
+    """Writes the cells of the overview's rows. What is the same on many rows
+    (a status badge, a translated word, a change) is written once."""
+
+    def __init__(self):
+        self.badges = {status: status_badge(status) for status in STATUSES}
+        self.reaches = {quarter: escape(_("%(quarter)s분기까지") % {"quarter": quarter})
+                        for quarter in QUARTERS}
+        self.whole_year = escape(_("연간"))
+        self.progress_title = escape(_("진도율/기대 진도"))
+        self.changes = {}
+
+    def result(self, figure):
+        """The year so far and how far it reaches: 18회 (2분기까지), or the confirmed year."""
+        if figure.result is None:
+            return fmt.EMPTY
+        text = escape(fmt.quantity(figure.result, figure.indicator.unit, figure.result_note))
+        latest = figure.latest_quarter
+        reach = (self.reaches[latest] if latest and Period.YEAR not in figure.results
+                 else self.whole_year)
+        return mark_safe(f'{text} <span class="muted">({reach})</span>')
+
+    def pace(self, pace):
+        """지연 30%/50%: the status, and the year so far against where it should be."""
+        badge = self.badges[pace.status]
+        if pace.progress is None:
+            return badge
+        return mark_safe(f'{badge} <span class="muted" title="{self.progress_title}">'
+                         f'{fmt.rate(pace.progress)}/{fmt.rate(pace.expected)}</span>')
+
+    def change(self, change):
+        if change not in self.changes:
+            self.changes[change] = fmt.change(change)
+        return self.changes[change]
 
 
 @dataclass
@@ -110,6 +134,7 @@ def overview_rows(book):
     plan = book.plan
     program_url = url_for_pk("goals:program", plan.institution.code, plan.year)
     indicator_url = url_for_pk("goals:indicator", plan.institution.code, plan.year)
+    writer = _Writer()
     rows = []
     for category in book.categories:
         order = category.category.order
@@ -117,8 +142,7 @@ def overview_rows(book):
             program = program_figures.program
             shared_cells = {
                 "category": category.category.name,
-                "program": format_html('<a href="{}">{}</a>', program_url(program.pk),
-                                       program.numbered_name),
+                "program": link(program_url(program.pk), program.numbered_name),
                 "owner": owner_name(program.owner) or fmt.EMPTY,
                 "budget": fmt.eok(program.budget_won),
             }
@@ -132,7 +156,7 @@ def overview_rows(book):
                 row = IndicatorRow(category, program_figures, figure,
                                    cells=dict(shared_cells), keys=dict(shared_keys))
                 if figure is not None:
-                    _write_indicator(row, figure, indicator_url)
+                    _write_indicator(row, figure, indicator_url(figure.indicator.pk), writer)
                 else:
                     row.cells.update(dict.fromkeys(
                         ("indicator", "target", "result", "achievement", "pace", "baseline",
@@ -145,20 +169,19 @@ def overview_rows(book):
     return rows
 
 
-def _write_indicator(row, figure, indicator_url):
+def _write_indicator(row, figure, url, writer):
     indicator = figure.indicator
     unit = indicator.unit
     pace = figure.pace
     row.cells.update(
-        indicator=format_html('<a href="{}">{}</a>', indicator_url(indicator.pk),
-                              indicator.measurement),
+        indicator=link(url, indicator.measurement),
         target=fmt.quantity(figure.target, unit, figure.target_note) or fmt.EMPTY,
-        result=result_text(figure),
+        result=writer.result(figure),
         achievement=fmt.rate(figure.achievement),
-        pace=pace_text(pace),
+        pace=writer.pace(pace),
         baseline=fmt.baseline(figure.baseline_actual, figure.baseline_target,
                               figure.baseline_unit, figure.baseline_note),
-        change=fmt.change(figure.change),
+        change=writer.change(figure.change),
     )
     row.keys.update(
         indicator=indicator.measurement,
