@@ -9,8 +9,8 @@ by value (9회 before 10회), not by its text.
 """
 
 from dataclasses import dataclass, field
-from html import escape
 from decimal import Decimal
+from html import escape
 from typing import Optional
 
 from django import forms
@@ -385,6 +385,25 @@ class OverviewFilters(QuarterForm):
 
 
 # Two years side by side -------------------------------------------------------
+
+
+class CompareForm(forms.Form):
+    """Two of the institution's years, in either order."""
+
+    a = forms.TypedChoiceField(label=gettext_lazy("비교 연도"), coerce=int)
+    b = forms.TypedChoiceField(label=gettext_lazy("기준 연도"), coerce=int)
+
+    def __init__(self, data, years):
+        super().__init__(data)
+        for name in ("a", "b"):
+            self.fields[name].choices = [(year, _("%(year)s년") % {"year": year})
+                                         for year in years]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("a") is not None and data.get("a") == data.get("b"):
+            raise forms.ValidationError(_("서로 다른 두 연도를 고르세요."))
+        return data
 
 
 @dataclass

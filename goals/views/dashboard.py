@@ -3,12 +3,10 @@ The director's dashboard: a year at a glance, two years side by side, and a
 program or an indicator in depth. Every figure comes from year_figures().
 """
 
-from django import forms
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
 from goals import access, charts
@@ -23,6 +21,10 @@ from goals.tables import CategoryTable, ComparisonTable, IndicatorTable
 def plan_years(institution):
     return list(Plan.objects.filter(institution=institution).order_by("year")
                 .values_list("year", flat=True))
+
+
+def _latest_plan(institution):
+    return Plan.objects.filter(institution=institution).order_by("-year").first()
 
 
 def overview(request, code, year):
@@ -57,7 +59,8 @@ def _program_figures(book, pk):
 
 def program(request, code, year, pk):
     plan = access.plan_or_404(request.user, code, year)
-    book = year_figures(plan.institution, year, with_text=True)
+    quarter = board.QuarterForm.quarter(request.GET, default_quarter(year))
+    book = year_figures(plan.institution, year, quarter, with_text=True)
     figures = _program_figures(book, pk)
     years, total, lines = board.three_year_plan(figures)
     return render(request, "goals/program.html", {
@@ -122,30 +125,13 @@ def _past_years(institution, figure):
     return years
 
 
-class CompareForm(forms.Form):
-    a = forms.TypedChoiceField(label=gettext_lazy("비교 연도"), coerce=int)
-    b = forms.TypedChoiceField(label=gettext_lazy("기준 연도"), coerce=int)
-
-    def __init__(self, data, years):
-        super().__init__(data)
-        for name in ("a", "b"):
-            self.fields[name].choices = [(year, _("%(year)s년") % {"year": year})
-                                         for year in years]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("a") is not None and data.get("a") == data.get("b"):
-            raise forms.ValidationError(_("서로 다른 두 연도를 고르세요."))
-        return data
-
-
 def compare(request, code):
     institution = access.institution_or_404(request.user, code)
     years = plan_years(institution)
     data = request.GET if request.GET or len(years) < 2 else {"a": years[-2], "b": years[-1]}
-    form = CompareForm(data, years)
+    form = board.CompareForm(data, years)
     context = {"institution": institution, "form": form, "years": years,
-               "nav_section": "compare"}
+               "plan": _latest_plan(institution), "nav_section": "compare"}
     if len(years) >= 2 and form.is_valid():
         earlier, later = sorted((form.cleaned_data["a"], form.cleaned_data["b"]))
         earlier_book = year_figures(institution, earlier)
@@ -157,8 +143,7 @@ def compare(request, code):
             caption=_("%(earlier)s년과 %(later)s년의 성과지표") % {
                 "earlier": earlier, "later": later})
         RequestConfig(request, paginate=False).configure(table)
-        context.update(earlier=earlier_book, later=later_book, plan=later_book.plan,
-                       table=table, program_pairs=program_pairs,
+        context.update(earlier=earlier_book, later=later_book, table=table, program_pairs=program_pairs,
                        continued=sum(1 for pair in indicator_pairs if pair.earlier and pair.later),
                        new=sum(1 for pair in indicator_pairs if not pair.earlier),
                        dropped=sum(1 for pair in indicator_pairs if not pair.later))
