@@ -87,7 +87,7 @@ def column_chart(chart_id, labels, series, *, title, line=None, unit=""):
     for tick in (0, scale / 2, scale):
         parts.append(format_html(
             '<text class="chart__tick" x="{}" y="{}" text-anchor="end">{}{}</text>',
-            plot_left - 6, _n(y(tick) + 4), _n(tick, 0), unit))
+            plot_left - 6, _n(y(tick) + 4), _n(tick), unit))
     for index, label in enumerate(labels):
         left = plot_left + group * index + (group - column * len(series)) / 2
         for number, item in enumerate(series):

@@ -128,6 +128,17 @@ def test_the_overview_prints_the_documents_figures(client, director):
     assert rows[("소속시설 서비스 품질 제고 지원", "지원건수")]["전년목표 대비"] == "신규"
 
 
+def test_a_program_without_indicators_still_has_its_line(client, director, plan_2024):
+    category = plan_2024.categories.get(order=2)
+    Program.objects.create(category=category, number=9, name="준비 중인 사업",
+                           budget_won=5_000_000)
+    _header, rows = indicator_rows(page(client, "/jbsss/2024/"))
+    row = rows[("준비 중인 사업", "-")]
+    assert (row["사업비(억원)"], row["성과목표"], row["진도"]) == ("0.05", "-", "-")
+    totals = {row[0]: row for row in Tables(page(client, "/jbsss/2024/")).starting("분야별 합계")}
+    assert totals["사회서비스 공공성 강화"][1:4] == ["3", "2", "0.37"]
+
+
 def test_category_totals_and_status_counts(client, director):
     indicator = outsourcing_indicator()
     units = list(indicator.unit_projects.order_by("order"))
