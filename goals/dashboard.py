@@ -108,16 +108,17 @@ class _Writer:
 
 
 @dataclass
-class IndicatorRow:
-    """A line of the overview: an indicator with its program and category, written
-    for the table, with the keys it sorts and filters by."""
+class Row:
+    """A line of a table, written (goals.tables.WrittenTable): its cells, a sort
+    key per column, and, on the overview, the indicator it shows with its
+    program and category, which the filters read."""
 
-    category: object  # CategoryFigures
-    program: object  # ProgramFigures
-    figure: Optional[object]  # IndicatorFigures; None for a program without indicators
     cells: dict = field(default_factory=dict)  # column → HTML
     keys: dict = field(default_factory=dict)  # column → sort key
     row_class: str = ""
+    category: Optional[object] = None  # CategoryFigures
+    program: Optional[object] = None  # ProgramFigures
+    figure: Optional[object] = None  # IndicatorFigures; None for a program without indicators
 
     @property
     def status(self):
@@ -153,8 +154,8 @@ def overview_rows(book):
                 "budget": program.budget_won if program.budget_won is not None else -1,
             }
             for figure in program_figures.indicators or [None]:
-                row = IndicatorRow(category, program_figures, figure,
-                                   cells=dict(shared_cells), keys=dict(shared_keys))
+                row = Row(dict(shared_cells), dict(shared_keys), category=category,
+                          program=program_figures, figure=figure)
                 if figure is not None:
                     _write_indicator(row, figure, indicator_url(figure.indicator.pk), writer)
                 else:
@@ -201,7 +202,7 @@ def category_rows(book):
     for item in book.categories + [book]:
         is_total = item is book
         counts = item.status_counts
-        row = IndicatorRow(item if not is_total else None, None, None, cells={
+        row = Row(cells={
             "category": _("합계") if is_total else item.category.name,
             "programs": fmt.number(Decimal(len(item.programs))),
             "indicators": fmt.number(Decimal(len(item.indicators))),
@@ -460,7 +461,7 @@ def comparison_rows(pairs, earlier_book, later_book):
             for book in (earlier_book, later_book)}
     rows = []
     for position, pair in enumerate(pairs):
-        row = IndicatorRow(None, None, pair.later or pair.earlier)
+        row = Row()
         shown = pair.later or pair.earlier
         program = shown.indicator.program
         row.cells["program"] = program.numbered_name
@@ -486,8 +487,7 @@ def _write_side(row, side, figure, indicator_url):
         return
     indicator = figure.indicator
     row.cells.update({
-        f"{side}_indicator": format_html('<a href="{}">{}</a>', indicator_url(indicator.pk),
-                                         indicator.measurement),
+        f"{side}_indicator": link(indicator_url(indicator.pk), indicator.measurement),
         f"{side}_target": fmt.quantity(figure.target, indicator.unit, figure.target_note)
         or fmt.EMPTY,
         f"{side}_result": fmt.quantity(figure.result, indicator.unit, figure.result_note)
