@@ -59,3 +59,10 @@ def can_approve(user, institution):
 def require(allowed):
     if not allowed:
         raise PermissionDenied
+
+
+def can_keep_plan(user, institution):
+    """Planning staff (approvers, administrators) keep the year's plan: its
+    structure, targets and budgets, e.g. by uploading the report's workbook."""
+    return is_member(user, institution) and (
+        user.is_superuser or roles.has_role(user, roles.APPROVER, roles.ADMINISTRATOR))

@@ -77,21 +77,20 @@ class _Writer:
 
     def __init__(self):
         self.badges = {status: status_badge(status) for status in STATUSES}
-        self.reaches = {quarter: escape(_("%(quarter)s분기까지") % {"quarter": quarter})
+        self.reaches = {quarter: _("%(quarter)s분기까지") % {"quarter": quarter}
                         for quarter in QUARTERS}
-        self.whole_year = escape(_("연간"))
+        self.reaches[Period.YEAR] = _("연간")
         self.progress_title = escape(_("진도율/기대 진도"))
         self.changes = {}
 
-    def result(self, figure):
-        """The year so far and how far it reaches: 18회 (2분기까지), or the confirmed year."""
+    def reach(self, figure):
+        """How far the result reaches: the latest quarter entered (2분기까지), or
+        the year once it is confirmed (연간); returned as (text, sort key)."""
         if figure.result is None:
-            return fmt.EMPTY
-        text = escape(fmt.quantity(figure.result, figure.indicator.unit, figure.result_note))
+            return fmt.EMPTY, 0
         latest = figure.latest_quarter
-        reach = (self.reaches[latest] if latest and Period.YEAR not in figure.results
-                 else self.whole_year)
-        return mark_safe(f'{text} <span class="muted">({reach})</span>')
+        period = latest if latest and Period.YEAR not in figure.results else Period.YEAR
+        return self.reaches[period], period
 
     def pace(self, pace):
         """지연 30%/50%: the status, and the year so far against where it should be."""
@@ -160,10 +159,11 @@ def overview_rows(book):
                     _write_indicator(row, figure, indicator_url(figure.indicator.pk), writer)
                 else:
                     row.cells.update(dict.fromkeys(
-                        ("indicator", "target", "result", "achievement", "pace", "baseline",
-                         "change"), fmt.EMPTY))
+                        ("indicator", "target", "result", "reach", "achievement", "pace",
+                         "baseline", "change"), fmt.EMPTY))
                     row.keys.update(indicator="", target=number_key(None),
-                                    result=number_key(None), achievement=number_key(None),
+                                    result=number_key(None), reach=0,
+                                    achievement=number_key(None),
                                     pace=(len(STATUSES), 0), baseline=number_key(None),
                                     change=change_key(None))
                 rows.append(row)
@@ -174,10 +174,12 @@ def _write_indicator(row, figure, url, writer):
     indicator = figure.indicator
     unit = indicator.unit
     pace = figure.pace
+    reach, reached = writer.reach(figure)
     row.cells.update(
         indicator=link(url, indicator.measurement),
         target=fmt.quantity(figure.target, unit, figure.target_note) or fmt.EMPTY,
-        result=writer.result(figure),
+        result=fmt.quantity(figure.result, unit, figure.result_note) or fmt.EMPTY,
+        reach=reach,
         achievement=fmt.rate(figure.achievement),
         pace=writer.pace(pace),
         baseline=fmt.baseline(figure.baseline_actual, figure.baseline_target,
@@ -188,6 +190,7 @@ def _write_indicator(row, figure, url, writer):
         indicator=indicator.measurement,
         target=number_key(figure.target),
         result=number_key(figure.result),
+        reach=reached,
         achievement=number_key(figure.achievement),
         pace=(STATUSES.index(pace.status), pace.progress or 0),
         baseline=number_key(figure.baseline_actual),

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
@@ -745,8 +745,11 @@ class Evidence(models.Model):
         reason = self.lock_reason()
         if reason:
             raise PeriodLocked(reason)
-        self.file.delete(save=False)
-        return super().delete(*args, **kwargs)
+        storage, name = self.file.storage, self.file.name
+        deleted = super().delete(*args, **kwargs)
+        # The file goes only once the row is gone for good.
+        transaction.on_commit(lambda: storage.delete(name))
+        return deleted
 
 
 class HeadlineTarget(models.Model):

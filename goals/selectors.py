@@ -29,6 +29,7 @@ class UnitProjectFigures:
     quarters: dict  # 1–4 → value or state
     result: figures.Value  # the year: confirmed, or rolled up from the quarters
     results: dict  # period → Result, for entry forms and notes
+    cumulative: dict = field(default_factory=dict)  # 1–4 → the year so far at that quarter
 
 
 @dataclass
@@ -103,7 +104,7 @@ class ProgramFigures:
 
     @property
     def previous_unit_total(self):
-        """계 of last year's unit-project results (추진실적: 82회)."""
+        """계 of last year's unit results (추진실적: 82회)."""
         return figures.total_by_unit((unit.result, unit.unit_project.unit)
                                      for unit in self.previous_unit_projects)
 
@@ -229,7 +230,8 @@ def year_figures(institution, year, quarter=None, *, with_text=False):
     # Targets are only read: plain rows are enough, and much cheaper than models.
     targets = [TargetRow(*row) for row in Target.objects.filter(owners).values_list(
         "indicator_id", "unit_project_id", "year", "value", "state", "note")]
-    results = list(Result.objects.filter(owners))
+    # Entry pages show who saved each value last: joined here, not asked per result.
+    results = list(Result.objects.filter(owners).select_related("updated_by"))
     submissions = list(Submission.objects.filter(program__category__plan=plan))
     headlines = list(HeadlineTarget.objects.filter(program__category__plan=plan))
     narratives = list(Narrative.objects.filter(program__category__plan=plan)) if with_text else []
@@ -327,6 +329,7 @@ class _Book:
             quarters=quarters,
             result=confirmed if confirmed is not None else figures.rollup(quarters.values(), rule),
             results=results,
+            cumulative=_cumulative(quarters, rule),
         )
 
     def periods(self, indicator):
@@ -356,9 +359,7 @@ class _Book:
     def values(self, indicator):
         """An indicator's quarters, the year so far at each, and its year."""
         quarters, confirmed = self.periods(indicator)
-        cumulative = {quarter: figures.rollup([quarters[q] for q in figures.QUARTERS if q <= quarter],
-                                              indicator.rollup)
-                      for quarter in figures.QUARTERS}
+        cumulative = _cumulative(quarters, indicator.rollup)
         if confirmed is not None:
             cumulative[4] = confirmed
         result = confirmed if confirmed is not None else figures.rollup(quarters.values(),
@@ -432,6 +433,12 @@ class TargetRow:
 def _pace(indicator, so_far, target, quarter):
     return figures.pace(so_far, target, quarter, indicator.rollup, indicator.direction,
                         indicator.milestone_steps)
+
+
+def _cumulative(quarters, rule):
+    """The year so far at the end of each quarter."""
+    return {quarter: figures.rollup([quarters[q] for q in figures.QUARTERS if q <= quarter], rule)
+            for quarter in figures.QUARTERS}
 
 
 def _key(row):

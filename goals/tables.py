@@ -80,6 +80,7 @@ class IndicatorTable(WrittenTable):
     budget = number_column(_("사업비(억원)"))
     target = number_column(_("성과목표"))
     result = number_column(_("실적"))
+    reach = tables.Column(verbose_name=_("실적 기준"), attrs=CENTER)
     achievement = number_column(_("달성률"))
     pace = tables.Column(verbose_name=_("진도"), attrs=CENTER)
     baseline = number_column(_("전년 실적(전년 목표)"))

@@ -1,13 +1,32 @@
 from django.urls import path
 
-from .views import dashboard, evidence
+from .views import approval, dashboard, entry, evidence
 
 app_name = "goals"
 
 urlpatterns = [
     path("evidence/<int:pk>/", evidence.download, name="evidence"),
+    path("evidence/<int:pk>/delete/", entry.delete_evidence, name="evidence_delete"),
     path("<slug:code>/compare/", dashboard.compare, name="compare"),
     path("<slug:code>/<int:year>/", dashboard.overview, name="overview"),
     path("<slug:code>/<int:year>/programs/<int:pk>/", dashboard.program, name="program"),
     path("<slug:code>/<int:year>/indicators/<int:pk>/", dashboard.indicator, name="indicator"),
+    # The staff member's quarter: values, evidence, the Excel sheet, submission.
+    path("<slug:code>/<int:year>/entry/", entry.start, name="entry_start"),
+    path("<slug:code>/<int:year>/entry/<int:quarter>/", entry.page, name="entry"),
+    path("<slug:code>/<int:year>/entry/<int:quarter>/sheet.xlsx", entry.sheet,
+         name="entry_sheet"),
+    path("<slug:code>/<int:year>/entry/<int:quarter>/sheet/", entry.upload_sheet,
+         name="entry_upload"),
+    path("<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/", entry.save,
+         name="entry_save"),
+    path("<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/submit/", entry.submit,
+         name="entry_submit"),
+    path("<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/evidence/",
+         entry.add_evidence, name="evidence_add"),
+    # The approver's quarter.
+    path("<slug:code>/<int:year>/approval/", approval.start, name="approval_start"),
+    path("<slug:code>/<int:year>/approval/<int:quarter>/", approval.page, name="approval"),
+    path("<slug:code>/<int:year>/approval/<int:quarter>/<int:program_id>/<slug:action>/",
+         approval.step, name="approval_step"),
 ]

@@ -110,6 +110,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence files live outside the static root and are served only through a
 # view that checks who may read them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# The largest evidence file (증빙) and entry sheet (XLSX) a user may upload.
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+ENTRY_SHEET_MAX_BYTES = int(os.environ.get("ENTRY_SHEET_MAX_BYTES", 5 * 1024 * 1024))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -119,3 +122,38 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/goal_table.html"
 
 # The font embedded in the PDF report; installed from Debian's fonts-nanum.
 REPORT_FONT_DIR = Path(os.environ.get("REPORT_FONT_DIR", "/usr/share/fonts/truetype/nanum"))
+
+# Files: evidence in MEDIA_ROOT; static files compressed and fingerprinted
+# by WhiteNoise once collected for production.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+                    if DEBUG else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Sessions last a working day and end when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# HTTPS is on whenever DEBUG is off, unless the environment turns it off
+# (DJANGO_HTTPS=0, e.g. for a load test on 127.0.0.1).
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 60 * 60 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = bool(SECURE_HSTS_SECONDS)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Behind a reverse proxy that terminates TLS, name how many proxies stand in
+# front of the app; only then are X-Forwarded-* headers believed.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}

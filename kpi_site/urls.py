@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/login/", login_not_required(LoginView.as_view()), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("reports/", include("reports.urls")),
     path("", include("goals.urls")),
 ]

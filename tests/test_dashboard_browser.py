@@ -2,46 +2,23 @@
 Playwright), reads the document's figures, and follows a program and an
 indicator. Screenshots are kept in test-artifacts/."""
 
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from goals.management.commands.setup_demo import DEMO_PASSWORD
-
-# Playwright's sync API runs an event loop in the test's thread, which still
-# reads the database: Django allows that only when told to.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from tests.browser_fixtures import browser, browser_page, log_in, screenshot  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def director_page(live_server, institution):
+def director_page(live_server, institution, browser_page):
     call_command("setup_demo", stdout=StringIO())
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="ko-KR", viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("사용자 이름").fill("director")
-        page.get_by_label("비밀번호").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="로그인").click()
-        page.wait_for_load_state()
-        yield page
-        browser.close()
-
-
-def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / name, full_page=True)
+    log_in(browser_page, live_server.url, "director", DEMO_PASSWORD)
+    return browser_page
 
 
 def cells(row):
@@ -59,7 +36,7 @@ def test_the_director_reads_the_year_and_follows_a_program_and_an_indicator(
         "link", name="① 수탁기관 운영 활성화 지원"))
     assert cells(outsourcing) == [
         "사회서비스 공공성 강화", "① 수탁기관 운영 활성화 지원", "지원사업횟수", "담당자 1",
-        "0.29", "60회", "-", "-", "미입력", "82회(56회)", "7.1%증"]
+        "0.29", "60회", "-", "-", "-", "미입력", "82회(56회)", "7.1%증"]
     expect(table.locator("tbody tr")).to_have_count(21)
     expect(page.get_by_role("img", name="분야별 평균 달성률")).to_be_visible()
     screenshot(page, "dashboard-overview-2024.png")

@@ -1,0 +1,623 @@
+"""
+Entering a quarter's results, and taking the quarter through approval.
+
+Every result staff write goes through here, whatever the path (the entry page,
+the Excel upload): all values are checked first and written only when every
+one is good, in one transaction, with who and why kept in the history.
+
+A program's quarter (its Submission row) is the lock. Saving values, adding
+evidence and moving the quarter (submit, approve, return, reopen) take it
+first, so a read-check-write cannot interleave with another: PostgreSQL locks
+the row (select_for_update), SQLite's IMMEDIATE transactions serialize writers.
+
+A form or a sheet carries each value's version as it was read. When the
+stored version differs, somebody saved in between: nothing is written and the
+user is told who saved what, so nothing is lost silently.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from hashlib import sha256
+from typing import Optional
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import access, evidence_files
+from . import formatting as fmt
+from .models import DEFAULT_STEPS, Evidence, Indicator, Kind, Plan, Result, Submission, UnitProject
+
+SOURCE_FORM = gettext_lazy("실적 입력 화면")
+SOURCE_SHEET = gettext_lazy("엑셀 업로드")
+
+# Result.value holds 14 digits, two of them after the point.
+LARGEST_VALUE = Decimal(10) ** 12
+REASON_LENGTH = 100  # django-simple-history's change reason field
+
+
+# What is entered -----------------------------------------------------------
+
+
+def key_of(owner):
+    """The key of an input in forms and sheets: i19 for an indicator, u10 for a unit project."""
+    return f"{'i' if isinstance(owner, Indicator) else 'u'}{owner.pk}"
+
+
+def inputs_of(indicators, unit_projects):
+    """What a program's quarter is entered on: each unit project, and each
+    indicator no unit project counts towards (the selector makes the others'
+    quarters out of their unit projects)."""
+    counted = {unit.indicator_id for unit in unit_projects}
+    return [indicator for indicator in indicators if indicator.id not in counted] + list(
+        unit_projects)
+
+
+def steps_of(owner):
+    """The states a milestone input can take, in order."""
+    if owner.kind != Kind.MILESTONE:
+        return []
+    return owner.milestone_steps if isinstance(owner, Indicator) else list(DEFAULT_STEPS)
+
+
+def plain(value):
+    """A value as typed into a field: 1234, 88.3, 구축완료; empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return format(value.normalize(), "f")
+
+
+def closed_reason(plan, status):
+    """Why staff may not change a program's quarter now, or None."""
+    if plan.status == Plan.Status.CLOSED:
+        return _("마감된 연도입니다. 실적을 바꿀 수 없습니다.")
+    if plan.status != Plan.Status.CONFIRMED:
+        return _("확정되지 않은 계획에는 실적을 입력할 수 없습니다.")
+    if status == Submission.Status.APPROVED:
+        return _("승인된 분기입니다. 값을 바꾸려면 승인자에게 재개를 요청하세요.")
+    if status == Submission.Status.SUBMITTED:
+        return _("제출한 분기입니다. 값을 바꾸려면 승인자에게 반려를 요청하세요.")
+    return None
+
+
+def display_name(user):
+    if user is None:
+        return _("알 수 없는 사용자")
+    return user.get_full_name() or user.get_username()
+
+
+# The quarter as pages and sheets show it ---------------------------------------
+
+
+@dataclass
+class Line:
+    """One input of a program's quarter and what is shown beside it, read
+    from the year's figures."""
+
+    owner: object  # Indicator or UnitProject
+    figure: object  # its IndicatorFigures or UnitProjectFigures
+    quarter: int
+
+    @property
+    def key(self):
+        return key_of(self.owner)
+
+    @property
+    def is_indicator(self):
+        return isinstance(self.owner, Indicator)
+
+    @property
+    def name(self):
+        return self.owner.measurement if self.is_indicator else self.owner.name
+
+    @property
+    def unit(self):
+        return self.owner.unit
+
+    @property
+    def steps(self):
+        return steps_of(self.owner)
+
+    @property
+    def target(self):
+        return self.figure.target
+
+    @property
+    def cumulative(self):
+        return self.figure.cumulative[self.quarter]
+
+    @property
+    def last_quarter(self):
+        return self.figure.quarters[self.quarter - 1] if self.quarter > 1 else None
+
+    @property
+    def result(self):
+        return self.figure.results.get(self.quarter)
+
+    @property
+    def value(self):
+        """The quarter's value; an indicator's is made of its unit projects'."""
+        return self.figure.quarters[self.quarter]
+
+    @property
+    def note(self):
+        return self.result.note if self.result else ""
+
+    @property
+    def version(self):
+        return self.result.version if self.result else 0
+
+
+@dataclass
+class IndicatorLines:
+    """An indicator with the inputs it is made of: its unit projects, or itself."""
+
+    figure: object  # IndicatorFigures
+    lines: list
+    quarter: int
+
+    @property
+    def entered_directly(self):
+        return len(self.lines) == 1 and self.lines[0].is_indicator
+
+    @property
+    def total(self):
+        """The indicator itself for the quarter: target, so far, and its value
+        made of the lines by the selector."""
+        return Line(self.figure.indicator, self.figure, self.quarter)
+
+
+@dataclass
+class ProgramQuarter:
+    """A program's quarter on the entry and approval pages."""
+
+    figures: object  # ProgramFigures
+    quarter: int
+    groups: list  # IndicatorLines
+    loose: list  # Lines of unit projects that count towards no indicator
+
+    @property
+    def program(self):
+        return self.figures.program
+
+    @property
+    def submission(self):
+        return self.figures.submissions.get(self.quarter)
+
+    @property
+    def status(self):
+        return self.figures.quarter_status(self.quarter)
+
+    @property
+    def status_label(self):
+        return Submission.Status(self.status).label
+
+    @property
+    def lines(self):
+        return [line for group in self.groups for line in group.lines] + self.loose
+
+    @property
+    def missing(self):
+        return [line for line in self.lines if line.result is None]
+
+    @property
+    def entered(self):
+        return len(self.lines) - len(self.missing)
+
+    @property
+    def closed_reason(self):
+        return closed_reason(self.program.category.plan, self.status)
+
+    @property
+    def is_open(self):
+        return self.closed_reason is None
+
+
+def program_quarters(book, quarter, owner=None):
+    """The programs of a year's figures (those `owner` owns, if given) as
+    their `quarter` is entered."""
+    quarters = []
+    for program in book.programs:
+        if owner is not None and program.program.owner_id != owner.pk:
+            continue
+        groups = []
+        for figure in program.indicators:
+            lines = [Line(unit.unit_project, unit, quarter) for unit in figure.unit_projects]
+            groups.append(IndicatorLines(
+                figure, lines or [Line(figure.indicator, figure, quarter)], quarter))
+        indicator_ids = {figure.indicator.id for figure in program.indicators}
+        loose = [Line(unit.unit_project, unit, quarter) for unit in program.unit_projects
+                 if unit.unit_project.indicator_id not in indicator_ids]
+        quarters.append(ProgramQuarter(program, quarter, groups, loose))
+    return quarters
+
+
+# Saving values -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What was sent for one input: the value as typed (or a sheet's number),
+    its note, and the version and value it had when it was read."""
+
+    key: str
+    value: object = ""
+    note: str = ""
+    version: int = 0  # 0: there was no value
+    read_value: object = None  # None: not known; any value that differs is a change
+    read_note: str = ""
+    where: object = None  # the caller's handle on the entry: a form field, a sheet row
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an entry cannot be saved. A conflict carries what is stored now."""
+
+    entry: Entry
+    message: str
+    field: str = "value"  # "value" or "note"
+    conflict: bool = False
+    current: Optional[Result] = None
+
+
+@dataclass(frozen=True)
+class ProgramProblem:
+    """Why none of a program's changes can be saved (a locked quarter)."""
+
+    program: object
+    message: str
+    entries: tuple  # the entries that would have changed something
+
+
+@dataclass
+class Outcome:
+    problems: list
+    changed: int = 0
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+class BadValue(ValueError):
+    pass
+
+
+def parse(owner, raw):
+    """(value, state) of what was typed for `owner`; (None, "") when empty.
+    Raises BadValue with a Korean message for text that is not a number."""
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None, ""
+    if owner.kind == Kind.MILESTONE:
+        return None, text
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise BadValue(_("숫자를 입력하세요('%(text)s'은(는) 숫자가 아닙니다).") % {
+            "text": text if len(text) <= 20 else f"{text[:20]}…"})
+    if not value.is_finite():
+        raise BadValue(_("숫자를 입력하세요."))
+    if abs(value) >= LARGEST_VALUE:
+        raise BadValue(_("값이 너무 큽니다."))
+    return value, ""
+
+
+@dataclass
+class _Change:
+    entry: Entry
+    owner: object
+    stored: Optional[Result]
+    value: Optional[Decimal]
+    state: str
+    note: str
+
+    def write(self, user, quarter, reason):
+        if self.value is None and not self.state:
+            self.stored._history_user = user
+            self.stored._change_reason = reason
+            self.stored.delete()
+            return
+        result = self.stored or Result(period=quarter, **{
+            "indicator" if isinstance(self.owner, Indicator) else "unit_project": self.owner})
+        result.value, result.state, result.note = self.value, self.state, self.note
+        result.updated_by = user
+        result._history_user = user
+        result._change_reason = reason
+        result.save()
+
+
+def save_quarter(user, program, quarter, entries, *, source=SOURCE_FORM, reason=""):
+    """Save the entries of `program`'s `quarter`: all or nothing. Raises
+    PermissionDenied when `user` may not enter the program or an entry is not
+    one of its inputs."""
+    return save_quarters(user, quarter, {program: entries}, source=source, reason=reason)
+
+
+def save_quarters(user, quarter, batches, *, source, reason="", write=True):
+    """Save several programs' entries ({program: [Entry]}) for `quarter`, all
+    or nothing. With write=False only check them."""
+    for program in batches:
+        access.require(access.can_enter(user, program))
+    history_reason = f"{source}: {reason}" if reason else str(source)
+    with transaction.atomic():
+        problems, changes = [], []
+        for program, entries in batches.items():
+            submission = _locked_submission(program, quarter, user)
+            inputs = {key_of(owner): owner for owner in _inputs(program)}
+            stored = _stored_results(inputs.values(), quarter, lock=True)
+            mine, seen = [], set()
+            for entry in entries:
+                owner = inputs.get(entry.key)
+                if owner is None:
+                    raise PermissionDenied
+                if entry.key in seen:
+                    problems.append(Problem(entry, _("같은 항목이 두 번 있습니다.")))
+                    continue
+                seen.add(entry.key)
+                change = _check(entry, owner, stored.get(entry.key), problems)
+                if change:
+                    mine.append(change)
+            closed = closed_reason(program.category.plan, submission.status)
+            if closed and mine:
+                problems.append(ProgramProblem(program, closed,
+                                               tuple(change.entry for change in mine)))
+            changes += mine
+        if problems or not write:
+            transaction.set_rollback(True)
+            return Outcome(problems)
+        for change in changes:
+            change.write(user, quarter, history_reason[:REASON_LENGTH])
+    return Outcome([], len(changes))
+
+
+def _check(entry, owner, stored, problems):
+    """The change `entry` makes, or None; what is wrong with it goes to `problems`."""
+    try:
+        value, state = parse(owner, entry.value)
+    except BadValue as error:
+        problems.append(Problem(entry, str(error)))
+        return None
+    note = (entry.note or "").strip()
+    if entry.read_value is not None:
+        try:
+            if (value, state, note) == (*parse(owner, entry.read_value),
+                                        (entry.read_note or "").strip()):
+                return None  # not touched since it was read
+        except BadValue:
+            pass
+    current = (stored.value, stored.state, stored.note) if stored else (None, "", "")
+    if (value, state, note) == current:
+        return None
+    found = len(problems)
+    if value is None and not state:  # clearing the value
+        if stored is None or (note and note != stored.note):
+            problems.append(Problem(entry, _("비고를 남기려면 값을 입력하세요.")))
+            return None
+    else:
+        message = owner.check_value(value, state)
+        if message:
+            problems.append(Problem(entry, str(message)))
+    if entry.version != (stored.version if stored else 0):
+        problems.append(Problem(entry, _conflict_message(stored, state or value),
+                                conflict=True, current=stored))
+    if len(problems) > found:
+        return None
+    return _Change(entry, owner, stored, value, state, note)
+
+
+def _conflict_message(stored, yours):
+    yours = fmt.number(yours) or _("(빈 값)")
+    if stored is None:
+        return _("그사이 다른 사람이 이 값을 지웠습니다. 입력한 값 %(yours)s을(를) 확인하고 "
+                 "다시 저장하세요.") % {"yours": yours}
+    theirs = fmt.number(stored.figure)
+    if stored.note:
+        theirs = f"{theirs}({stored.note})"
+    return _("%(who)s님이 %(when)s에 먼저 %(theirs)s(으)로 저장했습니다. 입력한 값은 "
+             "%(yours)s입니다. 확인한 뒤 다시 저장하면 입력한 값으로 바뀝니다.") % {
+        "who": display_name(stored.updated_by),
+        "when": formats.date_format(timezone.localtime(stored.updated_at), "Y-m-d H:i"),
+        "theirs": theirs, "yours": yours}
+
+
+def _inputs(program):
+    indicators = list(Indicator.objects.filter(program=program))
+    unit_projects = list(UnitProject.objects.filter(program=program))
+    for owner in indicators + unit_projects:
+        owner.program = program  # the lock check follows it to the plan: no query
+    by_id = {indicator.id: indicator for indicator in indicators}
+    for unit in unit_projects:
+        if unit.indicator_id in by_id:
+            unit.indicator = by_id[unit.indicator_id]
+    return inputs_of(indicators, unit_projects)
+
+
+def _stored_results(owners, quarter, lock=False):
+    """{key: Result} of `owners` for `quarter`, each linked to its owner."""
+    owners = {key_of(owner): owner for owner in owners}
+    indicator_ids = [owner.pk for owner in owners.values() if isinstance(owner, Indicator)]
+    unit_ids = [owner.pk for owner in owners.values() if isinstance(owner, UnitProject)]
+    results = Result.objects.filter(Q(indicator_id__in=indicator_ids)
+                                    | Q(unit_project_id__in=unit_ids), period=quarter)
+    if lock:
+        results = results.select_for_update(of=("self",))
+    stored = {}
+    for result in results.select_related("updated_by"):
+        key = f"i{result.indicator_id}" if result.indicator_id else f"u{result.unit_project_id}"
+        owner = owners[key]
+        if isinstance(owner, Indicator):
+            result.indicator = owner
+        else:
+            result.unit_project = owner
+        stored[key] = result
+    return stored
+
+
+def _locked_submission(program, quarter, user):
+    """The program's quarter, locked until the transaction ends; created as a
+    draft the first time anything is saved in it."""
+    submission = (Submission.objects.select_for_update()
+                  .filter(program=program, quarter=quarter).first())
+    if submission is None:
+        try:
+            with transaction.atomic():
+                submission = Submission(program=program, quarter=quarter, updated_by=user)
+                submission._history_user = user
+                submission.save()
+        except IntegrityError:  # created by someone else meanwhile
+            submission = Submission.objects.select_for_update().get(program=program,
+                                                                    quarter=quarter)
+    submission.program = program
+    return submission
+
+
+def missing_inputs(program, quarter):
+    """The inputs of `program` with no value for `quarter`."""
+    inputs = _inputs(program)
+    stored = _stored_results(inputs, quarter)
+    return [owner for owner in inputs if key_of(owner) not in stored]
+
+
+# Moving the quarter ----------------------------------------------------------------
+
+
+class Refused(Exception):
+    """A step the quarter cannot take now; the message says why, in Korean."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def submit(user, program, quarter):
+    """Staff hand in their program's quarter (draft → submitted). Every input
+    needs a value: a blank is not a report (0 is), and the approver would lock
+    the blanks in."""
+    access.require(access.can_enter(user, program))
+    with transaction.atomic():
+        submission = _locked_submission(program, quarter, user)
+        closed = closed_reason(program.category.plan, submission.status)
+        if closed:
+            raise Refused(closed)
+        missing = missing_inputs(program, quarter)
+        if missing:
+            names = " / ".join(owner.measurement if isinstance(owner, Indicator) else owner.name
+                              for owner in missing)
+            raise Refused(_("빈 값이 있어 제출할 수 없습니다: %(names)s. 실적이 없으면 0을 "
+                            "입력하세요.") % {"names": names})
+        _move(submission, Submission.Status.SUBMITTED, user, "", _("제출"))
+
+
+def approve(user, program, quarter):
+    """An approver accepts a submitted quarter: it is locked."""
+    _approver_step(user, program, quarter, Submission.Status.SUBMITTED,
+                   _("제출된 분기만 승인할 수 있습니다."),
+                   Submission.Status.APPROVED, "", _("승인"))
+
+
+def return_quarter(user, program, quarter, comment):
+    """An approver sends a submitted quarter back to its owner, saying why."""
+    comment = _required(comment, _("반려 사유를 적어 주세요."))
+    _approver_step(user, program, quarter, Submission.Status.SUBMITTED,
+                   _("제출된 분기만 반려할 수 있습니다."),
+                   Submission.Status.DRAFT, comment, _("반려: %(comment)s") % {"comment": comment})
+
+
+def reopen(user, program, quarter, reason):
+    """An approver unlocks an approved quarter so that it can be corrected."""
+    reason = _required(reason, _("재개 사유를 적어 주세요."))
+    _approver_step(user, program, quarter, Submission.Status.APPROVED,
+                   _("승인된 분기만 재개할 수 있습니다."),
+                   Submission.Status.DRAFT, reason, _("재개: %(reason)s") % {"reason": reason})
+
+
+def _required(text, message):
+    text = (text or "").strip()
+    if not text:
+        raise Refused(message, field="comment")
+    return text
+
+
+def _approver_step(user, program, quarter, expected, refusal, status, comment, reason):
+    access.require(access.can_approve(user, program.category.plan.institution))
+    with transaction.atomic():
+        submission = _locked_submission(program, quarter, user)
+        _refuse_closed_plan(program)
+        if submission.status != expected:
+            raise Refused(refusal)
+        _move(submission, status, user, comment, reason)
+
+
+def _refuse_closed_plan(program):
+    plan = program.category.plan
+    if plan.status == Plan.Status.CLOSED:
+        raise Refused(_("마감된 연도입니다."))
+
+
+def _move(submission, status, user, comment, reason):
+    submission.status = status
+    submission.comment = comment
+    submission.updated_by = user
+    submission._history_user = user
+    submission._change_reason = reason[:REASON_LENGTH]
+    submission.save()
+
+
+# Evidence ----------------------------------------------------------------------------
+
+
+def add_evidence(user, program, quarter, upload, key=""):
+    """Keep `upload` as evidence of `program`'s `quarter`, optionally of one of
+    its indicators or unit projects (`key`). Refused for a file that is not
+    what it claims to be, and in a quarter staff may not change."""
+    access.require(access.can_enter(user, program))
+    owner = None
+    if key:
+        owners = {key_of(owner): owner for owner in [*Indicator.objects.filter(program=program),
+                                                     *UnitProject.objects.filter(program=program)]}
+        owner = owners.get(key)
+        if owner is None:
+            raise PermissionDenied
+    problem = evidence_files.problem_with(upload)
+    if problem:
+        raise Refused(problem, field="file")
+    digest = sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        submission = _locked_submission(program, quarter, user)
+        closed = closed_reason(program.category.plan, submission.status)
+        if closed:
+            raise Refused(closed)
+        evidence = Evidence(
+            program=program, quarter=quarter,
+            indicator=owner if isinstance(owner, Indicator) else None,
+            unit_project=owner if isinstance(owner, UnitProject) else None,
+            name=evidence_files.clean_name(upload.name),
+            content_type=evidence_files.content_type_of(upload.name),
+            size=upload.size, sha256=digest.hexdigest(), uploaded_by=user)
+        evidence.file = upload
+        evidence._history_user = user
+        evidence.save()
+    return evidence
+
+
+def delete_evidence(user, evidence):
+    """Remove evidence from a quarter its owner may still change."""
+    program = evidence.program
+    access.require(access.can_enter(user, program))
+    with transaction.atomic():
+        submission = _locked_submission(program, evidence.quarter, user)
+        closed = closed_reason(program.category.plan, submission.status)
+        if closed:
+            raise Refused(closed)
+        evidence._history_user = user
+        evidence.delete()

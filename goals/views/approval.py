@@ -1,0 +1,97 @@
+"""The approver's quarter: where each program stands, what is missing, and the steps."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from goals import access, entry
+from goals.forms import CommentForm
+from goals.models import Period, Submission
+from goals.selectors import default_quarter, year_figures
+from goals.views.entry import program_of, quarter_or_404
+
+DONE = {
+    "approve": gettext_lazy("%(program)s %(quarter)s분기를 승인했습니다. 값이 잠겼습니다."),
+    "return": gettext_lazy("%(program)s %(quarter)s분기를 반려했습니다."),
+    "reopen": gettext_lazy("%(program)s %(quarter)s분기를 재개했습니다."),
+}
+
+
+def approver_plan(user, code, year):
+    plan = access.plan_or_404(user, code, year)
+    access.require(access.can_approve(user, plan.institution))
+    return plan
+
+
+def start(request, code, year):
+    plan = approver_plan(request.user, code, year)
+    return redirect("goals:approval", plan.institution.code, plan.year,
+                    default_quarter(plan.year))
+
+
+def page(request, code, year, quarter):
+    plan = approver_plan(request.user, code, year)
+    return render_page(request, plan, quarter_or_404(quarter))
+
+
+def render_page(request, plan, quarter, bound=None, status=200):
+    """The approval page; `bound` is a comment form sent back with its problem,
+    as (program id, step, form)."""
+    book = year_figures(plan.institution, plan.year, quarter)
+    program_quarters = entry.program_quarters(book, quarter)
+    steps = (Submission.history.filter(program_id__in=[each.program.pk
+                                                       for each in program_quarters],
+                                        quarter=quarter)
+             .select_related("history_user").order_by("-history_date"))
+    steps_of = {}
+    for step in steps:
+        steps_of.setdefault(step.program_id, []).append(step)
+    sections = []
+    for program_quarter in program_quarters:
+        program_id = program_quarter.program.pk
+        forms = {name: CommentForm(prefix=f"{name}{program_id}") for name in ("return", "reopen")}
+        if bound and bound[0] == program_id:
+            forms[bound[1]] = bound[2]
+        sections.append({"quarter": program_quarter, "forms": forms,
+                         "steps": steps_of.get(program_id, [])})
+    counts = {status: 0 for status in Submission.Status.values}
+    for program_quarter in program_quarters:
+        counts[program_quarter.status] += 1
+    return render(request, "goals/approval.html", {
+        "institution": plan.institution, "plan": plan, "quarter": quarter,
+        "quarters": Period.values[:4], "sections": sections,
+        "counts": [(Submission.Status(status).label, status, count)
+                   for status, count in counts.items()],
+    }, status=status)
+
+
+@require_POST
+def step(request, code, year, quarter, program_id, action):
+    plan = approver_plan(request.user, code, year)
+    quarter_or_404(quarter)
+    if action not in DONE:
+        raise Http404
+    program = program_of(plan, program_id)
+    form = CommentForm(request.POST, prefix=f"{action}{program_id}")
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        if action == "approve":
+            entry.approve(request.user, program, quarter)
+        elif action == "return":
+            entry.return_quarter(request.user, program, quarter, comment)
+        else:
+            entry.reopen(request.user, program, quarter, comment)
+    except entry.Refused as refusal:
+        if refusal.field == "comment":
+            form.add_error("comment", refusal.message)
+            return render_page(request, plan, quarter, bound=(program.pk, action, form),
+                               status=400)
+        messages.error(request, f"{program.name}: {refusal.message}")
+    else:
+        messages.success(request, DONE[action] % {"program": program.name, "quarter": quarter})
+    url = reverse("goals:approval", args=[plan.institution.code, plan.year, quarter])
+    return redirect(f"{url}#program-{program.pk}")

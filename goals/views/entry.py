@@ -1,0 +1,198 @@
+"""The staff member's quarter: enter, attach evidence, use the Excel sheet, submit."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from goals import access, entry, entry_sheet, roles
+from goals.forms import EvidenceForm, QuarterForm, SheetUploadForm
+from goals.models import Evidence, Period, Program
+from goals.selectors import default_quarter, year_figures
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def staff_plan(user, code, year):
+    """The plan, for a member of its institution who enters results."""
+    plan = access.plan_or_404(user, code, year)
+    access.require(roles.has_role(user, roles.STAFF))
+    return plan
+
+
+def quarter_or_404(quarter):
+    if quarter not in Period.values or quarter == Period.YEAR:
+        raise Http404
+    return quarter
+
+
+def program_of(plan, program_id):
+    return get_object_or_404(Program.objects.select_related("category__plan__institution"),
+                             pk=program_id, category__plan=plan)
+
+
+def start(request, code, year):
+    plan = staff_plan(request.user, code, year)
+    return redirect("goals:entry", plan.institution.code, plan.year, default_quarter(plan.year))
+
+
+def page(request, code, year, quarter):
+    plan = staff_plan(request.user, code, year)
+    return render_page(request, plan, quarter_or_404(quarter))
+
+
+def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=200):
+    """The entry page; `bound` holds a form sent back with its problems,
+    {program id: QuarterForm or EvidenceForm}."""
+    bound = bound or {}
+    book = year_figures(plan.institution, plan.year, quarter)
+    sections = []
+    program_quarters = entry.program_quarters(book, quarter, owner=request.user)
+    evidence = Evidence.objects.filter(
+        program__in=[each.program for each in program_quarters], quarter=quarter
+    ).select_related("uploaded_by", "indicator", "unit_project")
+    evidence_of = {}
+    for file in evidence:
+        evidence_of.setdefault(file.program_id, []).append(file)
+    for program_quarter in program_quarters:
+        program_id = program_quarter.program.pk
+        sections.append({
+            "quarter": program_quarter,
+            "form": bound.get(("values", program_id)) or QuarterForm(program_quarter),
+            "evidence_form": (bound.get(("evidence", program_id))
+                              or EvidenceForm(program_quarter)),
+            "evidence": evidence_of.get(program_id, []),
+        })
+    return render(request, "goals/entry.html", {
+        "institution": plan.institution, "plan": plan, "quarter": quarter,
+        "quarters": Period.values[:4], "sections": sections,
+        "sheet_form": bound.get("sheet") or SheetUploadForm(),
+        "sheet_problems": sheet_problems,
+    }, status=status)
+
+
+def _back(plan, quarter, program=None):
+    url = reverse("goals:entry", args=[plan.institution.code, plan.year, quarter])
+    return redirect(f"{url}#program-{program.pk}" if program else url)
+
+
+def owned_program(user, code, year, quarter, program_id):
+    """The plan and one of its programs that `user` enters results for: 404
+    for what is not there, 403 for someone else's program."""
+    plan = staff_plan(user, code, year)
+    quarter_or_404(quarter)
+    program = program_of(plan, program_id)
+    access.require(access.can_enter(user, program))
+    return plan, program
+
+
+def program_quarter(plan, quarter, program):
+    book = year_figures(plan.institution, plan.year, quarter)
+    return next(each for each in entry.program_quarters(book, quarter)
+                if each.program.pk == program.pk)
+
+
+@require_POST
+def save(request, code, year, quarter, program_id):
+    plan, program = owned_program(request.user, code, year, quarter, program_id)
+    form = QuarterForm(program_quarter(plan, quarter, program), request.POST)
+    if form.is_valid():
+        outcome = entry.save_quarter(request.user, program, quarter, form.entries(),
+                                     reason=form.cleaned_data["reason"])
+        if outcome.ok:
+            if outcome.changed:
+                messages.success(request, _("%(program)s: 값 %(count)s개를 저장했습니다.") % {
+                    "program": program.name, "count": outcome.changed})
+            else:
+                messages.info(request, _("%(program)s: 바뀐 값이 없습니다.") % {
+                    "program": program.name})
+            return _back(plan, quarter, program)
+        form.show(outcome)
+    messages.error(request, _("%(program)s: 저장하지 못했습니다. 표시된 칸을 고치세요. "
+                              "아무 값도 저장되지 않았습니다.") % {"program": program.name})
+    return render_page(request, plan, quarter, bound={("values", program.pk): form},
+                       status=400)
+
+
+@require_POST
+def submit(request, code, year, quarter, program_id):
+    plan, program = owned_program(request.user, code, year, quarter, program_id)
+    try:
+        entry.submit(request.user, program, quarter)
+    except entry.Refused as refusal:
+        messages.error(request, f"{program.name}: {refusal.message}")
+    else:
+        messages.success(request, _("%(program)s %(quarter)s분기를 제출했습니다.") % {
+            "program": program.name, "quarter": quarter})
+    return _back(plan, quarter, program)
+
+
+@require_POST
+def add_evidence(request, code, year, quarter, program_id):
+    plan, program = owned_program(request.user, code, year, quarter, program_id)
+    form = EvidenceForm(program_quarter(plan, quarter, program), request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            evidence = entry.add_evidence(request.user, program, quarter,
+                                          form.cleaned_data["file"], form.cleaned_data["key"])
+        except entry.Refused as refusal:
+            form.add_error("file", refusal.message)
+        else:
+            messages.success(request, _("증빙 '%(name)s'을(를) 올렸습니다.") % {
+                "name": evidence.name})
+            return _back(plan, quarter, program)
+    return render_page(request, plan, quarter, bound={("evidence", program.pk): form},
+                       status=400)
+
+
+@require_POST
+def delete_evidence(request, pk):
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("program__category__plan__institution"), pk=pk)
+    plan = evidence.program.category.plan
+    if not access.can_read(request.user, plan.institution):
+        raise Http404
+    try:
+        entry.delete_evidence(request.user, evidence)
+    except entry.Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("증빙 '%(name)s'을(를) 지웠습니다.") % {"name": evidence.name})
+    return _back(plan, evidence.quarter, evidence.program)
+
+
+def sheet(request, code, year, quarter):
+    plan = staff_plan(request.user, code, year)
+    quarter_or_404(quarter)
+    book = year_figures(plan.institution, plan.year, quarter)
+    content = entry_sheet.build(plan, quarter,
+                                entry.program_quarters(book, quarter, owner=request.user),
+                                request.user)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, entry_sheet.file_name(plan, quarter))
+    return response
+
+
+@require_POST
+def upload_sheet(request, code, year, quarter):
+    plan = staff_plan(request.user, code, year)
+    quarter_or_404(quarter)
+    form = SheetUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render_page(request, plan, quarter, bound={"sheet": form}, status=400)
+    book = year_figures(plan.institution, plan.year, quarter)
+    problems, changed = entry_sheet.upload(
+        request.user, plan, quarter, form.cleaned_data["file"],
+        entry.program_quarters(book, quarter), reason=form.cleaned_data["reason"])
+    if problems:
+        messages.error(request, _("엑셀 파일에 고칠 곳이 %(count)s군데 있습니다. 아무 값도 "
+                                  "저장되지 않았습니다.") % {"count": len(problems)})
+        return render_page(request, plan, quarter, bound={"sheet": form},
+                           sheet_problems=problems, status=400)
+    messages.success(request, _("엑셀 파일에서 값 %(count)s개를 저장했습니다.") % {
+        "count": changed})
+    return _back(plan, quarter)

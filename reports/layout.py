@@ -1,0 +1,167 @@
+"""
+The workbook's layout, shared by the writer (reports.xlsx) and the reader
+(reports.importer): sheet names, where the headers stand and what each
+column holds. Columns are found by their key, never by a position typed
+twice.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+TITLE_ROW = 1
+INFO_ROW = 2  # 총괄표: 연도 and 제목 of the plan
+GROUP_ROW = 3  # merged headers over several columns
+HEADER_ROW = 4
+FIRST_ROW = 5
+
+SUMMARY = "총괄표"
+PLAN = "사업별 3개년 계획"
+LAST_YEAR = "전년도 실적"
+QUARTERS = "분기별 실적"
+BUDGET = "예산"
+OVERVIEW = "사업개요"
+HEADLINES = "요약 목표"
+NARRATIVES = "사업 서술"
+
+# The sheets the import reads, in the order it reads them.
+IMPORTED = (OVERVIEW, BUDGET, SUMMARY, PLAN, HEADLINES, NARRATIVES)
+
+YES = "예"
+TOTAL = "계"
+SETTINGS_GROUP = _("지표 설정(다시 올릴 때 읽는 칸)")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    group: str = ""  # the merged header above it
+    width: int = 10  # the narrowest it may be, in Latin characters
+    wrap: bool = False
+    hidden: bool = False
+
+
+def columns(*specs):
+    return {column.key: column for column in specs}
+
+
+def ident():
+    return Column("id", "id", width=6, hidden=True)
+
+
+SUMMARY_COLUMNS = columns(
+    Column("category", _("전략 분야"), width=14, wrap=True),
+    Column("program", _("주요경영목표"), width=24, wrap=True),
+    Column("budget_eok", _("사업비(억원)"), width=9),
+    Column("measurement", _("측정방법"), _("성과지표"), width=18, wrap=True),
+    Column("unit", _("단위"), _("성과지표"), width=6),
+    Column("target", _("성과목표"), _("성과지표"), width=10),
+    Column("target_note", _("부기"), _("성과지표"), width=8),
+    Column("baseline_actual", _("실적"), _("전년 실적(전년 목표)"), width=10),
+    Column("baseline_target", _("목표"), _("전년 실적(전년 목표)"), width=10),
+    Column("change", _("전년목표 대비"), width=12),
+    Column("kind", _("유형"), SETTINGS_GROUP, width=10),
+    Column("direction", _("방향"), SETTINGS_GROUP, width=12),
+    Column("rollup", _("집계"), SETTINGS_GROUP, width=12),
+    Column("scale_max", _("만점"), SETTINGS_GROUP, width=6),
+    Column("steps", _("단계"), SETTINGS_GROUP, width=10),
+    Column("is_new", _("신규"), SETTINGS_GROUP, width=6),
+    Column("previous", _("전년도 지표"), SETTINGS_GROUP, width=14),
+    Column("stated_actual", _("전년 실적 입력"), SETTINGS_GROUP, width=10),
+    Column("stated_target", _("전년 목표 입력"), SETTINGS_GROUP, width=10),
+    Column("stated_unit", _("전년 값 단위"), SETTINGS_GROUP, width=8),
+    ident(),
+)
+# What prints: the document's table, without the settings.
+SUMMARY_PRINTED = "change"
+
+
+def plan_columns(years):
+    return columns(
+        Column("category", _("전략 분야"), width=14, wrap=True),
+        Column("program", _("주요경영목표"), width=24, wrap=True),
+        Column("group", _("구분"), width=14, wrap=True),
+        Column("name", _("단위사업명"), width=26, wrap=True),
+        Column("unit", _("단위"), width=6),
+        *[Column(f"target_{offset}", str(year), _("연도별 목표"), width=10)
+          for offset, year in enumerate(years)],
+        Column("note", _("비고"), width=12, wrap=True),
+        Column("indicator", _("집계 성과지표"), width=16, wrap=True),
+        ident(),
+    )
+
+
+PLAN_PRINTED = "note"
+
+LAST_YEAR_COLUMNS = columns(
+    Column("category", _("전략 분야"), width=14, wrap=True),
+    Column("program", _("주요경영목표"), width=26, wrap=True),
+    Column("measurement", _("측정방법"), width=16, wrap=True),
+    Column("target", _("성과목표"), width=12),
+    Column("result", _("이행 실적"), width=12),
+    Column("achievement", _("달성률(%)"), width=9),
+)
+
+QUARTER_COLUMNS = columns(
+    Column("category", _("전략 분야"), width=14, wrap=True),
+    Column("program", _("주요경영목표"), width=24, wrap=True),
+    Column("measurement", _("측정방법"), width=16, wrap=True),
+    Column("target", _("성과목표"), width=10),
+    *[Column(f"q{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("분기 실적"), width=8)
+      for quarter in (1, 2, 3, 4)],
+    Column("result", _("누계"), width=9),
+    Column("progress", _("진도(%)"), width=8),
+    Column("pace", _("상태"), width=8),
+    *[Column(f"status_{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("제출 상태"),
+             width=8) for quarter in (1, 2, 3, 4)],
+)
+
+BUDGET_COLUMNS = columns(
+    Column("category", _("전략 분야"), width=14, wrap=True),
+    Column("program", _("사업명"), width=28, wrap=True),
+    Column("budget_cheon", _("사업비(천원)"), width=12),
+    Column("budget_eok", _("사업비(억원)"), width=10),
+    Column("funding_source", _("재원"), width=8),
+    Column("stated_eok", _("총괄표 기재(억원)"), width=10),
+)
+
+OVERVIEW_COLUMNS = columns(
+    Column("category", _("전략 분야"), width=14, wrap=True),
+    Column("is_common", _("공통지표"), width=6),
+    Column("number", _("번호"), width=4),
+    Column("program", _("사업명"), width=24, wrap=True),
+    Column("purpose", _("사업 목적"), width=40, wrap=True),
+    Column("period_start", _("시작일"), _("기간"), width=11),
+    Column("period_end", _("종료일"), _("기간"), width=11),
+    Column("target_group", _("대상"), width=30, wrap=True),
+    Column("owner", _("담당자(아이디)"), width=10),
+    Column("previous", _("전년도 사업"), width=24, wrap=True),
+    ident(),
+)
+
+HEADLINE_COLUMNS = columns(
+    Column("category", _("전략 분야"), width=14, wrap=True),
+    Column("program", _("사업명"), width=24, wrap=True),
+    Column("value", _("값"), width=8),
+    Column("unit", _("단위"), width=6),
+    Column("label", _("설명"), width=32, wrap=True),
+    Column("indicator", _("연결 성과지표"), width=16, wrap=True),
+    Column("unit_project", _("연결 단위사업"), width=16, wrap=True),
+)
+
+NARRATIVE_COLUMNS = columns(
+    Column("program", _("사업명"), width=24, wrap=True),
+    Column("section", _("구분"), width=12),
+    Column("label", _("항목"), width=16, wrap=True),
+    Column("level", _("수준"), width=5),
+    Column("text", _("내용"), width=70, wrap=True),
+)
+
+CIRCLED_NUMBER = re.compile(r"^\s*(?:[\u2460-\u2473]|\(\d+\))\s*")
+
+
+def program_name(text):
+    """The program's name from a cell that may begin with its number: ① 수탁기관… → 수탁기관…"""
+    return CIRCLED_NUMBER.sub("", text or "").strip()

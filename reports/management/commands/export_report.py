@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from goals.models import Institution, Plan
+from reports import exports
+
+
+def institution_for(code):
+    """The institution with `code`, or the only one there is."""
+    institutions = Institution.objects.filter(code=code) if code else Institution.objects.all()
+    found = list(institutions[:2])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise CommandError(_("기관을 찾을 수 없습니다: %(code)s") % {"code": code or "-"})
+    raise CommandError(_("기관이 여럿입니다. --institution 으로 기관 코드를 주세요."))
+
+
+class Command(BaseCommand):
+    help = _("한 해의 경영성과 목표 보고서를 PDF 또는 XLSX 파일로 씁니다.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--format", choices=sorted(exports.RENDERERS), required=True)
+        parser.add_argument("--output", required=True, help=_("쓸 파일 경로"))
+        parser.add_argument("--institution", help=_("기관 코드(기관이 여럿일 때)"))
+        parser.add_argument("--quarterly", action="store_true",
+                            help=_("PDF에 분기별 실적과 제출 상태를 덧붙입니다."))
+
+    def handle(self, *args, year, format, output, institution=None, quarterly=False, **options):
+        found = institution_for(institution)
+        try:
+            plan = Plan.objects.get(institution=found, year=year)
+        except Plan.DoesNotExist:
+            raise CommandError(_("%(year)s년 계획이 없습니다.") % {"year": year}) from None
+        data = exports.export(plan, format, quarterly=quarterly)
+        Path(output).write_bytes(data)
+        self.stdout.write(_("%(path)s (%(size)s바이트)") % {"path": output, "size": len(data)})

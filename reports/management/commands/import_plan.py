@@ -1,0 +1,33 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from reports.importer import ImportFailed, import_workbook
+
+from .export_report import institution_for
+
+
+class Command(BaseCommand):
+    help = _("보고서 워크북(XLSX)으로 한 해의 계획을 만들거나 바꿉니다. 문제가 있으면 아무것도 바꾸지 않습니다.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("workbook", help=_("XLSX 파일 경로"))
+        parser.add_argument("--institution", help=_("기관 코드(기관이 여럿일 때)"))
+        parser.add_argument("--user", help=_("변경 이력에 남길 사용자 아이디"))
+
+    def handle(self, *args, workbook, institution=None, user=None, **options):
+        found = institution_for(institution)
+        who = None
+        if user:
+            who = get_user_model().objects.filter(username=user).first()
+            if who is None:
+                raise CommandError(_("사용자를 찾을 수 없습니다: %(user)s") % {"user": user})
+        try:
+            with open(workbook, "rb") as handle:
+                outcome = import_workbook(handle, found, who)
+        except ImportFailed as failure:
+            raise CommandError("\n".join(str(problem) for problem in failure.problems)) from None
+        counts = outcome.counts
+        self.stdout.write(_("%(year)s년 계획: 추가 %(created)s, 수정 %(updated)s, 삭제 %(deleted)s")
+                          % {"year": outcome.plan.year, "created": counts["created"],
+                             "updated": counts["updated"], "deleted": counts["deleted"]})

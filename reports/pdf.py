@@ -1,0 +1,55 @@
+"""
+The annual report as a PDF, rendered by WeasyPrint from a Django template.
+
+The renderer reads files from the project and the font directory only: a
+URL anywhere else (a web address, a file outside) is refused, so making a
+report never reaches the network, whatever the data says.
+"""
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+FONT_FILES = {"regular": "NanumGothic.ttf", "bold": "NanumGothicBold.ttf"}
+# Korean documents write a middle dot with these; NanumGothic lacks them, and
+# a fallback font would make the PDF depend on whatever else is installed.
+MIDDLE_DOTS = str.maketrans({"\u2024": "\u00b7", "\u2027": "\u00b7"})
+
+
+class LocalFetcher(URLFetcher):
+    """Fetches file: URLs inside the project or the font directory, and
+    refuses everything else (WeasyPrint then leaves the resource out)."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=["file"])
+        self.roots = [Path(settings.BASE_DIR).resolve(), Path(settings.REPORT_FONT_DIR).resolve()]
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("file:"):
+            raise ValueError(f"The report reads local files only, not {url}")
+        path = Path(unquote(urlsplit(url).path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise ValueError(f"The report reads files of the project only, not {path}")
+        return super().fetch(url, headers)
+
+
+def report_html(report):
+    font_dir = Path(settings.REPORT_FONT_DIR)
+    fonts = {style: (font_dir / name).as_uri() for style, name in FONT_FILES.items()}
+    html = render_to_string("reports/annual_report.html", {"report": report, "fonts": fonts})
+    return html.translate(MIDDLE_DOTS)
+
+
+def render_pdf(report):
+    return html_to_pdf(report_html(report))
+
+
+def html_to_pdf(html):
+    document = HTML(string=html, base_url=Path(settings.BASE_DIR).as_uri() + "/",
+                    url_fetcher=LocalFetcher())
+    return document.write_pdf(font_config=FontConfiguration())

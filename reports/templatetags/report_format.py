@@ -1,0 +1,48 @@
+"""The report's template tags: goals.formatting for what the goal_format
+filters do not cover (a figure with its note, periods and terms)."""
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from goals import access
+from goals import formatting as fmt
+from goals.models import circled
+
+register = template.Library()
+
+register.filter("circled", circled)
+
+
+@register.simple_tag
+def figure(value, unit="", note=""):
+    """60회; 1건(2개소); 구축완료; "-" when there is none."""
+    return fmt.quantity(value, unit, note) or fmt.EMPTY
+
+
+@register.simple_tag
+def period(program):
+    return fmt.period_text(program.period_start, program.period_end)
+
+
+@register.simple_tag
+def term(status):
+    return fmt.term_text(status.head_term_start, status.head_term_end)
+
+
+register.filter("shares", fmt.shares_text)
+
+
+@register.simple_tag(takes_context=True)
+def may_keep_plan(context, institution):
+    """Whether the user may upload a plan's workbook (planning staff)."""
+    return access.can_keep_plan(context["request"].user, institution)
+
+
+@register.filter(needs_autoescape=True)
+def keep_words(text, autoescape=True):
+    """Korean lines break between words, not inside them (CSS word-break:
+    keep-all, which WeasyPrint lacks): each word is kept whole."""
+    escape = conditional_escape if autoescape else str
+    return mark_safe(" ".join(f'<span class="w">{escape(word)}</span>'
+                              for word in str(text).split()))

@@ -1,0 +1,78 @@
+"""Backup and restore: all data and evidence in one archive, back into an
+empty database, with the report's figures identical."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from goals import formatting as fmt
+from goals.models import Evidence, Institution, Period, Program, Result
+from goals.selectors import year_figures
+
+
+def report_figures(institution):
+    """Every figure a report prints, as text."""
+    rows = []
+    for year in (2023, 2024):
+        book = year_figures(institution, year, with_text=True)
+        for program in book.programs:
+            rows.append((year, program.program.name, fmt.cheon(program.budget_won),
+                         fmt.eok(program.budget_won), program.program.owner_id and
+                         program.program.owner.username,
+                         tuple(fmt.unit_total(total) for total in program.unit_totals.values()),
+                         len(program.narratives["results"])))
+            for figure in program.indicators:
+                rows.append((year, figure.indicator.measurement,
+                             fmt.quantity(figure.target, figure.indicator.unit),
+                             fmt.quantity(figure.result, figure.indicator.unit),
+                             fmt.rate(figure.achievement), fmt.change(figure.change),
+                             fmt.baseline(figure.baseline_actual, figure.baseline_target,
+                                          figure.baseline_unit, figure.baseline_note),
+                             tuple(figure.quarters.values())))
+    return rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_reproduces_every_figure_and_file(institution, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    staff = get_user_model().objects.create_user("kim", password="pw")
+    program = Program.objects.get(category__plan__year=2024, name="수탁기관 운영 활성화 지원")
+    program.owner = staff
+    program.save()
+    unit = program.unit_projects.first()
+    Result.objects.create(unit_project=unit, period=Period.Q1, value=D(7), updated_by=staff)
+    Evidence.objects.create(program=program, quarter=1, name="출석부.pdf",
+                            content_type="application/pdf", size=9, sha256="-",
+                            file=ContentFile(b"%PDF-1.4\n", name="x"), uploaded_by=staff)
+    before = report_figures(institution)
+    history_before = Result.history.count()
+
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=str(archive))
+    call_command("flush", interactive=False)
+    for path in (tmp_path / "media").rglob("*"):
+        if path.is_file():
+            path.unlink()
+    assert not Institution.objects.exists()
+
+    call_command("restore", str(archive))
+    restored = Institution.objects.get(code="jbsss")
+    assert report_figures(restored) == before
+    assert Result.history.count() == history_before
+    evidence = Evidence.objects.get()
+    assert evidence.file.read() == b"%PDF-1.4\n"
+    assert evidence.uploaded_by.username == "kim"
+    # Closed and approved periods come back as they were: still locked.
+    assert restored.plans.get(year=2023).is_closed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_database_that_is_not_empty(institution, tmp_path):
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=str(archive))
+    with pytest.raises(CommandError):
+        call_command("restore", str(archive))
