@@ -9,6 +9,7 @@ returns, so a number cannot differ between the screen and an export.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 from typing import Optional
@@ -48,11 +49,15 @@ class IndicatorFigures:
     change: Optional[figures.Change]
     pace: figures.Pace
     unit_projects: list
-    plan_totals: dict  # year → figures.UnitTotal of its unit projects' targets
     results: dict  # period → Result
     baseline_note: str = ""
     linked_target: figures.Value = None  # last year's indicator's own target and result
     linked_result: figures.Value = None
+
+    @cached_property
+    def plan_totals(self):
+        """year → figures.UnitTotal of its unit projects' targets."""
+        return _unit_totals(self.unit_projects)
 
     @property
     def latest_quarter(self):
@@ -63,17 +68,25 @@ class IndicatorFigures:
     def pace_status(self):
         return self.pace.status
 
+    def pace_at(self, quarter):
+        """Where the indicator stood at the end of `quarter` (for a chart of the year)."""
+        return _pace(self.indicator, self.cumulative[quarter], self.target, quarter)
+
 
 @dataclass
 class ProgramFigures:
     program: Program
     indicators: list
     unit_projects: list
-    unit_totals: dict  # year → figures.UnitTotal: the 계 row of the three-year plan
     submissions: dict  # quarter → Submission
     headlines: list
     narratives: dict  # section → [Narrative]
     previous_unit_projects: list  # last year's unit projects and their results (추진실적)
+
+    @cached_property
+    def unit_totals(self):
+        """year → figures.UnitTotal: the 계 row of the three-year plan."""
+        return _unit_totals(self.unit_projects)
 
     @property
     def budget_won(self):
@@ -119,9 +132,7 @@ class CategoryFigures:
 
     @property
     def average_achievement(self):
-        rates = [figure.achievement for figure in self.indicators
-                 if figure.achievement is not None]
-        return sum(rates) / len(rates) if rates else None
+        return average_achievement(self.indicators)
 
 
 @dataclass
@@ -157,6 +168,17 @@ class YearFigures:
     def status_counts(self):
         return count_statuses(self.indicators)
 
+    @property
+    def average_achievement(self):
+        return average_achievement(self.indicators)
+
+
+def average_achievement(indicator_figures):
+    """The mean achievement of the indicators that have one, or None."""
+    rates = [figure.achievement for figure in indicator_figures
+             if figure.achievement is not None]
+    return sum(rates) / len(rates) if rates else None
+
 
 def count_statuses(indicator_figures):
     counts = {status: 0 for status in (figures.AHEAD, figures.ON_TRACK, figures.BEHIND,
@@ -188,8 +210,9 @@ def year_figures(institution, year, quarter=None, *, with_text=False):
     statuses = {status.year: status for status in GeneralStatus.objects.filter(
         institution=institution, year__in=[year, year - 1])}
     categories = list(plan.categories.all())
+    category_by_id = {category.id: category for category in categories}
     programs = list(Program.objects.filter(category__plan=plan)
-                    .select_related("owner", "previous", "category__plan__institution")
+                    .select_related("owner", "previous")
                     .order_by("category__order", "number"))
     indicators = list(Indicator.objects.filter(program__category__plan=plan)
                       .select_related("previous").order_by("program_id", "order"))
@@ -239,7 +262,10 @@ def year_figures(institution, year, quarter=None, *, with_text=False):
 
     programs_by_category = defaultdict(list)
     for program in programs:
-        # Readers follow .program from an indicator or unit project: no query.
+        # Readers follow .category.plan.institution from a program, and
+        # .program from an indicator or unit project: no query, and one
+        # category object for all of its programs.
+        program.category = category_by_id[program.category_id]
         for child in by_program[program.id] + units_by_program[program.id]:
             child.program = program
         unit_figures = [book.unit_project(unit, year) for unit in units_by_program[program.id]]
@@ -251,7 +277,6 @@ def year_figures(institution, year, quarter=None, *, with_text=False):
             indicators=[book.indicator(indicator, unit_figures)
                         for indicator in by_program[program.id]],
             unit_projects=unit_figures,
-            unit_totals=_unit_totals(unit_figures),
             submissions=submissions_by_program[program.id],
             headlines=headlines_by_program[program.id],
             narratives={section: narratives_by_program[program.id][section]
@@ -307,11 +332,14 @@ class _Book:
             cumulative=_cumulative(quarters, rule),
         )
 
-    def values(self, indicator):
-        """An indicator's quarters and its year, from its own results or, where
-        it has none, from the unit projects that count towards it."""
+    def periods(self, indicator):
+        """An indicator's quarters and its confirmed year, from its own results
+        or, where it has none, from the unit projects that count towards it."""
         own = self.results[("i", indicator.id)]
         parts = [self.results[("u", unit.id)] for unit in self.units_of_indicator[indicator.id]]
+        if not parts:
+            return ({quarter: _figure(own.get(quarter)) for quarter in figures.QUARTERS},
+                    _figure(own.get(Period.YEAR)))
 
         def value(period):
             mine = _figure(own.get(period))
@@ -319,8 +347,18 @@ class _Book:
                 return mine
             return figures.combine([_figure(part.get(period)) for part in parts], indicator.rollup)
 
-        quarters = {quarter: value(quarter) for quarter in figures.QUARTERS}
-        confirmed = value(Period.YEAR)
+        return {quarter: value(quarter) for quarter in figures.QUARTERS}, value(Period.YEAR)
+
+    def year_value(self, indicator):
+        """The indicator's year: confirmed, or rolled up from its quarters."""
+        quarters, confirmed = self.periods(indicator)
+        if confirmed is not None:
+            return confirmed
+        return figures.rollup(quarters.values(), indicator.rollup)
+
+    def values(self, indicator):
+        """An indicator's quarters, the year so far at each, and its year."""
+        quarters, confirmed = self.periods(indicator)
         cumulative = _cumulative(quarters, indicator.rollup)
         if confirmed is not None:
             cumulative[4] = confirmed
@@ -360,10 +398,8 @@ class _Book:
             baseline_target=baseline_target,
             baseline_unit=baseline_unit,
             change=figures.change(target_figure, baseline_target, indicator.is_new),
-            pace=figures.pace(cumulative[self.quarter], target_figure, self.quarter,
-                              indicator.rollup, indicator.direction, steps),
+            pace=_pace(indicator, cumulative[self.quarter], target_figure, self.quarter),
             unit_projects=mine,
-            plan_totals=_unit_totals(mine),
             results=self.results[("i", indicator.id)],
             baseline_note=baseline_note,
             linked_target=linked_target,
@@ -377,7 +413,7 @@ class _Book:
             return None, "", None
         target = self.targets[("i", previous.id)].get(self.plan.year - 1)
         return (target.figure if target else None, target.note if target else "",
-                self.values(previous)[2])
+                self.year_value(previous))
 
 
 @dataclass(frozen=True)
@@ -392,6 +428,11 @@ class TargetRow:
     @property
     def figure(self):
         return self.value if self.value is not None else (self.state or None)
+
+
+def _pace(indicator, so_far, target, quarter):
+    return figures.pace(so_far, target, quarter, indicator.rollup, indicator.direction,
+                        indicator.milestone_steps)
 
 
 def _cumulative(quarters, rule):

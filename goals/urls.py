@@ -7,7 +7,10 @@ app_name = "goals"
 urlpatterns = [
     path("evidence/<int:pk>/", evidence.download, name="evidence"),
     path("evidence/<int:pk>/delete/", entry.delete_evidence, name="evidence_delete"),
+    path("<slug:code>/compare/", dashboard.compare, name="compare"),
     path("<slug:code>/<int:year>/", dashboard.overview, name="overview"),
+    path("<slug:code>/<int:year>/programs/<int:pk>/", dashboard.program, name="program"),
+    path("<slug:code>/<int:year>/indicators/<int:pk>/", dashboard.indicator, name="indicator"),
     # The staff member's quarter: values, evidence, the Excel sheet, submission.
     path("<slug:code>/<int:year>/entry/", entry.start, name="entry_start"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/", entry.page, name="entry"),

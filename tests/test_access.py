@@ -34,8 +34,9 @@ def test_home_leads_to_the_institutions_year(client, institution):
     assert response.status_code == 302
     assert response["Location"] in ("/jbsss/2024/", "/jbsss/2026/", "/jbsss/2023/")
     page = client.get("/jbsss/2024/").content.decode()
-    assert "82회" not in page  # the year's own results, none entered yet
-    assert "7.1%증" in page
+    # Last year's result beside its target; this year has no results yet.
+    assert "82회(56회)" in page and "7.1%증" in page
+    assert "연간</td>" not in page and "분기까지</td>" not in page
 
 
 def test_another_institutions_data_does_not_exist_for_a_user(client, institution):
