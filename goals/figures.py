@@ -157,6 +157,19 @@ def combine(values: Iterable[Value], rule: str) -> Value:
     return sum(entered, Decimal(0)) / len(entered)
 
 
+def total(values: Iterable[Optional[Decimal]]) -> Optional[Decimal]:
+    """The sum of the values that are known; None when none is."""
+    known = [value for value in values if value is not None]
+    return sum(known) if known else None
+
+
+def mean(values: Iterable[Optional[Decimal]]) -> Optional[Decimal]:
+    """The mean of the values that are known, such as achievement rates across
+    a category; None when none is."""
+    known = [value for value in values if value is not None]
+    return sum(known) / len(known) if known else None
+
+
 @dataclass(frozen=True)
 class UnitTotal:
     """계 of unit projects: one sum per unit in order of appearance, and the
@@ -254,13 +267,13 @@ WON_PER_CHEON = 1_000
 WON_PER_EOK = 100_000_000
 
 
-def won_to_cheon(won: int) -> Decimal:
-    return Decimal(won) / WON_PER_CHEON
+def won_to_cheon(won: Optional[int]) -> Optional[Decimal]:
+    return None if won is None else Decimal(won) / WON_PER_CHEON
 
 
-def won_to_eok(won: int, places: int = 2) -> Decimal:
+def won_to_eok(won: Optional[int], places: int = 2) -> Optional[Decimal]:
     """억원 rounded half up: 28,517천원 → 0.29."""
-    return round_half_up(Decimal(won) / WON_PER_EOK, places)
+    return None if won is None else round_half_up(Decimal(won) / WON_PER_EOK, places)
 
 
 # Plain number formats (the units and words come from goals.formatting) ------

@@ -94,13 +94,11 @@ class ProgramFigures:
 
     @property
     def budget_cheon(self):
-        won = self.program.budget_won
-        return None if won is None else figures.won_to_cheon(won)
+        return figures.won_to_cheon(self.program.budget_won)
 
     @property
     def budget_eok(self):
-        won = self.program.budget_won
-        return None if won is None else figures.won_to_eok(won)
+        return figures.won_to_eok(self.program.budget_won)
 
     @property
     def previous_unit_total(self):
@@ -113,10 +111,8 @@ class ProgramFigures:
         return submission.status if submission else Submission.Status.DRAFT
 
 
-@dataclass
-class CategoryFigures:
-    category: object
-    programs: list
+class _Programs:
+    """What a category and a whole year both say about their programs."""
 
     @property
     def indicators(self):
@@ -124,7 +120,8 @@ class CategoryFigures:
 
     @property
     def budget_won(self):
-        return sum(program.program.budget_won or 0 for program in self.programs)
+        """The programs' budgets added up; None when none has a budget."""
+        return figures.total(program.program.budget_won for program in self.programs)
 
     @property
     def status_counts(self):
@@ -132,11 +129,17 @@ class CategoryFigures:
 
     @property
     def average_achievement(self):
-        return average_achievement(self.indicators)
+        return figures.mean(figure.achievement for figure in self.indicators)
 
 
 @dataclass
-class YearFigures:
+class CategoryFigures(_Programs):
+    category: object
+    programs: list
+
+
+@dataclass
+class YearFigures(_Programs):
     plan: Plan
     quarter: int  # the quarter the pace is judged at
     status: Optional[GeneralStatus]
@@ -155,29 +158,6 @@ class YearFigures:
     @property
     def programs(self):
         return [program for category in self.categories for program in category.programs]
-
-    @property
-    def indicators(self):
-        return [indicator for program in self.programs for indicator in program.indicators]
-
-    @property
-    def budget_won(self):
-        return sum(program.program.budget_won or 0 for program in self.programs)
-
-    @property
-    def status_counts(self):
-        return count_statuses(self.indicators)
-
-    @property
-    def average_achievement(self):
-        return average_achievement(self.indicators)
-
-
-def average_achievement(indicator_figures):
-    """The mean achievement of the indicators that have one, or None."""
-    rates = [figure.achievement for figure in indicator_figures
-             if figure.achievement is not None]
-    return sum(rates) / len(rates) if rates else None
 
 
 def count_statuses(indicator_figures):

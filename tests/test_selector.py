@@ -69,6 +69,10 @@ def test_budget_totals(institution):
     assert fmt.cheon(book.budget_won) == "454,577"
     jeonbuk = book.categories[4]
     assert jeonbuk.budget_won == (102_100 + 150_000 + 10_100 + 60_200) * 1000
+    # The common indicators have no budget: unknown, not 0.
+    assert book.categories[0].budget_won is None
+    assert fmt.eok(book.categories[0].budget_won) == "-"
+    assert year_figures(institution, 2023).budget_won is None
 
 
 def test_three_year_plan_totals(institution):
