@@ -49,7 +49,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -182,18 +181,21 @@ def start_gunicorn(args, env, log):
                "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
                "--threads", str(args.threads), "--timeout", "30", "--graceful-timeout", "5",
                "--error-logfile", "-"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
-    login = f"http://127.0.0.1:{args.port}/accounts/login/"
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def wait_until_ready(server, port):
+    login = f"http://127.0.0.1:{port}/accounts/login/"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError("gunicorn stopped at start")
         try:
-            with urllib.request.urlopen(login, timeout=2) as response:
+            with urllib.request.urlopen(login, timeout=5) as response:
                 if response.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError):
+                    return
+        except OSError:  # not listening yet, or still starting its workers
             time.sleep(0.3)
     raise RuntimeError("gunicorn did not answer within 30 s")
 
@@ -257,6 +259,7 @@ def main():
               f"{time.monotonic() - started:.0f} s")
         with open(server_log, "wb") as log:
             server = start_gunicorn(args, env, log)
+        wait_until_ready(server, args.port)
         print(f"gunicorn on 127.0.0.1:{args.port}: {args.workers} workers x "
               f"{args.threads} threads; DEBUG off, WhiteNoise, PostgreSQL; "
               f"{staff + 2} users for {args.run_time} s, starting {args.spawn_rate}/s")
@@ -283,6 +286,10 @@ def main():
             print(server_log.read_text(encoding="utf-8", errors="replace")[-3000:])
             return 1
         return 0
+    except BaseException:
+        if server_log.exists():
+            print(server_log.read_text(encoding="utf-8", errors="replace")[-3000:])
+        raise
     finally:
         signal.alarm(0)
         stop(server)
