@@ -73,7 +73,9 @@ def arguments():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--staff", type=int, default=50)
     parser.add_argument("--run-time", type=int, default=60, help="seconds, at most 60")
-    parser.add_argument("--spawn-rate", type=float, default=4,
+    parser.add_argument("--think", default="1,3",
+                        help="seconds a user waits between two steps: least,most")
+    parser.add_argument("--spawn-rate", type=float, default=2,
                         help="users starting per second (each login hashes a password)")
     args = parser.parse_args()
     args.run_time = min(args.run_time, 60)
@@ -200,6 +202,12 @@ def wait_until_ready(server, port):
     raise RuntimeError("gunicorn did not answer within 30 s")
 
 
+def children_cpu():
+    """CPU seconds of the processes this one started and has waited for."""
+    times = os.times()
+    return times.children_user + times.children_system
+
+
 def stop(server):
     if server is None or server.poll() is not None:
         return
@@ -262,8 +270,10 @@ def main():
         wait_until_ready(server, args.port)
         print(f"gunicorn on 127.0.0.1:{args.port}: {args.workers} workers x "
               f"{args.threads} threads; DEBUG off, WhiteNoise, PostgreSQL; "
-              f"{staff + 2} users for {args.run_time} s, starting {args.spawn_rate}/s")
+              f"{staff + 2} users for {args.run_time} s, starting {args.spawn_rate}/s, "
+              f"thinking {args.think.replace(',', '-')} s")
         csv_prefix = workdir / "locust"
+        before, load_before = children_cpu(), os.getloadavg()[0]
         with open(workdir / "locust.log", "wb") as log:
             subprocess.run(
                 [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")),
@@ -271,15 +281,22 @@ def main():
                  "--users", str(staff + 2), "--spawn-rate", str(args.spawn_rate),
                  "--run-time", f"{args.run_time}s", "--stop-timeout", "5",
                  "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING"],
-                cwd=ROOT, env={**env, "LOAD_TEST_USERS": str(users_file)},
+                cwd=ROOT, env={**env, "LOAD_TEST_USERS": str(users_file),
+                               "LOAD_THINK": args.think},
                 stdout=log, stderr=subprocess.STDOUT, timeout=args.run_time + 60)
         requests, failures = report(csv_prefix, args.run_time)
+        locust_done, load_after = children_cpu(), os.getloadavg()[0]
         stop(server)
+        # The other programs on the machine take their share of its cores too.
+        print(f"\nCPU seconds: gunicorn {children_cpu() - locust_done:.0f} (with its start), "
+              f"locust {locust_done - before:.0f}, of {os.cpu_count() * args.run_time} on "
+              f"{os.cpu_count()} cores; load average {load_before:.1f} before, "
+              f"{load_after:.1f} after")
         server_errors = server_log.read_text(encoding="utf-8", errors="replace").count(
             "Internal Server Error")
         warnings = [line for line in (workdir / "locust.log").read_text().splitlines()
                     if "CPU usage" in line]
-        print(f"\n{requests} requests, {failures} failures, {server_errors} server errors"
+        print(f"{requests} requests, {failures} failures, {server_errors} server errors"
               + (f"; locust warned: {warnings[0].strip()}" if warnings else ""))
         if failures or server_errors or not requests:
             print((workdir / "locust.log").read_text()[-3000:])

@@ -21,6 +21,7 @@ from locust.exception import StopUser
 with open(os.environ["LOAD_TEST_USERS"], encoding="utf-8") as file:
     PLAN = json.load(file)
 STAFF_ACCOUNTS = list(PLAN["staff"])
+THINK_SECONDS = [float(seconds) for seconds in os.environ.get("LOAD_THINK", "1,3").split(",")]
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 INPUT = re.compile(r"<input\b([^>]*)>")
@@ -57,7 +58,7 @@ def changed_value(current):
 
 class GoalBookUser(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(*THINK_SECONDS)
     account = None
 
     def on_start(self):
