@@ -9,6 +9,8 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
+from django.views.defaults import server_error
 from playwright.sync_api import expect
 
 from goals.management.commands.setup_demo import DEMO_PASSWORD
@@ -54,10 +56,17 @@ def test_pages_around_the_login_and_the_error_pages(demo, live_server, browser_p
     log_in(page, base, "staff1", DEMO_PASSWORD)
     response = page.goto(f"{base}/jbsss/2024/approval/1/")
     assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("권한이 없습니다")
     assert_accessible(page, "error-403")
     response = page.goto(f"{base}/jbsss/2024/programs/999999/")
     assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("페이지를 찾을 수 없습니다")
     assert_accessible(page, "error-404")
+
+    # The server error page is rendered without a request; shown here in place.
+    page.set_content(server_error(RequestFactory().get("/")).content.decode())
+    expect(page.get_by_role("heading", level=1)).to_have_text("서버 오류")
+    assert_accessible(page, "error-500")
 
 
 def test_the_dashboard_pages(demo, live_server, browser_page):
@@ -72,7 +81,7 @@ def test_the_dashboard_pages(demo, live_server, browser_page):
     visit(page, f"{base}/jbsss/2024/?q=9&status=nonsense")
     assert_accessible(page, "overview-bad-filter")
 
-    visit(page, f"{base}/jbsss/compare/?a=2023&b=2024")
+    visit(page, f"{base}/jbsss/compare/")
     assert_accessible(page, "compare")
     visit(page, f"{base}/jbsss/compare/?a=2024&b=2024")
     assert_accessible(page, "compare-bad-years")
@@ -120,12 +129,25 @@ def test_the_entry_page_with_errors_and_a_conflict(demo, live_server, browser_pa
     not_a_workbook.write_text("not a workbook")
     page.get_by_label("작성한 엑셀 파일(xlsx)").set_input_files(not_a_workbook)
     page.get_by_role("button", name="엑셀 파일 올리기").click()
-    page.wait_for_load_state()
+    expect(page.locator("#sheet-problems")).to_be_focused()
     assert_accessible(page, "entry-sheet-problems")
 
     section.get_by_role("button", name="증빙 올리기").click()
-    page.wait_for_load_state()
+    expect(section.get_by_role("alert")).to_be_focused()
     assert_accessible(page, "entry-evidence-missing")
+
+    evidence = tmp_path / "회의록.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    section.get_by_label("증빙 파일").set_input_files(evidence)
+    section.get_by_role("button", name="증빙 올리기").click()
+    expect(section.get_by_role("button", name="회의록.pdf 지우기")).to_be_visible()
+    assert_accessible(page, "entry-with-evidence")
+
+    Submission.objects.update_or_create(program=outsourcing, quarter=1,
+                                        defaults={"status": "approved"})
+    visit(page, f"{base}/jbsss/2024/entry/1/")
+    expect(section.get_by_role("heading", level=2)).to_contain_text("잠김")
+    assert_accessible(page, "entry-locked")
 
 
 def test_the_approval_page_and_the_upload_page(demo, live_server, browser_page, tmp_path):
@@ -139,11 +161,12 @@ def test_the_approval_page_and_the_upload_page(demo, live_server, browser_page, 
 
     submitted = page.locator(f"#program-{programs[0].pk}")
     submitted.get_by_role("button", name="반려").click()
-    page.wait_for_load_state()
+    expect(submitted.get_by_role("alert")).to_be_focused()
+    expect(submitted.get_by_label("반려 사유")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page, "approval-return-without-reason")
     approved = page.locator(f"#program-{programs[1].pk}")
     approved.get_by_role("button", name="재개").click()
-    page.wait_for_load_state()
+    expect(approved.get_by_role("alert")).to_be_focused()
     assert_accessible(page, "approval-reopen-without-reason")
 
     visit(page, f"{base}/reports/jbsss/upload/")
@@ -152,7 +175,7 @@ def test_the_approval_page_and_the_upload_page(demo, live_server, browser_page, 
     not_a_workbook.write_text("not a workbook")
     page.get_by_label("워크북").set_input_files(not_a_workbook)
     page.get_by_role("button", name="올리기").click()
-    page.wait_for_load_state()
+    expect(page.get_by_role("alert")).to_be_focused()
     assert_accessible(page, "report-upload-problems")
 
 
