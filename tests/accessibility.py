@@ -27,6 +27,15 @@ def axe_violations(page, exclude=()):
                    "resultTypes": ["violations"]}])
 
 
+DUPLICATE_IDS = """() => {
+  const count = {};
+  for (const element of document.querySelectorAll("[id]")) {
+    count[element.id] = (count[element.id] || 0) + 1;
+  }
+  return Object.keys(count).filter(id => count[id] > 1);
+}"""
+
+
 def describe(violations):
     """What a developer needs to fix them: rule, impact, help, where."""
     lines = []
@@ -60,3 +69,7 @@ def assert_accessible(page, name, exclude=()):
     if others:
         print(f"{name} ({page.url}), below serious:\n{describe(others)}")
     assert not failing, f"{name} ({page.url}):\n{describe(failing)}"
+    # axe 4.12 no longer checks this (WCAG 2.2 dropped 4.1.1), but a label's
+    # `for` or an aria-describedby that points at two elements finds the wrong one.
+    duplicates = page.evaluate(DUPLICATE_IDS)
+    assert not duplicates, f"{name} ({page.url}): ids used more than once: {duplicates}"
