@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # tests, and the browser the browser tests drive.
 DEB_PACKAGES := fonts-nanum libharfbuzz-subset0 poppler-utils chromium
 
-.PHONY: run test setup system-packages
+.PHONY: run test audit deploy-check setup system-packages
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -20,6 +20,17 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Known vulnerabilities in the installed dependencies (CI runs it).
+audit: setup
+	$(BIN)/pip install -q pip-audit
+	$(BIN)/python .ci/audit.py
+
+# Django's deployment checklist with production settings (CI runs it).
+deploy-check: setup
+	DJANGO_DEBUG=0 ALLOWED_HOSTS=goals.example \
+	SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 setup: system-packages $(VENV)/.installed
 
