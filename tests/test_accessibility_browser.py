@@ -1,8 +1,9 @@
 """axe-core on every page of the app, in the states a user meets: before and
-after login, locked out, with filters, with a form's errors and a version conflict, each
-step of the approval, the upload's problems, the error pages and the admin
-pages administrators keep the structure with. A serious or critical violation
-of WCAG 2.0/2.1 A or AA fails the test with the rule, the elements and the help."""
+after login, locked out, with filters, with a form's errors and a version
+conflict, each step of the approval, the upload's problems, the error pages
+and the admin pages administrators keep the structure with. A serious or
+critical violation of WCAG 2.0/2.1 A or AA fails the test with the rule, the
+elements and the help."""
 
 from io import StringIO
 
