@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # tests, and the browser the browser tests drive.
 DEB_PACKAGES := fonts-nanum libharfbuzz-subset0 poppler-utils chromium
 
-.PHONY: run test load setup system-packages
+.PHONY: run test load audit deploy-check setup system-packages
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -22,9 +22,21 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# The load test on PostgreSQL and gunicorn (benchmarks/load_test.py).
 load: setup
 	$(BIN)/pip install -q -e '.[test,load]'
 	$(BIN)/python benchmarks/load_test.py
+
+# Known vulnerabilities in the installed dependencies (CI runs it).
+audit: setup
+	$(BIN)/pip install -q pip-audit
+	$(BIN)/python .ci/audit.py
+
+# Django's deployment checklist with production settings (CI runs it).
+deploy-check: setup
+	DJANGO_DEBUG=0 ALLOWED_HOSTS=goals.example \
+	SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 setup: system-packages $(VENV)/.installed
 

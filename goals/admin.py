@@ -148,6 +148,27 @@ class ClosedPlanReadOnlyMixin:
         return super().has_delete_permission(request, obj) and not self.is_closed(obj)
 
 
+class ColumnLabelsMixin:
+    """An inline table names each column once, in its header, which assistive
+    technology does not tie to the inputs below it: each input is given its
+    column's name as well (axe: label, select-name)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Labelled(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for field in form.fields.values():
+                    widget = field.widget
+                    while hasattr(widget, "widget"):  # the admin's related-object wrapper
+                        widget = widget.widget
+                    if field.label and not widget.is_hidden:
+                        widget.attrs.setdefault("aria-label", field.label)
+
+        return Labelled
+
+
 class ProgramInline(ClosedPlanReadOnlyMixin, admin.TabularInline):
     plan_path = "category.plan"
     extra = 0
@@ -193,7 +214,7 @@ class IndicatorInline(PlanYearFormsMixin, ProgramInline):
         return fieldsets
 
 
-class UnitProjectInline(PlanYearFormsMixin, ProgramInline):
+class UnitProjectInline(ColumnLabelsMixin, PlanYearFormsMixin, ProgramInline):
     model = UnitProject
     form = UnitProjectInlineForm
 
@@ -211,7 +232,7 @@ class UnitProjectInline(PlanYearFormsMixin, ProgramInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class NarrativeInline(ProgramInline):
+class NarrativeInline(ColumnLabelsMixin, ProgramInline):
     model = Narrative
     fields = ["section", "order", "level", "label", "text"]
     formfield_overrides = {
@@ -219,7 +240,7 @@ class NarrativeInline(ProgramInline):
     }
 
 
-class HeadlineInline(ProgramInline):
+class HeadlineInline(ColumnLabelsMixin, ProgramInline):
     model = HeadlineTarget
     fields = ["order", "value", "state", "unit", "label", "indicator", "unit_project"]
 
@@ -252,7 +273,7 @@ class ProgramAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
         return obj.numbered_name
 
 
-class TargetInline(ClosedPlanReadOnlyMixin, admin.TabularInline):
+class TargetInline(ColumnLabelsMixin, ClosedPlanReadOnlyMixin, admin.TabularInline):
     model = Target
     plan_path = "program.category.plan"
     extra = 0
@@ -322,7 +343,7 @@ class ResultAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class CategoryInline(ClosedPlanReadOnlyMixin, admin.TabularInline):
+class CategoryInline(ColumnLabelsMixin, ClosedPlanReadOnlyMixin, admin.TabularInline):
     model = Category
     plan_path = None  # the page is the plan itself
     extra = 0

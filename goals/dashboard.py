@@ -528,7 +528,7 @@ def years_chart(figure, years):
     if not shown:
         return ""
     return charts.column_chart(
-        "years", [str(year) for year, _item in shown],
+        "years-chart", [str(year) for year, _item in shown],
         [charts.Series(_("목표"), [item.target for _year, item in shown],
                        [fmt.quantity(item.target, unit) for _year, item in shown], "target"),
          charts.Series(_("실적"), [item.result for _year, item in shown],

@@ -10,6 +10,15 @@ from goals.models import Institution
 CODE = "jbsss"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Production hashes passwords slowly on purpose; tests log in often."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def document_data():
     return read_document(DEFAULT_DOCUMENT)

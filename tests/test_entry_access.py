@@ -130,10 +130,12 @@ def test_the_menu_offers_what_the_role_may_do(client, institution, role, entry_l
 
 def test_the_demo_users_can_enter_and_approve(client, institution):
     call_command("setup_demo", stdout=StringIO())
-    assert client.login(username="staff1", password=DEMO_PASSWORD)
+    assert client.post("/accounts/login/", {"username": "staff1",
+                                            "password": DEMO_PASSWORD}).status_code == 302
     response = client.get("/jbsss/2024/entry/1/")
     assert len(response.context["sections"]) == 7
-    assert client.login(username="approver", password=DEMO_PASSWORD)
+    assert client.post("/accounts/login/", {"username": "approver",
+                                            "password": DEMO_PASSWORD}).status_code == 302
     response = client.get("/jbsss/2024/approval/1/")
     owners = {section["quarter"].program.owner.username
               for section in response.context["sections"]}

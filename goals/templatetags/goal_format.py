@@ -29,3 +29,9 @@ def baseline(figure):
     """전년 실적(전년 목표) of an IndicatorFigures."""
     return fmt.baseline(figure.baseline_actual, figure.baseline_target, figure.baseline_unit,
                         figure.baseline_note)
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta in whole minutes (the login lockout's cool-off)."""
+    return int(duration.total_seconds() // 60) if duration else 0
