@@ -5,11 +5,12 @@ director and an approver reading, against the app as production runs it
 PostgreSQL), on 127.0.0.1 only, for 60 seconds.
 
     make load
-    .venv/bin/python benchmarks/load_test.py [--workers 2 --threads 4] [--port 8170]
+    .venv/bin/python benchmarks/load_test.py [--workers 3 --threads 2] [--think 1,3]
     LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/mine_load make load
 
 Needs locust (`pip install -e '.[load]'`; `make load` installs it) and a
-PostgreSQL server. What it does, cleaning up after itself even when it fails:
+PostgreSQL server. What it does, cleaning up after itself even when it fails,
+all within run time + 4 minutes:
 
 1. Drops and creates its own database (LOAD_DATABASE_URL, by default
    goalbook_load on the local server; its name must end in _load, since it is
@@ -23,19 +24,28 @@ PostgreSQL server. What it does, cleaning up after itself even when it fails:
    the app. Staff 1-14 own the document's programs, 15-50 the synthetic ones;
    the director and the approver belong to both institutions. Everyone has
    the same known password; nobody fails to log in, so the login lockout
-   never counts a failure.
-3. Starts gunicorn on 127.0.0.1:PORT (2 workers of 4 threads by default,
-   the best of those measured on 2 cores) with DJANGO_DEBUG=0, DJANGO_HTTPS=0,
-   a random SECRET_KEY and ALLOWED_HOSTS=127.0.0.1.
+   (django-axes) never counts a failure and stays on.
+3. Starts gunicorn on 127.0.0.1:PORT with DJANGO_DEBUG=0, DJANGO_HTTPS=0, a
+   random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1 and the production default of
+   database connections kept for a minute. 3 workers of 2 threads by
+   default: on 2 cores it served the most requests with the shortest waits of
+   2x4, 3x2 and 4x1 (threads overlap the database's round trips; more than
+   one process per core only adds switching).
 4. Runs locust headless (benchmarks/locustfile.py) for --run-time seconds:
-   each staff member logs in, then every 1-3 s either enters Q3 of their
-   program (reads the entry page, changes every number of its form, keeping
-   the hidden versions, saves and follows the redirect: a refused save is a
-   failure) or reads the dashboard (the overview, a program, an indicator);
-   the director reads the dashboards and the year comparison, the approver
-   the approval pages.
+   users log in two a second, then every 1-3 s (--think) each staff member
+   either enters Q3 of their program (reads the entry page, changes every
+   number of its form, keeping the hidden versions, saves and follows the
+   redirect: a refused save is a failure) or reads the dashboard (the
+   overview, a program, an indicator); the director reads the dashboards and
+   the year comparison, the approver the approval pages.
 5. Prints requests, failures, requests per second and p50/p95/p99 per kind
-   of request and overall, and exits non-zero on any failure or server error.
+   of request and overall, the CPU seconds gunicorn and locust used, and
+   exits non-zero on any failure or server error.
+
+Fifty users who think 1-3 s ask for about 2.5 CPU-seconds of pages a second
+(a page costs 20-70 ms, a save with its redirect about 70, a login 0.4 s of
+password hashing), more than 2 cores give: the latencies then are mostly the
+queue. `--think 5,10` shows the pages without it.
 """
 
 import argparse
@@ -69,8 +79,8 @@ def arguments():
     parser.add_argument("--database-url",
                         default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--port", type=int, default=int(os.environ.get("LOAD_PORT", 8170)))
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--staff", type=int, default=50)
     parser.add_argument("--run-time", type=int, default=60, help="seconds, at most 60")
     parser.add_argument("--think", default="1,3",
