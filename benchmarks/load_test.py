@@ -232,7 +232,7 @@ def stop(server):
 # The figures -------------------------------------------------------------------------
 
 
-def report(csv_prefix, run_time):
+def report(csv_prefix):
     """Print the figures of locust's CSV; return (requests, failures)."""
     with open(f"{csv_prefix}_stats.csv", encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
@@ -294,7 +294,7 @@ def main():
                 cwd=ROOT, env={**env, "LOAD_TEST_USERS": str(users_file),
                                "LOAD_THINK": args.think},
                 stdout=log, stderr=subprocess.STDOUT, timeout=args.run_time + 60)
-        requests, failures = report(csv_prefix, args.run_time)
+        requests, failures = report(csv_prefix)
         locust_done, load_after = children_cpu(), os.getloadavg()[0]
         stop(server)
         # The other programs on the machine take their share of its cores too.
