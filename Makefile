@@ -1,6 +1,7 @@
 # Two commands for a new machine (see README.md):
 #   make run    set everything up, load the 2024 document, print the demo logins, serve
 #   make test   set everything up and run the tests (DATABASE_URL picks PostgreSQL)
+#   make load   the load test on PostgreSQL and gunicorn (benchmarks/load_test.py)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -10,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # tests, and the browser the browser tests drive.
 DEB_PACKAGES := fonts-nanum libharfbuzz-subset0 poppler-utils chromium
 
-.PHONY: run test audit deploy-check setup system-packages
+.PHONY: run test load audit deploy-check setup system-packages
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -20,6 +21,11 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The load test on PostgreSQL and gunicorn (benchmarks/load_test.py).
+load: setup
+	$(BIN)/pip install -q -e '.[test,load]'
+	$(BIN)/python benchmarks/load_test.py
 
 # Known vulnerabilities in the installed dependencies (CI runs it).
 audit: setup

@@ -178,33 +178,46 @@ def default_quarter(year, today=None):
     return max(1, (today.month - 1) // 3)
 
 
-def year_figures(institution, year, quarter=None, *, with_text=False):
+def year_figures(institution, year, quarter=None, *, with_text=False, programs=None):
     """
     Everything about `institution`'s plan for `year`, with its figures.
     Raises Plan.DoesNotExist when there is no such plan. `with_text` adds the
     programs' narratives (for program pages and the report).
+
+    `programs` (ids, or a queryset of programs) keeps only those programs and
+    the categories holding them, for a page about one program or about one
+    owner's programs: their figures are those of the whole year, read at a
+    fraction of the cost; the year's and categories' totals then add up only
+    them.
     """
     plan = Plan.objects.select_related("institution").get(institution=institution, year=year)
     quarter = quarter or default_quarter(year)
     has_previous_plan = Plan.objects.filter(institution=institution, year=year - 1).exists()
     statuses = {status.year: status for status in GeneralStatus.objects.filter(
         institution=institution, year__in=[year, year - 1])}
+
+    def chosen(path=""):
+        """The programs read, reached through `path` ("program__", ...)."""
+        condition = Q(**{f"{path}category__plan": plan})
+        if programs is not None:
+            condition &= Q(**{f"{path}pk__in": programs})
+        return condition
+
     categories = list(plan.categories.all())
     category_by_id = {category.id: category for category in categories}
-    programs = list(Program.objects.filter(category__plan=plan)
-                    .select_related("owner", "previous")
-                    .order_by("category__order", "number"))
-    indicators = list(Indicator.objects.filter(program__category__plan=plan)
+    programs_read = list(Program.objects.filter(chosen())
+                         .select_related("owner", "previous")
+                         .order_by("category__order", "number"))
+    indicators = list(Indicator.objects.filter(chosen("program__"))
                       .select_related("previous").order_by("program_id", "order"))
-    in_plan = Q(program__category__plan=plan)
+    in_plan = chosen("program__")
     # Last year's unit projects of continued programs: 추진실적 and baselines.
-    continued = Program.objects.filter(continued_by__category__plan=plan).values("id")
+    continued = Program.objects.filter(chosen("continued_by__")).values("id")
     unit_projects = list(UnitProject.objects.filter(in_plan | Q(program__in=continued))
         .order_by("program_id", "order"))
 
-    plan_indicators = Indicator.objects.filter(program__category__plan=plan).values("id")
-    last_indicators = Indicator.objects.filter(
-        continued_by__program__category__plan=plan).values("id")
+    plan_indicators = Indicator.objects.filter(in_plan).values("id")
+    last_indicators = Indicator.objects.filter(chosen("continued_by__program__")).values("id")
     owners = (Q(indicator__in=plan_indicators) | Q(indicator__in=last_indicators)
               | Q(unit_project__in=[unit.id for unit in unit_projects]))
     # Targets are only read: plain rows are enough, and much cheaper than models.
@@ -212,9 +225,9 @@ def year_figures(institution, year, quarter=None, *, with_text=False):
         "indicator_id", "unit_project_id", "year", "value", "state", "note")]
     # Entry pages show who saved each value last: joined here, not asked per result.
     results = list(Result.objects.filter(owners).select_related("updated_by"))
-    submissions = list(Submission.objects.filter(program__category__plan=plan))
-    headlines = list(HeadlineTarget.objects.filter(program__category__plan=plan))
-    narratives = list(Narrative.objects.filter(program__category__plan=plan)) if with_text else []
+    submissions = list(Submission.objects.filter(in_plan))
+    headlines = list(HeadlineTarget.objects.filter(in_plan))
+    narratives = list(Narrative.objects.filter(in_plan)) if with_text else []
 
     book = _Book(plan, quarter, targets, results, unit_projects)
     by_program = defaultdict(list)
@@ -241,7 +254,7 @@ def year_figures(institution, year, quarter=None, *, with_text=False):
             unit_project.indicator = indicator_by_id[unit_project.indicator_id]
 
     programs_by_category = defaultdict(list)
-    for program in programs:
+    for program in programs_read:
         # Readers follow .category.plan.institution from a program, and
         # .program from an indicator or unit project: no query, and one
         # category object for all of its programs.
@@ -267,7 +280,8 @@ def year_figures(institution, year, quarter=None, *, with_text=False):
         plan=plan, quarter=quarter, status=statuses.get(year),
         previous_status=statuses.get(year - 1), has_previous_plan=has_previous_plan,
         categories=[CategoryFigures(category, programs_by_category[category.id])
-                    for category in categories],
+                    for category in categories
+                    if programs is None or programs_by_category[category.id]],
     )
 
 

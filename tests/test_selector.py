@@ -165,3 +165,24 @@ def test_query_count_does_not_grow_with_the_plan(institution):
          program.program.owner, program.program.category.plan.institution,
          program.quarter_status(1))
         for program in book.programs for figure in program.indicators]) == 0
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_a_program_read_alone_has_the_figures_of_the_whole_year(institution, year):
+    counted = Indicator.objects.get(measurement="지원사업횟수", program__category__plan__year=2024)
+    for unit_project in counted.unit_projects.all():
+        Result.objects.create(unit_project=unit_project, period=1, value=D(3))
+    whole = year_figures(institution, year, 2, with_text=True)
+    for program in whole.programs:
+        alone = year_figures(institution, year, 2, with_text=True,
+                             programs=[program.program.pk])
+        assert alone.programs == [program], program.program.name
+        assert [category.category for category in alone.categories] == [
+            program.program.category]
+
+
+def test_reading_some_programs_costs_the_same_queries(institution):
+    plan_programs = institution.plans.get(year=2024).categories.first().programs.all()
+    assert count_queries(lambda: year_figures(institution, 2024, with_text=True)) == \
+        count_queries(lambda: year_figures(institution, 2024, with_text=True,
+                                           programs=plan_programs))

@@ -60,7 +60,7 @@ def _program_figures(book, pk):
 def program(request, code, year, pk):
     plan = access.plan_or_404(request.user, code, year)
     quarter = board.QuarterForm.quarter(request.GET, default_quarter(year))
-    book = year_figures(plan.institution, year, quarter, with_text=True)
+    book = year_figures(plan.institution, year, quarter, with_text=True, programs=[pk])
     figures = _program_figures(book, pk)
     years, total, lines = board.three_year_plan(figures)
     return render(request, "goals/program.html", {
@@ -84,7 +84,7 @@ def indicator(request, code, year, pk):
     plan = access.plan_or_404(request.user, code, year)
     institution = plan.institution
     quarter = board.QuarterForm.quarter(request.GET, default_quarter(year))
-    book = year_figures(institution, year, quarter)
+    book = year_figures(institution, year, quarter, programs=of_indicator(pk))
     found = next(((program, figure) for program in book.programs
                   for figure in program.indicators if figure.indicator.pk == pk), None)
     if found is None:
@@ -110,6 +110,11 @@ def indicator(request, code, year, pk):
     })
 
 
+def of_indicator(pk):
+    """The program of indicator `pk`, for year_figures(programs=...)."""
+    return Program.objects.filter(indicators=pk).values("pk")
+
+
 def _past_years(institution, figure):
     """This year's figures of the indicator and those of the indicators it
     continues, up to three years back: [(year, IndicatorFigures)], oldest first."""
@@ -117,8 +122,9 @@ def _past_years(institution, figure):
     while len(years) < 3 and years[0][1].indicator.previous_id:
         previous_id = years[0][1].indicator.previous_id
         year = years[0][0] - 1
-        earlier = next((item for item in year_figures(institution, year).indicators
-                        if item.indicator.pk == previous_id), None)
+        earlier = next((item for item in year_figures(
+            institution, year, programs=of_indicator(previous_id)).indicators
+            if item.indicator.pk == previous_id), None)
         if earlier is None:
             break
         years.insert(0, (year, earlier))

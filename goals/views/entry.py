@@ -48,7 +48,8 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
     """The entry page; `bound` holds a form sent back with its problems,
     {program id: QuarterForm or EvidenceForm}."""
     bound = bound or {}
-    book = year_figures(plan.institution, plan.year, quarter)
+    book = year_figures(plan.institution, plan.year, quarter,
+                        programs=owned_programs(plan, request.user))
     sections = []
     program_quarters = entry.program_quarters(book, quarter, owner=request.user)
     evidence = Evidence.objects.filter(
@@ -74,6 +75,10 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
     }, status=status)
 
 
+def owned_programs(plan, user):
+    return Program.objects.filter(category__plan=plan, owner=user).values("pk")
+
+
 def _back(plan, quarter, program=None):
     url = reverse("goals:entry", args=[plan.institution.code, plan.year, quarter])
     return redirect(f"{url}#program-{program.pk}" if program else url)
@@ -90,7 +95,7 @@ def owned_program(user, code, year, quarter, program_id):
 
 
 def program_quarter(plan, quarter, program):
-    book = year_figures(plan.institution, plan.year, quarter)
+    book = year_figures(plan.institution, plan.year, quarter, programs=[program.pk])
     return next(each for each in entry.program_quarters(book, quarter)
                 if each.program.pk == program.pk)
 
@@ -167,7 +172,8 @@ def delete_evidence(request, pk):
 def sheet(request, code, year, quarter):
     plan = staff_plan(request.user, code, year)
     quarter_or_404(quarter)
-    book = year_figures(plan.institution, plan.year, quarter)
+    book = year_figures(plan.institution, plan.year, quarter,
+                        programs=owned_programs(plan, request.user))
     content = entry_sheet.build(plan, quarter,
                                 entry.program_quarters(book, quarter, owner=request.user),
                                 request.user)

@@ -1,0 +1,328 @@
+"""
+Load test: 50 staff entering results and reading the dashboard at once, with a
+director and an approver reading, against the app as production runs it
+(gunicorn, DEBUG off, static files collected and served by WhiteNoise,
+PostgreSQL), on 127.0.0.1 only, for 60 seconds.
+
+    make load
+    .venv/bin/python benchmarks/load_test.py [--workers 3 --threads 2] [--think 1,3]
+    LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/mine_load make load
+
+Needs locust (`pip install -e '.[load]'`; `make load` installs it) and a
+PostgreSQL server. What it does, cleaning up after itself even when it fails,
+all within run time + 4 minutes:
+
+1. Drops and creates its own database (LOAD_DATABASE_URL, by default
+   goalbook_load on the local server; its name must end in _load, since it is
+   dropped), migrates it and collects the static files into a temporary
+   STATIC_ROOT.
+2. Loads the 2024 document (14 programs) and a synthetic institution "load"
+   with the 36 more programs (five indicators each, every one made of a unit
+   project, Q1 and Q2 submitted) that 50 staff need to own one program each:
+   the institution has 20 staff, so 50 writers at once is a peak no real
+   quarter brings, and every one has a program of their own to write, as in
+   the app. Staff 1-14 own the document's programs, 15-50 the synthetic ones;
+   the director and the approver belong to both institutions. Everyone has
+   the same known password; nobody fails to log in, so the login lockout
+   (django-axes) never counts a failure and stays on.
+3. Starts gunicorn on 127.0.0.1:PORT with DJANGO_DEBUG=0, DJANGO_HTTPS=0, a
+   random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1 and the production default of
+   database connections kept for a minute. 3 workers of 2 threads by
+   default: on 2 cores it served the most requests with the shortest waits of
+   2x4, 3x2 and 4x1 (threads overlap the database's round trips; more than
+   one process per core only adds switching).
+4. Runs locust headless (benchmarks/locustfile.py) for --run-time seconds:
+   users log in two a second, then every 1-3 s (--think) each staff member
+   either enters Q3 of their program (reads the entry page, changes every
+   number of its form, keeping the hidden versions, saves and follows the
+   redirect: a refused save is a failure) or reads the dashboard (the
+   overview, a program, an indicator); the director reads the dashboards and
+   the year comparison, the approver the approval pages.
+5. Prints requests, failures, requests per second and p50/p95/p99 per kind
+   of request and overall, the CPU seconds gunicorn and locust used, and
+   exits non-zero on any failure or server error.
+
+Fifty users who think 1-3 s ask for about 2.5 CPU-seconds of pages a second
+(a page costs 20-70 ms, a save with its redirect about 70, a login 0.4 s of
+password hashing), more than 2 cores give: the latencies then are mostly the
+queue. `--think 5,10` shows the pages without it.
+"""
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/goalbook_load"
+PASSWORD = "load-test-pw-2024"
+QUARTER = 3  # open in both plans: the synthetic plan has Q1 and Q2 submitted
+DOCUMENT_PROGRAMS = 14
+INDICATORS_PER_PROGRAM = 5
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url",
+                        default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("LOAD_PORT", 8170)))
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--staff", type=int, default=50)
+    parser.add_argument("--run-time", type=int, default=60, help="seconds, at most 60")
+    parser.add_argument("--think", default="1,3",
+                        help="seconds a user waits between two steps: least,most")
+    parser.add_argument("--spawn-rate", type=float, default=2,
+                        help="users starting per second (each login hashes a password)")
+    args = parser.parse_args()
+    args.run_time = min(args.run_time, 60)
+    return args
+
+
+# The database --------------------------------------------------------------------
+
+
+def server_and_name(database_url):
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in {"postgres", "postgresql"} or not name.endswith("_load"):
+        raise SystemExit(f"The load test drops its database: give a PostgreSQL database whose "
+                         f"name ends in _load, not {database_url}")
+    return urlunsplit(parts._replace(path="/postgres")), name
+
+
+def recreate_database(database_url, create=True):
+    import psycopg
+
+    server, name = server_and_name(database_url)
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare(workdir, staff_count):
+    """Migrate, collect static files, load the data and the users; write the
+    users for locust and return the file's path."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import connections, transaction
+
+    from goals import roles
+    from goals.document import load_document, read_document
+    from goals.management.commands.load_document import DEFAULT_DOCUMENT
+    from goals.models import Indicator, Program
+    from goals.synthetic import build_synthetic_plan
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    institutions = [load_document(read_document(DEFAULT_DOCUMENT))]
+    extra = staff_count - DOCUMENT_PROGRAMS
+    if extra > 0:
+        institutions.append(build_synthetic_plan(indicators=extra * INDICATORS_PER_PROGRAM,
+                                                 per_program=INDICATORS_PER_PROGRAM,
+                                                 code="load"))
+    programs = [program for institution in institutions
+                for program in Program.objects.filter(category__plan__institution=institution,
+                                                      category__plan__year=2024)
+                .select_related("category__plan__institution")
+                .order_by("category__order", "number")]
+    groups = roles.ensure_groups()
+    password = make_password(PASSWORD)  # hashed once: 52 hashes would take half a minute
+    User = get_user_model()
+
+    def user(username, role, members_of):
+        account = User.objects.create(username=username, password=password,
+                                      first_name=username)
+        account.groups.add(groups[role])
+        for institution in members_of:
+            institution.members.add(account)
+        return account
+
+    staff = []
+    with transaction.atomic():
+        for number, program in enumerate(programs[:staff_count], start=1):
+            institution = program.category.plan.institution
+            account = user(f"staff{number:02}", roles.STAFF, [institution])
+            Program.objects.filter(pk=program.pk).update(owner=account)
+            staff.append({"username": account.username, "code": institution.code,
+                          "program": program.pk})
+        user("director", roles.DIRECTOR, institutions)
+        user("approver", roles.APPROVER, institutions)
+    home = institutions[0].code
+    plan = {
+        "password": PASSWORD, "quarter": QUARTER, "staff": staff,
+        "director": {"username": "director", "code": home},
+        "approver": {"username": "approver", "code": home},
+        "institutions": {institution.code: {
+            "programs": [program.pk for program in programs
+                         if program.category.plan.institution == institution],
+            "indicators": list(Indicator.objects.filter(
+                program__category__plan__institution=institution,
+                program__category__plan__year=2024).values_list("pk", flat=True)),
+        } for institution in institutions},
+    }
+    connections.close_all()
+    path = workdir / "users.json"
+    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    return path, len(staff)
+
+
+# The server ------------------------------------------------------------------------
+
+
+def start_gunicorn(args, env, log):
+    command = [str(BIN / "gunicorn"), "kpi_site.wsgi:application",
+               "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
+               "--threads", str(args.threads), "--timeout", "30", "--graceful-timeout", "5",
+               "--error-logfile", "-"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def wait_until_ready(server, port):
+    login = f"http://127.0.0.1:{port}/accounts/login/"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn stopped at start")
+        try:
+            with urllib.request.urlopen(login, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:  # not listening yet, or still starting its workers
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer within 30 s")
+
+
+def children_cpu():
+    """CPU seconds of the processes this one started and has waited for."""
+    times = os.times()
+    return times.children_user + times.children_system
+
+
+def stop(server):
+    if server is None or server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+# The figures -------------------------------------------------------------------------
+
+
+def report(csv_prefix):
+    """Print the figures of locust's CSV; return (requests, failures)."""
+    with open(f"{csv_prefix}_stats.csv", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    print(f"\n{'request':<16}{'count':>8}{'fails':>7}{'req/s':>8}"
+          f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    for row in sorted(rows, key=lambda row: (row["Name"] == "Aggregated", row["Name"])):
+        name = "overall" if row["Name"] == "Aggregated" else row["Name"]
+        print(f"{name:<16}{row['Request Count']:>8}{row['Failure Count']:>7}"
+              f"{float(row['Requests/s']):>8.1f}{row['50%']:>9}{row['95%']:>9}{row['99%']:>9}"
+              f"{float(row['Max Response Time']):>9.0f}")
+    overall = next(row for row in rows if row["Name"] == "Aggregated")
+    with open(f"{csv_prefix}_failures.csv", encoding="utf-8") as file:
+        for row in csv.DictReader(file):
+            print(f"FAILED {row['Occurrences']}x {row['Method']} {row['Name']}: {row['Error']}")
+    return int(overall["Request Count"]), int(overall["Failure Count"])
+
+
+def out_of_time(signum, frame):
+    raise TimeoutError("the load test ran out of time")
+
+
+def main():
+    args = arguments()
+    # Everything, preparation included, ends within this; the cleanup runs then too.
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.signal(signal.SIGTERM, out_of_time)
+    signal.alarm(args.run_time + 240)
+    workdir = Path(tempfile.mkdtemp(prefix="goalbook-load-"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kpi_site.settings",
+           "DATABASE_URL": args.database_url, "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "0",
+           "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
+           "STATIC_ROOT": str(workdir / "static"), "MEDIA_ROOT": str(workdir / "media"),
+           "LOG_LEVEL": "ERROR"}
+    os.environ.update(env)
+    server = None
+    server_log = workdir / "gunicorn.log"
+    try:
+        started = time.monotonic()
+        recreate_database(args.database_url)
+        users_file, staff = prepare(workdir, args.staff)
+        print(f"prepared {staff} staff, a director and an approver in "
+              f"{time.monotonic() - started:.0f} s")
+        with open(server_log, "wb") as log:
+            server = start_gunicorn(args, env, log)
+        wait_until_ready(server, args.port)
+        print(f"gunicorn on 127.0.0.1:{args.port}: {args.workers} workers x "
+              f"{args.threads} threads; DEBUG off, WhiteNoise, PostgreSQL; "
+              f"{staff + 2} users for {args.run_time} s, starting {args.spawn_rate}/s, "
+              f"thinking {args.think.replace(',', '-')} s")
+        csv_prefix = workdir / "locust"
+        before, load_before = children_cpu(), os.getloadavg()[0]
+        with open(workdir / "locust.log", "wb") as log:
+            subprocess.run(
+                [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")),
+                 "--headless", "--host", f"http://127.0.0.1:{args.port}",
+                 "--users", str(staff + 2), "--spawn-rate", str(args.spawn_rate),
+                 "--run-time", f"{args.run_time}s", "--stop-timeout", "5",
+                 "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING"],
+                cwd=ROOT, env={**env, "LOAD_TEST_USERS": str(users_file),
+                               "LOAD_THINK": args.think},
+                stdout=log, stderr=subprocess.STDOUT, timeout=args.run_time + 60)
+        requests, failures = report(csv_prefix)
+        locust_done, load_after = children_cpu(), os.getloadavg()[0]
+        stop(server)
+        # The other programs on the machine take their share of its cores too.
+        print(f"\nCPU seconds: gunicorn {children_cpu() - locust_done:.0f} (with its start), "
+              f"locust {locust_done - before:.0f}, of {os.cpu_count() * args.run_time} on "
+              f"{os.cpu_count()} cores; load average {load_before:.1f} before, "
+              f"{load_after:.1f} after")
+        server_errors = server_log.read_text(encoding="utf-8", errors="replace").count(
+            "Internal Server Error")
+        warnings = [line for line in (workdir / "locust.log").read_text().splitlines()
+                    if "CPU usage" in line]
+        print(f"{requests} requests, {failures} failures, {server_errors} server errors"
+              + (f"; locust warned: {warnings[0].strip()}" if warnings else ""))
+        if failures or server_errors or not requests:
+            print((workdir / "locust.log").read_text()[-3000:])
+            print(server_log.read_text(encoding="utf-8", errors="replace")[-3000:])
+            return 1
+        return 0
+    except BaseException:
+        if server_log.exists():
+            print(server_log.read_text(encoding="utf-8", errors="replace")[-3000:])
+        raise
+    finally:
+        signal.alarm(0)
+        stop(server)
+        recreate_database(args.database_url, create=False)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
