@@ -7,7 +7,11 @@ everyone with a role reads; staff change the results of their own programs;
 approvers approve, return and reopen quarters.
 """
 
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -21,6 +25,39 @@ def institutions_of(user):
     if user.is_superuser:
         return Institution.objects.all()
     return user.institutions.all()
+
+
+# How each model reaches the institution it belongs to; a result, a target or
+# evidence belongs through its indicator or its unit project.
+_PROGRAM = "category__plan__institution"
+INSTITUTION_PATHS = {
+    "institution": ["pk"],
+    "generalstatus": ["institution"],
+    "plan": ["institution"],
+    "category": ["plan__institution"],
+    "program": [_PROGRAM],
+    "narrative": [f"program__{_PROGRAM}"],
+    "indicator": [f"program__{_PROGRAM}"],
+    "unitproject": [f"program__{_PROGRAM}"],
+    "headlinetarget": [f"program__{_PROGRAM}"],
+    "submission": [f"program__{_PROGRAM}"],
+    "evidence": [f"program__{_PROGRAM}"],
+    "target": [f"indicator__program__{_PROGRAM}", f"unit_project__program__{_PROGRAM}"],
+    "result": [f"indicator__program__{_PROGRAM}", f"unit_project__program__{_PROGRAM}"],
+    "user": ["institutions"],
+}
+
+
+def within_institutions(queryset, user):
+    """The part of `queryset` that belongs to the institutions `user` is a
+    member of: what an administrator may see and choose in the admin."""
+    if user.is_superuser:
+        return queryset
+    ids = institutions_of(user).values("pk")
+    paths = INSTITUTION_PATHS[queryset.model._meta.model_name]
+    belongs = reduce(or_, (Q(**{f"{path}__in": ids}) for path in paths))
+    # A subquery, so that a user of two institutions is listed once.
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(belongs).values("pk"))
 
 
 def is_member(user, institution):

@@ -10,12 +10,16 @@ from operator import attrgetter
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import access
 from . import formatting as fmt
 from .models import (Category, GeneralStatus, HeadlineTarget, Indicator, Institution, Narrative,
                      Plan, Program, Result, Submission, Target, UnitProject)
@@ -23,6 +27,46 @@ from .models import (Category, GeneralStatus, HeadlineTarget, Indicator, Institu
 admin.site.site_header = _("경영성과 목표 관리")
 admin.site.site_title = _("경영성과 목표 관리")
 admin.site.index_title = _("목표 체계 관리")
+
+
+class InstitutionScoped:
+    """An administrator keeps their own institutions' goal book: another
+    institution's objects are not on their pages, in their history or among
+    the choices of a form, as if they did not exist. Superusers see all."""
+
+    def get_queryset(self, request):
+        return access.within_institutions(super().get_queryset(request), request.user)
+
+    def _scoped(self, formfield, request):
+        queryset = getattr(formfield, "queryset", None)
+        if queryset is not None and queryset.model._meta.model_name in access.INSTITUTION_PATHS:
+            formfield.queryset = access.within_institutions(queryset, request.user)
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._scoped(super().formfield_for_foreignkey(db_field, request, **kwargs),
+                            request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._scoped(super().formfield_for_manytomany(db_field, request, **kwargs),
+                            request)
+
+
+class ScopedHistoryAdmin(InstitutionScoped, SimpleHistoryAdmin):
+    # simple_history shows the history of an object it cannot find through
+    # get_queryset() (a deleted one); for anyone but a superuser, an object
+    # outside their institutions has no history either.
+    def _require_object(self, request, object_id):
+        if not request.user.is_superuser and self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_object(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_object(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def parse_figure(text):
@@ -169,7 +213,7 @@ class ColumnLabelsMixin:
         return Labelled
 
 
-class ProgramInline(ClosedPlanReadOnlyMixin, admin.TabularInline):
+class ProgramInline(InstitutionScoped, ClosedPlanReadOnlyMixin, admin.TabularInline):
     plan_path = "category.plan"
     extra = 0
 
@@ -246,7 +290,7 @@ class HeadlineInline(ColumnLabelsMixin, ProgramInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+class ProgramAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
     plan_path = "category.plan"
     list_display = ["numbered_name", "category", "plan_year", "budget_cheon", "owner"]
     list_filter = ["category__plan__year", "category__plan__institution", "category__name"]
@@ -273,7 +317,8 @@ class ProgramAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
         return obj.numbered_name
 
 
-class TargetInline(ColumnLabelsMixin, ClosedPlanReadOnlyMixin, admin.TabularInline):
+class TargetInline(InstitutionScoped, ColumnLabelsMixin, ClosedPlanReadOnlyMixin,
+                   admin.TabularInline):
     model = Target
     plan_path = "program.category.plan"
     extra = 0
@@ -303,7 +348,7 @@ class ResultAdminForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
     plan_path = "program.category.plan"
     list_display = ["measurement", "program", "plan_year", "unit", "kind", "rollup", "is_new"]
     list_filter = ["program__category__plan__year", "kind", "unit", "rollup", "is_new",
@@ -319,7 +364,7 @@ class IndicatorAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(SimpleHistoryAdmin):
+class ResultAdmin(ScopedHistoryAdmin):
     form = ResultAdminForm
     list_display = ["owner", "period", "value", "state", "updated_by", "updated_at", "version"]
     list_filter = ["period", "indicator__program__category__plan__year"]
@@ -343,7 +388,8 @@ class ResultAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class CategoryInline(ColumnLabelsMixin, ClosedPlanReadOnlyMixin, admin.TabularInline):
+class CategoryInline(InstitutionScoped, ColumnLabelsMixin, ClosedPlanReadOnlyMixin,
+                     admin.TabularInline):
     model = Category
     plan_path = None  # the page is the plan itself
     extra = 0
@@ -352,7 +398,7 @@ class CategoryInline(ColumnLabelsMixin, ClosedPlanReadOnlyMixin, admin.TabularIn
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(ScopedHistoryAdmin):
     list_display = ["__str__", "institution", "year", "status"]
     list_filter = ["institution", "status"]
     search_fields = ["title", "institution__name"]
@@ -360,14 +406,14 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+class CategoryAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
     list_display = ["name", "plan", "order", "is_common"]
     list_filter = ["plan__year", "is_common"]
     search_fields = ["name"]
 
 
 @admin.register(UnitProject)
-class UnitProjectAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+class UnitProjectAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
     plan_path = "program.category.plan"
     list_display = ["name", "program", "unit", "indicator"]
     list_filter = ["program__category__plan__year", "unit"]
@@ -376,14 +422,22 @@ class UnitProjectAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(SimpleHistoryAdmin):
+class InstitutionAdmin(ScopedHistoryAdmin):
     list_display = ["name", "code", "address"]
     search_fields = ["name", "code"]
     filter_horizontal = ["members"]
 
+    # An administrator keeps their institution; institutions come and go
+    # with a superuser.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
 
 @admin.register(GeneralStatus)
-class GeneralStatusAdmin(SimpleHistoryAdmin):
+class GeneralStatusAdmin(ScopedHistoryAdmin):
     list_display = ["institution", "year", "organization", "quota", "headcount", "head_name",
                     "budget_eok"]
     list_filter = ["institution", "year"]
@@ -394,7 +448,7 @@ class GeneralStatusAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(SimpleHistoryAdmin):
+class SubmissionAdmin(ScopedHistoryAdmin):
     list_display = ["program", "quarter", "status", "updated_by", "updated_at"]
     list_filter = ["quarter", "status", "program__category__plan__year"]
     search_fields = ["program__name"]
@@ -409,3 +463,30 @@ class SubmissionAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class MemberAdmin(InstitutionScoped, UserAdmin):
+    """The users of the administrator's institutions. A user the
+    administrator adds joins those institutions; only a superuser sees
+    superusers, makes them or grants permissions beyond the roles."""
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else [*fields, "is_superuser",
+                                                          "user_permissions"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and not request.user.is_superuser:
+            # From the institution's side, which keeps the history of its members.
+            for institution in access.institutions_of(request.user):
+                institution.members.add(obj)

@@ -26,9 +26,12 @@ def ensure_groups():
     """Create the role groups; the administrator may edit the structure in the admin."""
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
     structure = Permission.objects.filter(content_type__app_label="goals")
-    users = Permission.objects.filter(content_type__app_label="auth",
-                                      content_type__model__in=["user", "group"])
-    groups[ADMINISTRATOR].permissions.set(list(structure) + list(users))
+    # The roles are shared by every institution: an administrator gives them
+    # to users but does not change what they allow.
+    users = Permission.objects.filter(content_type__app_label="auth", content_type__model="user")
+    view_roles = Permission.objects.filter(content_type__app_label="auth",
+                                           codename="view_group")
+    groups[ADMINISTRATOR].permissions.set([*structure, *users, *view_roles])
     return groups
 
 

@@ -7,16 +7,17 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from goals import roles
-from goals.models import Indicator, Period, Program, Result, Submission, Target
+from goals.models import Category, Indicator, Period, Program, Result, Submission, Target
+from goals.synthetic import build_synthetic_plan
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def administrator(client):
-    roles.ensure_groups()
+def administrator(client, institution):
     user = get_user_model().objects.create_user("keeper", password="pw", is_staff=True)
     user.groups.add(roles.ensure_groups()[roles.ADMINISTRATOR])
+    institution.members.add(user)
     client.force_login(user)
     return user
 
@@ -126,3 +127,75 @@ def test_search_and_filters(client, administrator, institution):
                                                       "is_new__exact": "1"})
     assert len(response.context["cl"].result_list) == Indicator.objects.filter(
         program__category__plan__year=2024, is_new=True).count() == 9
+
+
+# Each institution's administrator keeps their own -----------------------------
+
+@pytest.fixture
+def elsewhere(db):
+    """Another institution with a plan and an administrator of its own."""
+    other = build_synthetic_plan(indicators=5, code="elsewhere")
+    keeper = get_user_model().objects.create_user("elsewhere-keeper", password="pw",
+                                                  is_staff=True)
+    keeper.groups.add(roles.ensure_groups()[roles.ADMINISTRATOR])
+    other.members.add(keeper)
+    return other, keeper
+
+
+def test_an_administrator_sees_only_their_institution(client, administrator, elsewhere,
+                                                      outsourcing):
+    other, keeper = elsewhere
+    ours = client.get("/admin/goals/program/").context["cl"]
+    assert {program.category.plan.institution for program in ours.result_list} == {
+        outsourcing.category.plan.institution}
+    client.force_login(keeper)
+    theirs = client.get("/admin/goals/program/?q=수탁기관").context["cl"]
+    assert theirs.result_count == 0
+    assert [i.code for i in client.get("/admin/goals/institution/").context["cl"].result_list
+            ] == ["elsewhere"]
+    owners = client.get("/admin/autocomplete/", {"app_label": "goals", "model_name": "program",
+                                                 "field_name": "owner", "term": "keeper"})
+    assert [user["text"] for user in owners.json()["results"]] == ["elsewhere-keeper"]
+    assert client.get(f"/admin/goals/program/{outsourcing.pk}/history/").status_code == 404
+
+
+def test_another_institutions_category_is_not_a_choice(client, administrator, elsewhere):
+    other, _keeper = elsewhere
+    their_category = Category.objects.filter(plan__institution=other).first()
+    response = client.post("/admin/goals/program/add/", {
+        "category": their_category.pk, "number": 9, "name": "끼워넣기",
+        **{f"{prefix}-{field}": value for prefix in
+           ["indicators", "unit_projects", "headlines", "narratives"]
+           for field, value in [("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0)]}})
+    assert response.status_code == 200
+    assert "category" in response.context["adminform"].form.errors
+    assert not Program.objects.filter(name="끼워넣기").exists()
+
+
+def test_an_administrator_adds_users_to_their_institution_but_no_superusers(
+        client, administrator, institution):
+    response = client.post("/admin/auth/user/add/", {
+        "username": "newcomer", "password1": "", "password2": "", "usable_password": "false"})
+    assert response.status_code == 302
+    newcomer = get_user_model().objects.get(username="newcomer")
+    assert list(newcomer.institutions.all()) == [institution]
+    page = client.get(f"/admin/auth/user/{newcomer.pk}/change/")
+    data = {name: value for name, value in inline_data(page).items() if value is not None}
+    data.update(is_superuser="on", is_staff="on", first_name="새 직원",
+                date_joined_0="2026-11-26", date_joined_1="09:00:00")
+    response = client.post(f"/admin/auth/user/{newcomer.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    newcomer.refresh_from_db()
+    assert (newcomer.first_name, newcomer.is_staff, newcomer.is_superuser) == (
+        "새 직원", True, False)
+    superuser = get_user_model().objects.create_superuser("root", password="pw")
+    institution.members.add(superuser)
+    assert client.get(f"/admin/auth/user/{superuser.pk}/password/").status_code == 404
+
+
+def test_the_roles_are_not_changed_by_an_administrator(client, administrator):
+    staff_role = roles.ensure_groups()[roles.STAFF]
+    assert client.get(f"/admin/auth/group/{staff_role.pk}/change/").status_code == 200
+    client.post(f"/admin/auth/group/{staff_role.pk}/change/", {"name": "담당자",
+                                                                "permissions": [1, 2, 3]})
+    assert not staff_role.permissions.exists()
