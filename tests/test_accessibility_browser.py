@@ -69,6 +69,18 @@ def test_pages_around_the_login_and_the_error_pages(demo, live_server, browser_p
     expect(page.get_by_role("heading", level=1)).to_have_text("페이지를 찾을 수 없습니다")
     assert_accessible(page, "error-404")
 
+    page.get_by_role("link", name="비밀번호 변경").click()
+    page.get_by_label("기존 비밀번호").fill("wrong")
+    page.get_by_role("button", name="비밀번호 변경").click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    assert_accessible(page, "password-change-refused")
+    page.get_by_label("기존 비밀번호").fill(DEMO_PASSWORD)
+    page.get_by_label("새 비밀번호", exact=True).fill("bright-autumn-2024")
+    page.get_by_label("새 비밀번호 (확인)").fill("bright-autumn-2024")
+    page.get_by_role("button", name="비밀번호 변경").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("비밀번호를 바꿨습니다")
+    assert_accessible(page, "password-changed")
+
     # The server error page is rendered without a request; shown here in place.
     page.set_content(server_error(RequestFactory().get("/")).content.decode())
     expect(page.get_by_role("heading", level=1)).to_have_text("서버 오류")
