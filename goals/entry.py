@@ -303,7 +303,7 @@ def parse(owner, raw):
             "text": text if len(text) <= 20 else f"{text[:20]}…"})
     if not value.is_finite():
         raise BadValue(_("숫자를 입력하세요."))
-    if abs(value) >= LARGEST_VALUE:
+    if value.copy_abs() >= LARGEST_VALUE:  # abs() would overflow on 1e999999999
         raise BadValue(_("값이 너무 큽니다."))
     return value, ""
 
