@@ -11,6 +11,7 @@ from operator import attrgetter
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,33 @@ def parse_figure(text):
     if not value.is_finite():
         raise ValidationError(_("숫자 또는 상시·구축완료 같은 정성 목표를 입력하세요."))
     return value, ""
+
+
+class KnownIdsAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, except that a sent value which is not one of
+    the choices (text, or a number too large for an id) is shown as nothing:
+    Django would look it up as an id and fail with a 500 where the form only
+    has to say that the choice is not valid."""
+
+    def optgroups(self, name, value, attr=None):
+        known = []
+        for each in value:
+            try:
+                self.choices.field.to_python(each)
+            except ValidationError:
+                continue
+            known.append(each)
+        return super().optgroups(name, known, attr)
+
+
+class AutocompleteMixin:
+    """Autocomplete fields with KnownIdsAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownIdsAutocompleteSelect(db_field, self.admin_site,
+                                                          using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class TargetFieldsMixin:
@@ -193,7 +221,7 @@ class PlanYearFormsMixin:
         return WithPlanYear
 
 
-class IndicatorInline(PlanYearFormsMixin, ProgramInline):
+class IndicatorInline(AutocompleteMixin, PlanYearFormsMixin, ProgramInline):
     model = Indicator
     form = IndicatorInlineForm
     template = "admin/edit_inline/stacked.html"
@@ -246,7 +274,7 @@ class HeadlineInline(ColumnLabelsMixin, ProgramInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+class ProgramAdmin(AutocompleteMixin, ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
     plan_path = "category.plan"
     list_display = ["numbered_name", "category", "plan_year", "budget_cheon", "owner"]
     list_filter = ["category__plan__year", "category__plan__institution", "category__name"]
@@ -303,7 +331,7 @@ class ResultAdminForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(AutocompleteMixin, ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
     plan_path = "program.category.plan"
     list_display = ["measurement", "program", "plan_year", "unit", "kind", "rollup", "is_new"]
     list_filter = ["program__category__plan__year", "kind", "unit", "rollup", "is_new",
@@ -319,7 +347,7 @@ class IndicatorAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(SimpleHistoryAdmin):
+class ResultAdmin(AutocompleteMixin, SimpleHistoryAdmin):
     form = ResultAdminForm
     list_display = ["owner", "period", "value", "state", "updated_by", "updated_at", "version"]
     list_filter = ["period", "indicator__program__category__plan__year"]
@@ -367,7 +395,7 @@ class CategoryAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(UnitProject)
-class UnitProjectAdmin(ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+class UnitProjectAdmin(AutocompleteMixin, ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
     plan_path = "program.category.plan"
     list_display = ["name", "program", "unit", "indicator"]
     list_filter = ["program__category__plan__year", "unit"]

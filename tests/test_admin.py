@@ -126,3 +126,16 @@ def test_search_and_filters(client, administrator, institution):
                                                       "is_new__exact": "1"})
     assert len(response.context["cl"].result_list) == Indicator.objects.filter(
         program__category__plan__year=2024, is_new=True).count() == 9
+
+
+@pytest.mark.parametrize("sent", ["abc", ":", "99999999999999999999"])
+def test_an_autocomplete_value_that_is_no_id_is_refused_beside_its_field(client, administrator,
+                                                                         outsourcing, sent):
+    # Django's autocomplete widget looked the sent text up as an id: a 500.
+    indicator = outsourcing.indicators.get()
+    result = Result.objects.create(indicator=indicator, period=Period.Q1, value=D(3))
+    response = client.post(f"/admin/goals/result/{result.pk}/change/", {
+        "indicator": sent, "period": 1, "value": "4", "state": "", "note": ""})
+    assert response.status_code == 200
+    assert "indicator" in response.context["adminform"].form.errors
+    assert Result.objects.get(pk=result.pk).value == 3
