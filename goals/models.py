@@ -663,7 +663,11 @@ class Result(models.Model):
                 raise ValidationError({"value": message})
 
     def lock_reason(self):
-        """Why this result may not change now, or None."""
+        """Why this result may not change now, or None. A result of no
+        indicator or unit project (a form about to be refused) belongs to no
+        quarter that could be locked."""
+        if self.owner is None:
+            return None
         program = self.program
         if program.category.plan.is_closed:
             return _("마감된 연도의 실적은 바꿀 수 없습니다.")

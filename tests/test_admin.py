@@ -139,3 +139,14 @@ def test_an_autocomplete_value_that_is_no_id_is_refused_beside_its_field(client,
     assert response.status_code == 200
     assert "indicator" in response.context["adminform"].form.errors
     assert Result.objects.get(pk=result.pk).value == 3
+
+
+def test_a_result_taken_off_its_indicator_is_refused(client, administrator, outsourcing):
+    # Showing the refused form asked the result without an owner for its lock: a 500.
+    result = Result.objects.create(indicator=outsourcing.indicators.get(), period=Period.Q1,
+                                   value=D(3))
+    response = client.post(f"/admin/goals/result/{result.pk}/change/", {
+        "indicator": "", "unit_project": "", "period": 1, "value": "4", "state": "", "note": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert Result.objects.get(pk=result.pk).indicator_id == result.indicator_id
