@@ -150,3 +150,28 @@ def test_a_result_taken_off_its_indicator_is_refused(client, administrator, outs
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
     assert Result.objects.get(pk=result.pk).indicator_id == result.indicator_id
+
+
+def indicator_data(client, indicator):
+    response = client.get(f"/admin/goals/indicator/{indicator.pk}/change/")
+    data = inline_data(response)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def test_an_indicators_steps_are_a_list_of_short_texts(client, administrator, outsourcing):
+    indicator = outsourcing.indicators.get()
+    url = f"/admin/goals/indicator/{indicator.pk}/change/"
+    # An emptied field means no steps of its own; it was stored as NULL: a 500.
+    data = indicator_data(client, indicator)
+    data["steps"] = ""
+    assert client.post(url, data).status_code == 302
+    assert Indicator.objects.get(pk=indicator.pk).steps == []
+    for steps in ["5", '{"a": 1}', '["착수", 3]', '[""]', f'["{"가" * 51}"]']:
+        data["steps"] = steps
+        response = client.post(url, data)
+        assert response.status_code == 200, steps
+        assert "단계는 [&quot;미착수&quot;, &quot;추진중&quot;, &quot;구축완료&quot;]처럼 50자 " \
+            "이내의 글을 순서대로 적습니다." in response.content.decode()
+    data["steps"] = '["착수", "완료"]'
+    assert client.post(url, data).status_code == 302
+    assert Indicator.objects.get(pk=indicator.pk).milestone_steps == ["착수", "완료"]
