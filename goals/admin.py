@@ -97,11 +97,14 @@ class TargetFieldsMixin:
             name = f"target_{year}"
             try:
                 value, state = parse_figure(cleaned.get(name))
+                if value is not None and value < 0:
+                    raise ValidationError(_("목표는 0 이상이어야 합니다."))
+                # What the database can hold: digits of the value, length of the state.
+                Target(year=year, value=value, state=state).clean_fields(
+                    exclude=["indicator", "unit_project"])
             except ValidationError as error:
-                self.add_error(name, error)
+                self.add_error(name, error.messages)
                 continue
-            if value is not None and value < 0:
-                self.add_error(name, _("목표는 0 이상이어야 합니다."))
             cleaned[name] = (value, state)
         return cleaned
 

@@ -175,3 +175,19 @@ def test_an_indicators_steps_are_a_list_of_short_texts(client, administrator, ou
     data["steps"] = '["착수", "완료"]'
     assert client.post(url, data).status_code == 302
     assert Indicator.objects.get(pk=indicator.pk).milestone_steps == ["착수", "완료"]
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("1e20", "전체 자릿수가 14 개를 넘지 않도록 해주세요."),  # Django's own messages
+    ("0.001", "전체 유효자리 개수가 2 개를 넘지 않도록 해주세요."),
+    ("가" * 51, "이 값이 최대 50 개의 글자인지 확인하세요"),
+])
+def test_a_target_the_database_cannot_hold_is_refused(client, administrator, outsourcing, typed,
+                                                      message):
+    # Stored as it was typed: PostgreSQL failed with a 500, SQLite kept it.
+    data = inline_data(client.get(f"/admin/goals/program/{outsourcing.pk}/change/"))
+    data["indicators-0-target_2024"] = typed
+    response = client.post(f"/admin/goals/program/{outsourcing.pk}/change/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Target.objects.get(indicator__program=outsourcing, year=2024).value == 60
