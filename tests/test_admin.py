@@ -191,3 +191,20 @@ def test_a_target_the_database_cannot_hold_is_refused(client, administrator, out
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Target.objects.get(indicator__program=outsourcing, year=2024).value == 60
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/goals/program/?category__name=%00",
+    "/admin/goals/indicator/?kind__exact=a%00",
+    "/admin/goals/plan/?status__exact=%00",
+    "/admin/auth/user/?q=%00",
+    "/admin/autocomplete/?term=%00&app_label=goals&model_name=program&field_name=previous",
+    "/admin/autocomplete/?term=%00&app_label=goals&model_name=program&field_name=owner",
+])
+def test_a_nul_in_the_query_string_is_a_bad_request(client, administrator, url):
+    # PostgreSQL cannot compare text holding NUL: filters and searches were a 500.
+    administrator.is_superuser = True
+    administrator.save()
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "잘못된 요청" in response.content.decode()
