@@ -478,6 +478,26 @@ def test_the_plan_upload_takes_any_cells(planner_client, institution, exported_w
         assert_outcome(response, before)
 
 
+# The dashboard's filters -------------------------------------------------------------------
+
+
+@fuzz(30)
+@given(data=st.data())
+def test_the_dashboards_filters_take_any_query(approver, every_program, data):
+    client = logged_in(approver)
+    program, indicator = every_program[0], every_program[0].indicators.first()
+    url = data.draw(st.sampled_from([
+        "/jbsss/2024/", "/jbsss/compare/", f"/jbsss/2024/programs/{program.pk}/",
+        f"/jbsss/2024/indicators/{indicator.pk}/"]), label="url")
+    names = st.sampled_from(["q", "category", "status", "owner", "sort", "a", "b"])
+    values = st.one_of(TEXT, NUMBER_TEXT, st.sampled_from(["2023", "2024", "-measurement",
+                                                           "achievement", "1", "5"]))
+    query = data.draw(st.dictionaries(st.one_of(names, TEXT), values, max_size=4),
+                      label="query")
+    response = client.get(url, query)
+    assert response.status_code in (200, 400)
+
+
 # Logging in ------------------------------------------------------------------------------
 
 
