@@ -138,7 +138,22 @@ class TargetFieldsMixin:
             target.save()
 
 
-class IndicatorInlineForm(TargetFieldsMixin, forms.ModelForm):
+class InlineForm(forms.ModelForm):
+    """A row of an inline table, checked against the rows already stored as
+    well. Django leaves the parent's key out of a row's constraint checks, so
+    a (program, order) taken by a stored row that is not on the page (a
+    tampered form, another administrator's new row) failed in the database
+    with a 500 instead of beside the row."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class IndicatorInlineForm(TargetFieldsMixin, InlineForm):
     target_owner_field = "indicator"
 
     class Meta:
@@ -147,7 +162,7 @@ class IndicatorInlineForm(TargetFieldsMixin, forms.ModelForm):
                   "previous", "baseline_actual", "baseline_target", "baseline_unit"]
 
 
-class UnitProjectInlineForm(TargetFieldsMixin, forms.ModelForm):
+class UnitProjectInlineForm(TargetFieldsMixin, InlineForm):
     target_owner_field = "unit_project"
     years_ahead = 3
 
@@ -202,6 +217,7 @@ class ColumnLabelsMixin:
 
 class ProgramInline(ClosedPlanReadOnlyMixin, admin.TabularInline):
     plan_path = "category.plan"
+    form = InlineForm
     extra = 0
 
 
@@ -306,6 +322,7 @@ class ProgramAdmin(AutocompleteMixin, ClosedPlanReadOnlyMixin, SimpleHistoryAdmi
 
 class TargetInline(ColumnLabelsMixin, ClosedPlanReadOnlyMixin, admin.TabularInline):
     model = Target
+    form = InlineForm
     plan_path = "program.category.plan"
     extra = 0
     fields = ["year", "value", "state", "note"]
@@ -376,6 +393,7 @@ class ResultAdmin(AutocompleteMixin, SimpleHistoryAdmin):
 
 class CategoryInline(ColumnLabelsMixin, ClosedPlanReadOnlyMixin, admin.TabularInline):
     model = Category
+    form = InlineForm
     plan_path = None  # the page is the plan itself
     extra = 0
     fields = ["order", "name", "is_common"]

@@ -208,3 +208,16 @@ def test_a_nul_in_the_query_string_is_a_bad_request(client, administrator, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "잘못된 요청" in response.content.decode()
+
+
+def test_a_row_taking_the_place_of_a_stored_one_is_refused_beside_it(client, administrator,
+                                                                     outsourcing):
+    # Django leaves the program out of an inline row's constraint checks: a form
+    # that does not list the stored row (here tampered) failed in the database.
+    url = f"/admin/goals/program/{outsourcing.pk}/change/"
+    data = inline_data(client.get(url))
+    data["indicators-INITIAL_FORMS"] = "0"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "성과지표의 사업 또한 순서 은/는 이미 존재합니다." in response.content.decode()
+    assert outsourcing.indicators.count() == 1
