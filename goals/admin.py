@@ -40,6 +40,27 @@ def parse_figure(text):
     return value, ""
 
 
+class FiniteDecimalField(forms.DecimalField):
+    """Django's, refusing NaN and infinity as soon as they are read: Django
+    first compares what was sent with the initial value, and comparing a
+    signalling NaN ("sNaN") raises InvalidOperation, a 500."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+class FiniteDecimalsMixin:
+    """Decimal fields as FiniteDecimalField."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField):
+            kwargs.setdefault("form_class", FiniteDecimalField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class KnownIdsAutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete, except that a sent value which is not one of
     the choices (text, or a number too large for an id) is shown as nothing:
@@ -215,7 +236,7 @@ class ColumnLabelsMixin:
         return Labelled
 
 
-class ProgramInline(ClosedPlanReadOnlyMixin, admin.TabularInline):
+class ProgramInline(FiniteDecimalsMixin, ClosedPlanReadOnlyMixin, admin.TabularInline):
     plan_path = "category.plan"
     form = InlineForm
     extra = 0
@@ -293,7 +314,8 @@ class HeadlineInline(ColumnLabelsMixin, ProgramInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(AutocompleteMixin, ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+class ProgramAdmin(AutocompleteMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyMixin,
+                   SimpleHistoryAdmin):
     plan_path = "category.plan"
     list_display = ["numbered_name", "category", "plan_year", "budget_cheon", "owner"]
     list_filter = ["category__plan__year", "category__plan__institution", "category__name"]
@@ -320,7 +342,8 @@ class ProgramAdmin(AutocompleteMixin, ClosedPlanReadOnlyMixin, SimpleHistoryAdmi
         return obj.numbered_name
 
 
-class TargetInline(ColumnLabelsMixin, ClosedPlanReadOnlyMixin, admin.TabularInline):
+class TargetInline(ColumnLabelsMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyMixin,
+                   admin.TabularInline):
     model = Target
     form = InlineForm
     plan_path = "program.category.plan"
@@ -351,7 +374,8 @@ class ResultAdminForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AutocompleteMixin, ClosedPlanReadOnlyMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(AutocompleteMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyMixin,
+                     SimpleHistoryAdmin):
     plan_path = "program.category.plan"
     list_display = ["measurement", "program", "plan_year", "unit", "kind", "rollup", "is_new"]
     list_filter = ["program__category__plan__year", "kind", "unit", "rollup", "is_new",
@@ -367,7 +391,7 @@ class IndicatorAdmin(AutocompleteMixin, ClosedPlanReadOnlyMixin, SimpleHistoryAd
 
 
 @admin.register(Result)
-class ResultAdmin(AutocompleteMixin, SimpleHistoryAdmin):
+class ResultAdmin(AutocompleteMixin, FiniteDecimalsMixin, SimpleHistoryAdmin):
     form = ResultAdminForm
     list_display = ["owner", "period", "value", "state", "updated_by", "updated_at", "version"]
     list_filter = ["period", "indicator__program__category__plan__year"]
@@ -432,7 +456,7 @@ class InstitutionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GeneralStatus)
-class GeneralStatusAdmin(SimpleHistoryAdmin):
+class GeneralStatusAdmin(FiniteDecimalsMixin, SimpleHistoryAdmin):
     list_display = ["institution", "year", "organization", "quota", "headcount", "head_name",
                     "budget_eok"]
     list_filter = ["institution", "year"]

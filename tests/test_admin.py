@@ -221,3 +221,21 @@ def test_a_row_taking_the_place_of_a_stored_one_is_refused_beside_it(client, adm
     assert response.status_code == 200
     assert "성과지표의 사업 또한 순서 은/는 이미 존재합니다." in response.content.decode()
     assert outsourcing.indicators.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["sNaN", "NaN", "-Infinity"])
+def test_a_decimal_that_is_no_number_is_refused_beside_its_field(client, administrator,
+                                                                 outsourcing, typed):
+    # Django compared "sNaN" with the initial value before checking it: a 500.
+    indicator = outsourcing.indicators.get()
+    url = f"/admin/goals/indicator/{indicator.pk}/change/"
+    data = indicator_data(client, indicator)
+    data["targets-0-value"] = typed
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "숫자를 입력하세요." in response.content.decode()
+    result = Result.objects.create(indicator=indicator, period=Period.Q1, value=D(3))
+    response = client.post(f"/admin/goals/result/{result.pk}/change/", {
+        "indicator": indicator.pk, "period": 1, "value": typed, "state": "", "note": ""})
+    assert response.status_code == 200
+    assert Result.objects.get(pk=result.pk).value == 3
