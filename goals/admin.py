@@ -11,6 +11,7 @@ from operator import attrgetter
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
@@ -83,6 +84,54 @@ def parse_figure(text):
     return value, ""
 
 
+class FiniteDecimalField(forms.DecimalField):
+    """Django's, refusing NaN and infinity as soon as they are read: Django
+    first compares what was sent with the initial value, and comparing a
+    signalling NaN ("sNaN") raises InvalidOperation, a 500."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+class FiniteDecimalsMixin:
+    """Decimal fields as FiniteDecimalField."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField):
+            kwargs.setdefault("form_class", FiniteDecimalField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class KnownIdsAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, except that a sent value which is not one of
+    the choices (text, or a number too large for an id) is shown as nothing:
+    Django would look it up as an id and fail with a 500 where the form only
+    has to say that the choice is not valid."""
+
+    def optgroups(self, name, value, attr=None):
+        known = []
+        for each in value:
+            try:
+                self.choices.field.to_python(each)
+            except ValidationError:
+                continue
+            known.append(each)
+        return super().optgroups(name, known, attr)
+
+
+class AutocompleteMixin:
+    """Autocomplete fields with KnownIdsAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownIdsAutocompleteSelect(db_field, self.admin_site,
+                                                          using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class TargetFieldsMixin:
     """Inline form fields for an owner's targets, one per year: the plan year
     for an indicator, the three plan years for a unit project."""
@@ -113,11 +162,14 @@ class TargetFieldsMixin:
             name = f"target_{year}"
             try:
                 value, state = parse_figure(cleaned.get(name))
+                if value is not None and value < 0:
+                    raise ValidationError(_("목표는 0 이상이어야 합니다."))
+                # What the database can hold: digits of the value, length of the state.
+                Target(year=year, value=value, state=state).clean_fields(
+                    exclude=["indicator", "unit_project"])
             except ValidationError as error:
-                self.add_error(name, error)
+                self.add_error(name, error.messages)
                 continue
-            if value is not None and value < 0:
-                self.add_error(name, _("목표는 0 이상이어야 합니다."))
             cleaned[name] = (value, state)
         return cleaned
 
@@ -151,7 +203,22 @@ class TargetFieldsMixin:
             target.save()
 
 
-class IndicatorInlineForm(TargetFieldsMixin, forms.ModelForm):
+class InlineForm(forms.ModelForm):
+    """A row of an inline table, checked against the rows already stored as
+    well. Django leaves the parent's key out of a row's constraint checks, so
+    a (program, order) taken by a stored row that is not on the page (a
+    tampered form, another administrator's new row) failed in the database
+    with a 500 instead of beside the row."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class IndicatorInlineForm(TargetFieldsMixin, InlineForm):
     target_owner_field = "indicator"
 
     class Meta:
@@ -160,7 +227,7 @@ class IndicatorInlineForm(TargetFieldsMixin, forms.ModelForm):
                   "previous", "baseline_actual", "baseline_target", "baseline_unit"]
 
 
-class UnitProjectInlineForm(TargetFieldsMixin, forms.ModelForm):
+class UnitProjectInlineForm(TargetFieldsMixin, InlineForm):
     target_owner_field = "unit_project"
     years_ahead = 3
 
@@ -213,8 +280,10 @@ class ColumnLabelsMixin:
         return Labelled
 
 
-class ProgramInline(InstitutionScoped, ClosedPlanReadOnlyMixin, admin.TabularInline):
+class ProgramInline(InstitutionScoped, FiniteDecimalsMixin, ClosedPlanReadOnlyMixin,
+                    admin.TabularInline):
     plan_path = "category.plan"
+    form = InlineForm
     extra = 0
 
 
@@ -237,7 +306,7 @@ class PlanYearFormsMixin:
         return WithPlanYear
 
 
-class IndicatorInline(PlanYearFormsMixin, ProgramInline):
+class IndicatorInline(AutocompleteMixin, PlanYearFormsMixin, ProgramInline):
     model = Indicator
     form = IndicatorInlineForm
     template = "admin/edit_inline/stacked.html"
@@ -290,7 +359,8 @@ class HeadlineInline(ColumnLabelsMixin, ProgramInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
+class ProgramAdmin(AutocompleteMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyMixin,
+                   ScopedHistoryAdmin):
     plan_path = "category.plan"
     list_display = ["numbered_name", "category", "plan_year", "budget_cheon", "owner"]
     list_filter = ["category__plan__year", "category__plan__institution", "category__name"]
@@ -317,9 +387,11 @@ class ProgramAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
         return obj.numbered_name
 
 
-class TargetInline(InstitutionScoped, ColumnLabelsMixin, ClosedPlanReadOnlyMixin,
+class TargetInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+                   ClosedPlanReadOnlyMixin,
                    admin.TabularInline):
     model = Target
+    form = InlineForm
     plan_path = "program.category.plan"
     extra = 0
     fields = ["year", "value", "state", "note"]
@@ -348,7 +420,8 @@ class ResultAdminForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
+class IndicatorAdmin(AutocompleteMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyMixin,
+                     ScopedHistoryAdmin):
     plan_path = "program.category.plan"
     list_display = ["measurement", "program", "plan_year", "unit", "kind", "rollup", "is_new"]
     list_filter = ["program__category__plan__year", "kind", "unit", "rollup", "is_new",
@@ -364,7 +437,7 @@ class IndicatorAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(ScopedHistoryAdmin):
+class ResultAdmin(AutocompleteMixin, FiniteDecimalsMixin, ScopedHistoryAdmin):
     form = ResultAdminForm
     list_display = ["owner", "period", "value", "state", "updated_by", "updated_at", "version"]
     list_filter = ["period", "indicator__program__category__plan__year"]
@@ -391,6 +464,7 @@ class ResultAdmin(ScopedHistoryAdmin):
 class CategoryInline(InstitutionScoped, ColumnLabelsMixin, ClosedPlanReadOnlyMixin,
                      admin.TabularInline):
     model = Category
+    form = InlineForm
     plan_path = None  # the page is the plan itself
     extra = 0
     fields = ["order", "name", "is_common"]
@@ -413,7 +487,7 @@ class CategoryAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
 
 
 @admin.register(UnitProject)
-class UnitProjectAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
+class UnitProjectAdmin(AutocompleteMixin, ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
     plan_path = "program.category.plan"
     list_display = ["name", "program", "unit", "indicator"]
     list_filter = ["program__category__plan__year", "unit"]
@@ -437,7 +511,7 @@ class InstitutionAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(GeneralStatus)
-class GeneralStatusAdmin(ScopedHistoryAdmin):
+class GeneralStatusAdmin(FiniteDecimalsMixin, ScopedHistoryAdmin):
     list_display = ["institution", "year", "organization", "quota", "headcount", "head_name",
                     "budget_eok"]
     list_filter = ["institution", "year"]

@@ -303,7 +303,7 @@ def parse(owner, raw):
             "text": text if len(text) <= 20 else f"{text[:20]}…"})
     if not value.is_finite():
         raise BadValue(_("숫자를 입력하세요."))
-    if abs(value) >= LARGEST_VALUE:
+    if value.copy_abs() >= LARGEST_VALUE:  # abs() would overflow on 1e999999999
         raise BadValue(_("값이 너무 큽니다."))
     return value, ""
 
@@ -588,6 +588,8 @@ def add_evidence(user, program, quarter, upload, key=""):
     problem = evidence_files.problem_with(upload)
     if problem:
         raise Refused(problem, field="file")
+    # Its type is its clean name's, as problem_with() found it: "보고서.pdf." is a PDF.
+    name = evidence_files.clean_name(upload.name)
     digest = sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -601,8 +603,7 @@ def add_evidence(user, program, quarter, upload, key=""):
             program=program, quarter=quarter,
             indicator=owner if isinstance(owner, Indicator) else None,
             unit_project=owner if isinstance(owner, UnitProject) else None,
-            name=evidence_files.clean_name(upload.name),
-            content_type=evidence_files.content_type_of(upload.name),
+            name=name, content_type=evidence_files.content_type_of(name),
             size=upload.size, sha256=digest.hexdigest(), uploaded_by=user)
         evidence.file = upload
         evidence._history_user = user

@@ -67,6 +67,7 @@ class Period(models.IntegerChoices):
 
 QUARTERS = (Period.Q1, Period.Q2, Period.Q3, Period.Q4)
 DEFAULT_STEPS = ["미착수", "추진중", "구축완료"]
+STATE_LENGTH = 50  # a target's or result's state, such as a milestone's step
 
 
 def _value_checks(prefix):
@@ -407,6 +408,13 @@ class Indicator(models.Model):
 
     def clean(self):
         errors = {}
+        if self.steps is None:  # a form's empty field: the default steps
+            self.steps = []
+        if not isinstance(self.steps, list) or not all(
+                isinstance(step, str) and step.strip() and len(step) <= STATE_LENGTH
+                for step in self.steps):
+            errors["steps"] = _('단계는 ["미착수", "추진중", "구축완료"]처럼 %(length)s자 이내의 '
+                                '글을 순서대로 적습니다.') % {"length": STATE_LENGTH}
         if self.kind == Kind.MILESTONE and self.rollup == Rollup.SUM:
             errors["rollup"] = _("단계·정성 지표는 최근 분기 값으로 집계합니다.")
         if self.kind == Kind.MILESTONE and self.unit:
@@ -512,7 +520,7 @@ class Target(models.Model):
     year = models.PositiveSmallIntegerField(_("연도"))
     value = models.DecimalField(_("목표값"), max_digits=14, decimal_places=2,
                                 null=True, blank=True)
-    state = models.CharField(_("정성 목표"), max_length=50, blank=True,
+    state = models.CharField(_("정성 목표"), max_length=STATE_LENGTH, blank=True,
                              help_text=_("숫자가 아닌 목표: 구축완료, 상시 등"))
     note = models.CharField(_("부기"), max_length=100, blank=True,
                             help_text=_("값 옆에 괄호로 적는 말(예: 2개소)"))
@@ -614,7 +622,7 @@ class Result(models.Model):
     period = models.PositiveSmallIntegerField(_("기간"), choices=Period.choices)
     value = models.DecimalField(_("실적값"), max_digits=14, decimal_places=2,
                                 null=True, blank=True)
-    state = models.CharField(_("정성 실적"), max_length=50, blank=True)
+    state = models.CharField(_("정성 실적"), max_length=STATE_LENGTH, blank=True)
     note = models.TextField(_("비고"), blank=True)
     # Raised on every save; a form carries the version it was read at, so a
     # second writer learns that somebody else saved first.
@@ -663,7 +671,11 @@ class Result(models.Model):
                 raise ValidationError({"value": message})
 
     def lock_reason(self):
-        """Why this result may not change now, or None."""
+        """Why this result may not change now, or None. A result of no
+        indicator or unit project (a form about to be refused) belongs to no
+        quarter that could be locked."""
+        if self.owner is None:
+            return None
         program = self.program
         if program.category.plan.is_closed:
             return _("마감된 연도의 실적은 바꿀 수 없습니다.")

@@ -1,6 +1,7 @@
-"""Where a request comes from, for the login lockout."""
+"""Where a request comes from, for the login lockout; requests no page takes."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 
 
 def client_ip(request):
@@ -21,3 +22,18 @@ def client_ip(request):
     if len(forwarded) < count:
         return remote
     return forwarded[-count]
+
+
+def refuse_nul_in_query(get_response):
+    """A query string holding a NUL character is a bad request (400): no page
+    takes one, and PostgreSQL cannot even compare text holding it, so the
+    admin's searches and filters would fail with a 500. Forms refuse NUL
+    themselves, beside the field."""
+
+    def middleware(request):
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise BadRequest("NUL in the query string")
+        return get_response(request)
+
+    return middleware

@@ -251,7 +251,8 @@ class Reader:
                                              % {"limit": limit}))
         return text
 
-    def _number(self, row, key, places=2):
+    def _number(self, row, key, places=2, digits=14):
+        """A number ≥ 0 that a DecimalField of `digits` and `places` holds."""
         value = row[key]
         if value in (None, ""):
             return None
@@ -264,6 +265,9 @@ class Reader:
             return None
         if number < 0:
             self.problems.append(row.problem(key, _("0 이상이어야 합니다.")))
+            return None
+        if number >= Decimal(10) ** (digits - places):
+            self.problems.append(row.problem(key, _("값이 너무 큽니다.")))
             return None
         if number != number.quantize(Decimal(1).scaleb(-places)):
             self.problems.append(row.problem(key, _("소수점 %(places)s자리까지 입력하세요.")
@@ -397,7 +401,8 @@ class Reader:
             program.values["budget_won"] = (int(cheon * WON_PER_CHEON)
                                             if cheon is not None else None)
             program.values["funding_source"] = self._optional(row, "funding_source", 50)
-            program.values["stated_budget_eok"] = self._number(row, "stated_eok", places=3)
+            program.values["stated_budget_eok"] = self._number(row, "stated_eok", places=3,
+                                                                 digits=8)
 
     def _indicators(self):
         sheet = self.sheet(layout.SUMMARY, layout.SUMMARY_COLUMNS)
@@ -423,7 +428,7 @@ class Reader:
                 order=len(program.children["indicators"]) + 1, measurement=measurement,
                 unit=unit, kind=kind, rollup=rollup,
                 direction=self._choice(row, "direction", Direction, Direction.HIGHER),
-                scale_max=self._number(row, "scale_max"), steps=steps,
+                scale_max=self._number(row, "scale_max", digits=8), steps=steps,
                 is_new=self._yes(row, "is_new"),
                 previous=self._previous_indicator(row, program),
                 baseline_actual=self._number(row, "stated_actual"),

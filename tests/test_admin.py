@@ -199,3 +199,116 @@ def test_the_roles_are_not_changed_by_an_administrator(client, administrator):
     client.post(f"/admin/auth/group/{staff_role.pk}/change/", {"name": "담당자",
                                                                 "permissions": [1, 2, 3]})
     assert not staff_role.permissions.exists()
+
+
+@pytest.mark.parametrize("sent", ["abc", ":", "99999999999999999999"])
+def test_an_autocomplete_value_that_is_no_id_is_refused_beside_its_field(client, administrator,
+                                                                         outsourcing, sent):
+    # Django's autocomplete widget looked the sent text up as an id: a 500.
+    indicator = outsourcing.indicators.get()
+    result = Result.objects.create(indicator=indicator, period=Period.Q1, value=D(3))
+    response = client.post(f"/admin/goals/result/{result.pk}/change/", {
+        "indicator": sent, "period": 1, "value": "4", "state": "", "note": ""})
+    assert response.status_code == 200
+    assert "indicator" in response.context["adminform"].form.errors
+    assert Result.objects.get(pk=result.pk).value == 3
+
+
+def test_a_result_taken_off_its_indicator_is_refused(client, administrator, outsourcing):
+    # Showing the refused form asked the result without an owner for its lock: a 500.
+    result = Result.objects.create(indicator=outsourcing.indicators.get(), period=Period.Q1,
+                                   value=D(3))
+    response = client.post(f"/admin/goals/result/{result.pk}/change/", {
+        "indicator": "", "unit_project": "", "period": 1, "value": "4", "state": "", "note": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert Result.objects.get(pk=result.pk).indicator_id == result.indicator_id
+
+
+def indicator_data(client, indicator):
+    response = client.get(f"/admin/goals/indicator/{indicator.pk}/change/")
+    data = inline_data(response)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def test_an_indicators_steps_are_a_list_of_short_texts(client, administrator, outsourcing):
+    indicator = outsourcing.indicators.get()
+    url = f"/admin/goals/indicator/{indicator.pk}/change/"
+    # An emptied field means no steps of its own; it was stored as NULL: a 500.
+    data = indicator_data(client, indicator)
+    data["steps"] = ""
+    assert client.post(url, data).status_code == 302
+    assert Indicator.objects.get(pk=indicator.pk).steps == []
+    for steps in ["5", '{"a": 1}', '["착수", 3]', '[""]', f'["{"가" * 51}"]']:
+        data["steps"] = steps
+        response = client.post(url, data)
+        assert response.status_code == 200, steps
+        assert "단계는 [&quot;미착수&quot;, &quot;추진중&quot;, &quot;구축완료&quot;]처럼 50자 " \
+            "이내의 글을 순서대로 적습니다." in response.content.decode()
+    data["steps"] = '["착수", "완료"]'
+    assert client.post(url, data).status_code == 302
+    assert Indicator.objects.get(pk=indicator.pk).milestone_steps == ["착수", "완료"]
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("1e20", "전체 자릿수가 14 개를 넘지 않도록 해주세요."),  # Django's own messages
+    ("0.001", "전체 유효자리 개수가 2 개를 넘지 않도록 해주세요."),
+    ("가" * 51, "이 값이 최대 50 개의 글자인지 확인하세요"),
+])
+def test_a_target_the_database_cannot_hold_is_refused(client, administrator, outsourcing, typed,
+                                                      message):
+    # Stored as it was typed: PostgreSQL failed with a 500, SQLite kept it.
+    data = inline_data(client.get(f"/admin/goals/program/{outsourcing.pk}/change/"))
+    data["indicators-0-target_2024"] = typed
+    response = client.post(f"/admin/goals/program/{outsourcing.pk}/change/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Target.objects.get(indicator__program=outsourcing, year=2024).value == 60
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/goals/program/?category__name=%00",
+    "/admin/goals/indicator/?kind__exact=a%00",
+    "/admin/goals/plan/?status__exact=%00",
+    "/admin/auth/user/?q=%00",
+    "/admin/autocomplete/?term=%00&app_label=goals&model_name=program&field_name=previous",
+    "/admin/autocomplete/?term=%00&app_label=goals&model_name=program&field_name=owner",
+])
+def test_a_nul_in_the_query_string_is_a_bad_request(client, administrator, url):
+    # PostgreSQL cannot compare text holding NUL: filters and searches were a 500.
+    administrator.is_superuser = True
+    administrator.save()
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "잘못된 요청" in response.content.decode()
+
+
+def test_a_row_taking_the_place_of_a_stored_one_is_refused_beside_it(client, administrator,
+                                                                     outsourcing):
+    # Django leaves the program out of an inline row's constraint checks: a form
+    # that does not list the stored row (here tampered) failed in the database.
+    url = f"/admin/goals/program/{outsourcing.pk}/change/"
+    data = inline_data(client.get(url))
+    data["indicators-INITIAL_FORMS"] = "0"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "성과지표의 사업 또한 순서 은/는 이미 존재합니다." in response.content.decode()
+    assert outsourcing.indicators.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["sNaN", "NaN", "-Infinity"])
+def test_a_decimal_that_is_no_number_is_refused_beside_its_field(client, administrator,
+                                                                 outsourcing, typed):
+    # Django compared "sNaN" with the initial value before checking it: a 500.
+    indicator = outsourcing.indicators.get()
+    url = f"/admin/goals/indicator/{indicator.pk}/change/"
+    data = indicator_data(client, indicator)
+    data["targets-0-value"] = typed
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "숫자를 입력하세요." in response.content.decode()
+    result = Result.objects.create(indicator=indicator, period=Period.Q1, value=D(3))
+    response = client.post(f"/admin/goals/result/{result.pk}/change/", {
+        "indicator": indicator.pk, "period": 1, "value": typed, "state": "", "note": ""})
+    assert response.status_code == 200
+    assert Result.objects.get(pk=result.pk).value == 3

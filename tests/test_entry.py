@@ -94,6 +94,20 @@ def test_a_bad_value_is_refused_beside_its_field_and_nothing_is_saved(staff_clie
     assert 'value="3.5"' in page and 'value="7"' in page
 
 
+def test_a_number_beyond_any_decimal_is_too_large_not_an_error(staff_client, outsourcing):
+    # abs() of 1e999999999 overflows Python's decimal context: it was a 500.
+    first, second = units(outsourcing)[:2]
+    response = fill(staff_client, outsourcing, {first: "1e999999999", second: "-1e999999999"})
+    assert response.status_code == 400
+    assert "값이 너무 큽니다." in response.content.decode()
+    assert not Result.objects.filter(unit_project__program=outsourcing).exists()
+    data = form_data(staff_client.get(entry_url()), outsourcing)
+    data[field_name(outsourcing, "value", first)] = "3"
+    data[field_name(outsourcing, "read_value", first)] = "1e999999999"
+    assert staff_client.post(save_url(outsourcing), data).status_code == 302
+    assert stored(first) == 3
+
+
 def test_a_rate_has_one_decimal_and_at_most_100(staff_client, working_conditions):
     direct, treatment, welfare = units(working_conditions)
     response = fill(staff_client, working_conditions, {direct: "100.5", treatment: "1"})

@@ -88,6 +88,16 @@ def test_the_institutions_formats_are_taken(client, staff, outsourcing, media, n
     assert path.startswith(str(media)) and name not in path  # our own name, under MEDIA_ROOT
 
 
+@pytest.mark.parametrize("name", ["보고서.pdf.", "보고서.pdf . ", "보고서.PDF.."])
+def test_a_name_ending_in_dots_or_spaces_is_its_clean_name(client, staff, outsourcing, name):
+    # The check read the clean name's extension, the content type the raw one's: a 500.
+    client.force_login(staff)
+    assert send(client, outsourcing, name, GOOD["보고서.pdf"]).status_code == 302
+    evidence = Evidence.objects.get(program=outsourcing)
+    assert evidence.name == name.rstrip(". ")
+    assert evidence.content_type == "application/pdf"
+
+
 @pytest.mark.parametrize("name", BAD)
 def test_anything_else_is_refused_beside_the_field(client, staff, outsourcing, name):
     client.force_login(staff)

@@ -209,6 +209,36 @@ def test_every_problem_is_reported_by_sheet_row_and_column_and_nothing_is_writte
                               indicator__measurement="지원사업횟수").value == 60
 
 
+def test_a_number_too_large_for_its_column_is_a_problem_not_a_crash(plan_2024):
+    # 1e400 failed the check of its decimal places with a 500; 1e20 reached the
+    # database, where PostgreSQL failed and SQLite kept it.
+    institution = plan_2024.institution
+    plan_columns = layout.plan_columns([2024, 2025, 2026])
+
+    def change(workbook):
+        summary = workbook[layout.SUMMARY]
+        row = find_row(summary, column_of(SUMMARY, "measurement"), "지원사업횟수")
+        summary.cell(row, column_of(SUMMARY, "target"), "1e400")
+        summary.cell(row, column_of(SUMMARY, "stated_actual"), 10**20)
+        row = find_row(summary, column_of(SUMMARY, "measurement"), "만족도 점수")
+        summary.cell(row, column_of(SUMMARY, "scale_max"), 10**6)
+        budget = workbook[layout.BUDGET]
+        row = find_row(budget, column_of(layout.BUDGET_COLUMNS, "program"), "전북 복지자원 플랫폼 추진")
+        budget.cell(row, column_of(layout.BUDGET_COLUMNS, "budget_cheon"), 10**20)
+        budget.cell(row, column_of(layout.BUDGET_COLUMNS, "stated_eok"), 10**5)
+        plan = workbook[layout.PLAN]
+        row = find_row(plan, column_of(plan_columns, "name"), "돌봄대상자")
+        plan.cell(row, column_of(plan_columns, "target_1"), "1e999999999")
+
+    with pytest.raises(ImportFailed) as failure:
+        import_workbook(edit(exported(institution), change), institution)
+    too_large = [str(problem) for problem in failure.value.problems
+                 if problem.message == "값이 너무 큽니다."]
+    assert len(too_large) == 6, failure.value.problems
+    assert Target.objects.get(indicator__program__category__plan=plan_2024,
+                              indicator__measurement="지원사업횟수").value == 60
+
+
 def test_a_closed_year_is_not_changed(institution):
     closed = exported(institution, 2023)
     with pytest.raises(ImportFailed) as failure:
