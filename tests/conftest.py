@@ -2,12 +2,19 @@ import os
 
 import pytest
 from django.db import connections
+from hypothesis import settings as hypothesis_settings
 
 from goals.document import load_document, read_document
 from goals.management.commands.load_document import DEFAULT_DOCUMENT
 from goals.models import Institution
 
 CODE = "jbsss"
+
+# Hypothesis draws the same examples on every run, so that a red CI is about
+# the change and not the draw; HYPOTHESIS_PROFILE=explore draws new ones.
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session", autouse=True)
