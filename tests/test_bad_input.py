@@ -17,6 +17,7 @@ import hypothesis
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -512,6 +513,27 @@ def test_logging_in_takes_any_name_and_password(staff, username, password, url):
         assert response.status_code in (200, 302, 429)
         if response.status_code == 302:
             assert (username.strip(), password) == ("kim", "pw-entry-1")
+
+
+@fuzz(30)
+@given(old=st.one_of(TEXT, st.just("pw-entry-1")),
+       new=st.one_of(TEXT, st.sampled_from(["kim", "12345678", "bright-autumn-2024"])),
+       confirmation=st.one_of(st.none(), TEXT))
+def test_changing_ones_password_takes_any_text(staff, old, new, confirmation):
+    staff.refresh_from_db()  # the password an earlier example changed is rolled back
+    client = logged_in(staff)
+    with clean_slate():
+        response = client.post("/accounts/password/", {
+            "old_password": old, "new_password1": new,
+            "new_password2": new if confirmation is None else confirmation})
+        assert response.status_code in (200, 302)
+        staff.refresh_from_db()
+        if response.status_code == 302:
+            assert response["Location"] == "/accounts/password/done/"
+            assert staff.check_password(new)
+            validate_password(new, staff)  # a refused one would have been shown the form
+        else:
+            assert staff.check_password("pw-entry-1")
 
 
 # The admin ----------------------------------------------------------------------------
