@@ -53,6 +53,10 @@ class InstitutionScoped:
                             request)
 
 
+# A filter by institution offers those on the administrator's list, not every one.
+OwnInstitutions = admin.RelatedOnlyFieldListFilter
+
+
 class ScopedHistoryAdmin(InstitutionScoped, SimpleHistoryAdmin):
     # simple_history shows the history of an object it cannot find through
     # get_queryset() (a deleted one); for anyone but a superuser, an object
@@ -363,7 +367,8 @@ class ProgramAdmin(AutocompleteMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyMix
                    ScopedHistoryAdmin):
     plan_path = "category.plan"
     list_display = ["numbered_name", "category", "plan_year", "budget_cheon", "owner"]
-    list_filter = ["category__plan__year", "category__plan__institution", "category__name"]
+    list_filter = ["category__plan__year", ("category__plan__institution", OwnInstitutions),
+                   "category__name"]
     search_fields = ["name", "purpose", "indicators__measurement", "unit_projects__name"]
     list_select_related = ["category__plan", "owner"]
     autocomplete_fields = ["previous", "owner"]
@@ -474,7 +479,7 @@ class CategoryInline(InstitutionScoped, ColumnLabelsMixin, ClosedPlanReadOnlyMix
 @admin.register(Plan)
 class PlanAdmin(ScopedHistoryAdmin):
     list_display = ["__str__", "institution", "year", "status"]
-    list_filter = ["institution", "status"]
+    list_filter = [("institution", OwnInstitutions), "status"]
     search_fields = ["title", "institution__name"]
     inlines = [CategoryInline]
 
@@ -514,7 +519,7 @@ class InstitutionAdmin(ScopedHistoryAdmin):
 class GeneralStatusAdmin(FiniteDecimalsMixin, ScopedHistoryAdmin):
     list_display = ["institution", "year", "organization", "quota", "headcount", "head_name",
                     "budget_eok"]
-    list_filter = ["institution", "year"]
+    list_filter = [("institution", OwnInstitutions), "year"]
 
     @admin.display(description=_("예산(억원)"), ordering="budget_won")
     def budget_eok(self, obj):

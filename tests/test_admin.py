@@ -312,3 +312,12 @@ def test_a_decimal_that_is_no_number_is_refused_beside_its_field(client, adminis
         "indicator": indicator.pk, "period": 1, "value": typed, "state": "", "note": ""})
     assert response.status_code == 200
     assert Result.objects.get(pk=result.pk).value == 3
+
+
+def test_the_institution_filter_offers_only_ones_own(client, administrator, elsewhere):
+    their_name = elsewhere[0].name
+    urls = ["/admin/goals/program/", "/admin/goals/plan/", "/admin/goals/generalstatus/"]
+    for url in urls:
+        assert their_name not in client.get(url).content.decode(), url
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    assert their_name in client.get(urls[0]).content.decode()
