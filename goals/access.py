@@ -57,7 +57,13 @@ def within_institutions(queryset, user):
     paths = INSTITUTION_PATHS[queryset.model._meta.model_name]
     belongs = reduce(or_, (Q(**{f"{path}__in": ids}) for path in paths))
     # A subquery, so that a user of two institutions is listed once.
-    return queryset.filter(pk__in=queryset.model._default_manager.filter(belongs).values("pk"))
+    scoped = queryset.filter(pk__in=queryset.model._default_manager.filter(belongs).values("pk"))
+    if paths == INSTITUTION_PATHS["user"]:
+        # A user who is also another institution's, or a superuser, is not
+        # for one institution's administrator to keep.
+        others = Institution.objects.exclude(pk__in=ids)
+        scoped = scoped.exclude(is_superuser=True).exclude(institutions__in=others)
+    return scoped
 
 
 def is_member(user, institution):

@@ -14,13 +14,14 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import access
+from . import access, roles
 from . import formatting as fmt
 from .models import (Category, GeneralStatus, HeadlineTarget, Indicator, Institution, Narrative,
                      Plan, Program, Result, Submission, Target, UnitProject)
@@ -53,8 +54,16 @@ class InstitutionScoped:
                             request)
 
 
-# A filter by institution offers those on the administrator's list, not every one.
+# The filters of a list offer what is on the administrator's list: Django's
+# own offer every institution, or every value of a related table.
 OwnInstitutions = admin.RelatedOnlyFieldListFilter
+
+
+class OwnValues(admin.AllValuesFieldListFilter):
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.lookup_choices = (model_admin.get_queryset(request).order_by(field_path)
+                               .values_list(field_path, flat=True).distinct())
 
 
 class ScopedHistoryAdmin(InstitutionScoped, SimpleHistoryAdmin):
@@ -70,6 +79,10 @@ class ScopedHistoryAdmin(InstitutionScoped, SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version is read, not restored: restoring saves the whole
+        # object past its locks and its inlines' checks.
+        if request.method == "POST":
+            raise PermissionDenied
         self._require_object(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -367,8 +380,8 @@ class ProgramAdmin(AutocompleteMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyMix
                    ScopedHistoryAdmin):
     plan_path = "category.plan"
     list_display = ["numbered_name", "category", "plan_year", "budget_cheon", "owner"]
-    list_filter = ["category__plan__year", ("category__plan__institution", OwnInstitutions),
-                   "category__name"]
+    list_filter = [("category__plan__year", OwnValues),
+                   ("category__plan__institution", OwnInstitutions), ("category__name", OwnValues)]
     search_fields = ["name", "purpose", "indicators__measurement", "unit_projects__name"]
     list_select_related = ["category__plan", "owner"]
     autocomplete_fields = ["previous", "owner"]
@@ -429,8 +442,8 @@ class IndicatorAdmin(AutocompleteMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyM
                      ScopedHistoryAdmin):
     plan_path = "program.category.plan"
     list_display = ["measurement", "program", "plan_year", "unit", "kind", "rollup", "is_new"]
-    list_filter = ["program__category__plan__year", "kind", "unit", "rollup", "is_new",
-                   "program__category__name"]
+    list_filter = [("program__category__plan__year", OwnValues), "kind", "unit", "rollup",
+                   "is_new", ("program__category__name", OwnValues)]
     search_fields = ["measurement", "program__name"]
     list_select_related = ["program__category__plan"]
     autocomplete_fields = ["program", "previous"]
@@ -445,7 +458,7 @@ class IndicatorAdmin(AutocompleteMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyM
 class ResultAdmin(AutocompleteMixin, FiniteDecimalsMixin, ScopedHistoryAdmin):
     form = ResultAdminForm
     list_display = ["owner", "period", "value", "state", "updated_by", "updated_at", "version"]
-    list_filter = ["period", "indicator__program__category__plan__year"]
+    list_filter = ["period", ("indicator__program__category__plan__year", OwnValues)]
     search_fields = ["indicator__measurement", "indicator__program__name", "unit_project__name"]
     list_select_related = ["indicator__program", "unit_project", "updated_by"]
     autocomplete_fields = ["indicator", "unit_project"]
@@ -487,7 +500,7 @@ class PlanAdmin(ScopedHistoryAdmin):
 @admin.register(Category)
 class CategoryAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
     list_display = ["name", "plan", "order", "is_common"]
-    list_filter = ["plan__year", "is_common"]
+    list_filter = [("plan__year", OwnValues), "is_common"]
     search_fields = ["name"]
 
 
@@ -495,7 +508,7 @@ class CategoryAdmin(ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
 class UnitProjectAdmin(AutocompleteMixin, ClosedPlanReadOnlyMixin, ScopedHistoryAdmin):
     plan_path = "program.category.plan"
     list_display = ["name", "program", "unit", "indicator"]
-    list_filter = ["program__category__plan__year", "unit"]
+    list_filter = [("program__category__plan__year", OwnValues), "unit"]
     search_fields = ["name", "program__name"]
     autocomplete_fields = ["program", "indicator"]
 
@@ -529,7 +542,7 @@ class GeneralStatusAdmin(FiniteDecimalsMixin, ScopedHistoryAdmin):
 @admin.register(Submission)
 class SubmissionAdmin(ScopedHistoryAdmin):
     list_display = ["program", "quarter", "status", "updated_by", "updated_at"]
-    list_filter = ["quarter", "status", "program__category__plan__year"]
+    list_filter = ["quarter", "status", ("program__category__plan__year", OwnValues)]
     search_fields = ["program__name"]
 
     # A quarter moves through the entry pages (submit, approve, return,
@@ -550,13 +563,14 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class MemberAdmin(InstitutionScoped, UserAdmin):
-    """The users of the administrator's institutions. A user the
-    administrator adds joins those institutions; only a superuser sees
-    superusers, makes them or grants permissions beyond the roles."""
+    """The users of the administrator's institutions (and of no other). A
+    user the administrator adds joins those institutions; only a superuser
+    sees superusers, makes them or grants anything beyond the roles."""
 
-    def get_queryset(self, request):
-        users = super().get_queryset(request)
-        return users if request.user.is_superuser else users.filter(is_superuser=False)
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=roles.ROLES)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from goals import roles
 from goals.models import Category, Indicator, Period, Program, Result, Submission, Target
@@ -321,3 +322,57 @@ def test_the_institution_filter_offers_only_ones_own(client, administrator, else
         assert their_name not in client.get(url).content.decode(), url
     client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
     assert their_name in client.get(urls[0]).content.decode()
+
+
+def test_another_administrator_cannot_post_to_our_pages(client, administrator, elsewhere,
+                                                        outsourcing):
+    data = inline_data(client.get(f"/admin/goals/program/{outsourcing.pk}/change/"))
+    data["name"] = "바뀐 이름"
+    client.force_login(elsewhere[1])
+    response = client.post(f"/admin/goals/program/{outsourcing.pk}/change/", data)
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert Program.objects.get(pk=outsourcing.pk).name == "수탁기관 운영 활성화 지원"
+
+
+def test_a_past_version_is_read_not_restored(client, administrator, outsourcing):
+    submission = Submission.objects.create(program=outsourcing, quarter=1)
+    version = submission.history.latest().history_id
+    submission.status = Submission.Status.APPROVED
+    submission.save()
+    url = f"/admin/goals/submission/{submission.pk}/history/{version}/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"program": outsourcing.pk, "quarter": 1,
+                             "status": "draft"}).status_code == 403
+    assert Submission.objects.get(pk=submission.pk).status == Submission.Status.APPROVED
+
+
+def test_a_user_of_another_institution_too_is_not_ours_to_keep(client, administrator,
+                                                               institution, elsewhere):
+    shared = get_user_model().objects.create_user("shared", password="pw")
+    institution.members.add(shared)
+    elsewhere[0].members.add(shared)
+    assert client.get(f"/admin/auth/user/{shared.pk}/password/").status_code == 404
+    assert client.get(f"/admin/auth/user/{shared.pk}/change/")["Location"] == "/admin/"
+
+
+def test_an_administrator_gives_roles_only(client, administrator, institution):
+    Group.objects.create(name="모든 권한")
+    member = get_user_model().objects.create_user("member", password="pw")
+    institution.members.add(member)
+    form = client.get(f"/admin/auth/user/{member.pk}/change/").context["adminform"].form
+    assert sorted(group.name for group in form.fields["groups"].queryset) == sorted(roles.ROLES)
+
+
+def test_other_institutions_names_are_not_in_the_filters(client, administrator, elsewhere):
+    their_categories = Category.objects.filter(plan__institution=elsewhere[0])
+    page = client.get("/admin/goals/program/").content.decode()
+    assert all(category.name not in page for category in their_categories)
+    assert "2023" in page  # our years are offered
+
+
+def test_the_roles_and_their_permissions_come_with_the_database():
+    administrator_role = Group.objects.get(name=roles.ADMINISTRATOR)
+    codenames = set(administrator_role.permissions.values_list("codename", flat=True))
+    assert {"change_program", "change_user", "view_group"} <= codenames
+    assert "change_group" not in codenames
+    assert Group.objects.filter(name__in=roles.ROLES).count() == len(roles.ROLES)
