@@ -5,11 +5,13 @@ from decimal import Decimal as D
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from goals import formatting as fmt
+from goals import roles
 from goals.models import Evidence, Institution, Period, Program, Result
 from goals.selectors import year_figures
 
@@ -40,6 +42,9 @@ def report_figures(institution):
 def test_restore_reproduces_every_figure_and_file(institution, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     staff = get_user_model().objects.create_user("kim", password="pw")
+    # The roles the archive holds are not those a migrated database makes afresh.
+    Group.objects.all().delete()
+    staff.groups.add(roles.ensure_groups()[roles.STAFF])
     program = Program.objects.get(category__plan__year=2024, name="수탁기관 운영 활성화 지원")
     program.owner = staff
     program.save()
@@ -66,6 +71,9 @@ def test_restore_reproduces_every_figure_and_file(institution, tmp_path, setting
     evidence = Evidence.objects.get()
     assert evidence.file.read() == b"%PDF-1.4\n"
     assert evidence.uploaded_by.username == "kim"
+    assert roles.has_role(evidence.uploaded_by, roles.STAFF)
+    assert Group.objects.get(name=roles.ADMINISTRATOR).permissions.filter(
+        codename="change_program").exists()
     # Closed and approved periods come back as they were: still locked.
     assert restored.plans.get(year=2023).is_closed
 

@@ -5,11 +5,13 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from goals import roles
 from goals.models import Institution
 
 from .backup import FORMAT
@@ -45,7 +47,12 @@ class Command(BaseCommand):
             data = Path(work) / "data.json"
             data.write_bytes(payload)
             with transaction.atomic():
+                # Migrating made the roles afresh, without users; the archive
+                # brings them with their users. This version's permissions
+                # are given to them again afterwards.
+                Group.objects.filter(user__isnull=True).delete()
                 call_command("loaddata", str(data), verbosity=0)
+                roles.ensure_groups()
         for relative, content in files.items():
             target = media.joinpath(*relative.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
