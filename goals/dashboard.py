@@ -239,10 +239,11 @@ class PlanLine:
 
 def three_year_plan(program):
     """The unit projects' plan for the coming years as the document prints it:
-    years, the 계 line, then a line per unit project, grouped."""
+    years, the 계 line (None where the report prints none), then a line per
+    unit project, grouped."""
     years = sorted(program.unit_totals)
     total = PlanLine(_("계"), [fmt.unit_total(program.unit_totals[year]) or fmt.EMPTY
-                               for year in years])
+                               for year in years]) if program.has_plan_total else None
     lines = []
     for unit in program.unit_projects:
         project = unit.unit_project

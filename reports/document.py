@@ -14,7 +14,7 @@ from typing import Optional
 
 from django.utils.translation import gettext as _
 
-from goals.models import Kind, Plan, Submission
+from goals.models import Plan, Submission
 from goals.selectors import ProgramFigures, UnitProjectFigures, YearFigures, year_figures
 
 PLAN_YEARS = 3  # the three-year plan: the year and the two after it
@@ -51,10 +51,7 @@ class ProgramSection:
 
     @property
     def show_total(self):
-        """계 is printed for two or more unit projects counted in 회, 건, 명:
-        percentages and scores do not add up."""
-        units = [row.unit.unit_project for row in self.plan_rows]
-        return len(units) > 1 and all(unit.kind == Kind.COUNT for unit in units)
+        return self.figures.has_plan_total
 
     @property
     def labelled_contents(self):

@@ -75,7 +75,7 @@ def program(request, code, year, pk):
         "submissions": board.submission_states(figures),
         "quarters": [Period(quarter).label for quarter in QUARTERS],
         "plan_charts": board.plan_charts(f"plan-{pk}", figures.program.name,
-                                         figures.unit_totals),
+                                         figures.unit_totals if figures.has_plan_total else {}),
         "nav_section": "overview",
     })
 
