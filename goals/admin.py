@@ -510,6 +510,7 @@ class UnitProjectAdmin(AutocompleteMixin, ClosedPlanReadOnlyMixin, ScopedHistory
     list_display = ["name", "program", "unit", "indicator"]
     list_filter = [("program__category__plan__year", OwnValues), "unit"]
     search_fields = ["name", "program__name"]
+    list_select_related = ["program", "indicator__program"]
     autocomplete_fields = ["program", "indicator"]
 
 
@@ -544,6 +545,7 @@ class SubmissionAdmin(ScopedHistoryAdmin):
     list_display = ["program", "quarter", "status", "updated_by", "updated_at"]
     list_filter = ["quarter", "status", ("program__category__plan__year", OwnValues)]
     search_fields = ["program__name"]
+    list_select_related = ["program", "updated_by"]
 
     # A quarter moves through the entry pages (submit, approve, return,
     # reopen with a reason); the admin only shows where it stands.

@@ -4,6 +4,9 @@ one page; closed years and approved quarters stay as they are."""
 from decimal import Decimal as D
 
 import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -376,3 +379,24 @@ def test_the_roles_and_their_permissions_come_with_the_database():
     assert {"change_program", "change_user", "view_group"} <= codenames
     assert "change_group" not in codenames
     assert Group.objects.filter(name__in=roles.ROLES).count() == len(roles.ROLES)
+
+
+def test_no_list_asks_the_database_once_a_row(client, institution):
+    # A superuser sees both institutions, so each list holds a few rows, then a page of them.
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    urls = [f"/admin/goals/{model._meta.model_name}/" for model in admin.site._registry
+            if model._meta.app_label == "goals"]
+
+    def counts():
+        found = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found[url] = len(queries)
+        return found
+
+    outsourcing = Program.objects.get(category__plan__year=2024, name="수탁기관 운영 활성화 지원")
+    Submission.objects.create(program=outsourcing, quarter=1)
+    with_document = counts()
+    build_synthetic_plan(indicators=150, code="big")  # with quarters entered and submitted
+    assert counts() == with_document
