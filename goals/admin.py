@@ -179,8 +179,6 @@ class TargetFieldsMixin:
             name = f"target_{year}"
             try:
                 value, state = parse_figure(cleaned.get(name))
-                if value is not None and value < 0:
-                    raise ValidationError(_("목표는 0 이상이어야 합니다."))
                 # What the database can hold: digits of the value, length of the state.
                 Target(year=year, value=value, state=state).clean_fields(
                     exclude=["indicator", "unit_project"])
@@ -189,6 +187,21 @@ class TargetFieldsMixin:
                 continue
             cleaned[name] = (value, state)
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()  # the owner as the form changed it: its kind, its range
+        if self.errors:  # an owner that is not valid is no measure of its targets
+            return
+        for year in self.target_years():
+            name = f"target_{year}"
+            if name in self.cleaned_data:
+                value, state = self.cleaned_data[name]
+                target = Target(year=year, value=value, state=state,
+                                **{self.target_owner_field: self.instance})
+                try:
+                    target.clean()
+                except ValidationError as error:
+                    self.add_error(name, error.messages)
 
     def save(self, commit=True):
         owner = super().save(commit)

@@ -396,7 +396,8 @@ class Indicator(models.Model):
 
     @property
     def milestone_steps(self):
-        return list(self.steps or DEFAULT_STEPS)
+        # Steps a form is still refusing (not a list) are no steps yet.
+        return list(self.steps if isinstance(self.steps, list) and self.steps else DEFAULT_STEPS)
 
     @property
     def upper_bound(self):
@@ -555,6 +556,14 @@ class Target(models.Model):
     def plan(self):
         program = (self.indicator or self.unit_project).program
         return program.category.plan
+
+    def clean(self):
+        # A number is a target only if its owner could reach it: no 250% rate,
+        # no 2.5 times. A state (상시, 구축완료) is the document's own word.
+        if self.value is not None and (self.indicator_id or self.unit_project_id):
+            message = self.owner.check_value(self.value)
+            if message:
+                raise ValidationError({"value": message})
 
     def save(self, *args, **kwargs):
         self._refuse_if_closed()

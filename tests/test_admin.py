@@ -86,7 +86,7 @@ def test_a_bad_target_is_refused_next_to_its_field(client, administrator, outsou
     data["unit_projects-0-target_2024"] = "30"
     response = client.post(f"/admin/goals/program/{outsourcing.pk}/change/", data)
     assert response.status_code == 200
-    assert "목표는 0 이상이어야 합니다." in response.content.decode()
+    assert "0 이상이어야 합니다." in response.content.decode()
     # Nothing of the form was written.
     assert Target.objects.get(indicator__program=outsourcing, year=2024).value == 60
     assert Target.objects.get(unit_project__program=outsourcing, unit_project__order=1,
@@ -400,3 +400,29 @@ def test_no_list_asks_the_database_once_a_row(client, institution):
     with_document = counts()
     build_synthetic_plan(indicators=150, code="big")  # with quarters entered and submitted
     assert counts() == with_document
+
+
+def test_a_target_its_indicator_cannot_reach_is_refused(client, administrator, plan_2024):
+    # The workbook import refused these; the admin took them.
+    program = Program.objects.get(category__plan=plan_2024, name="종사자 근로조건 향상")
+    rate = program.indicators.get(kind="rate")
+    url = f"/admin/goals/program/{program.pk}/change/"
+    data = inline_data(client.get(url))
+    index = next(i for i in range(10) if str(data.get(f"indicators-{i}-id")) == str(rate.pk))
+    data[f"indicators-{index}-target_2024"] = "250"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "100" in str(response.context["inline_admin_formsets"][0].formset.forms[index]
+                        .errors["target_2024"])
+    assert Target.objects.get(indicator=rate, year=2024).value != 250
+
+    count_target = Target.objects.filter(indicator__program=program, year=2024,
+                                         indicator__kind="count").first()
+    url = f"/admin/goals/indicator/{count_target.indicator_id}/change/"
+    data = inline_data(client.get(url))
+    index = next(i for i in range(10) if str(data.get(f"targets-{i}-id")) == str(count_target.pk))
+    data[f"targets-{index}-value"] = "2.5"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "건수·횟수는 정수로 입력하세요." in response.content.decode()
+    assert Target.objects.get(pk=count_target.pk).value == count_target.value
