@@ -89,7 +89,7 @@ class _Writer:
         if figure.result is None:
             return fmt.EMPTY, 0
         latest = figure.latest_quarter
-        period = latest if latest and Period.YEAR not in figure.results else Period.YEAR
+        period = Period.YEAR if figure.is_confirmed or not latest else latest
         return self.reaches[period], period
 
     def pace(self, pace):

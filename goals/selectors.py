@@ -53,6 +53,7 @@ class IndicatorFigures:
     baseline_note: str = ""
     linked_target: figures.Value = None  # last year's indicator's own target and result
     linked_result: figures.Value = None
+    is_confirmed: bool = False  # the year's result is confirmed, not rolled up from quarters
 
     @cached_property
     def plan_totals(self):
@@ -358,20 +359,20 @@ class _Book:
         return figures.rollup(quarters.values(), indicator.rollup)
 
     def values(self, indicator):
-        """An indicator's quarters, the year so far at each, and its year."""
+        """An indicator's quarters, the year so far at each, its year, and
+        whether that year is confirmed (not rolled up from the quarters)."""
         quarters, confirmed = self.periods(indicator)
         cumulative = _cumulative(quarters, indicator.rollup)
         if confirmed is not None:
             cumulative[4] = confirmed
-        result = confirmed if confirmed is not None else figures.rollup(quarters.values(),
-                                                                        indicator.rollup)
-        return quarters, cumulative, result
+            return quarters, cumulative, confirmed, True
+        return quarters, cumulative, figures.rollup(quarters.values(), indicator.rollup), False
 
     def indicator(self, indicator, unit_figures):
         year = self.plan.year
         targets = self.targets[("i", indicator.id)]
         target = targets.get(year)
-        quarters, cumulative, result = self.values(indicator)
+        quarters, cumulative, result, is_confirmed = self.values(indicator)
         linked_target, linked_note, linked_result = self.linked(indicator)
         # 전년 실적(전년 목표) as the plan states it, or else last year's own figures.
         if indicator.baseline_actual is not None or indicator.baseline_target is not None:
@@ -405,6 +406,7 @@ class _Book:
             baseline_note=baseline_note,
             linked_target=linked_target,
             linked_result=linked_result,
+            is_confirmed=is_confirmed,
         )
 
     def linked(self, indicator):

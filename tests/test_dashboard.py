@@ -158,6 +158,12 @@ def test_category_totals_and_status_counts(client, director):
     assert (row["실적"], row["실적 기준"]) == ("35회", "1분기까지")
     assert row["달성률"] == "58%"
     assert row["진도"] == "정상 58%/50%"
+    # Once its unit projects' year is confirmed, that is what the result reaches.
+    for unit in units:
+        enter(unit, Period.YEAR, 10)
+    _header, rows = indicator_rows(page(client, "/jbsss/2024/?q=2"))
+    row = rows[("수탁기관 운영 활성화 지원", "지원사업횟수")]
+    assert (row["실적"], row["실적 기준"]) == (f"{10 * len(units)}회", "연간")
     # The same figures judged at the end of Q3 are behind the pace.
     _header, rows = indicator_rows(page(client, "/jbsss/2024/?q=3"))
     assert rows[("수탁기관 운영 활성화 지원", "지원사업횟수")]["진도"] == "지연 58%/75%"
