@@ -32,13 +32,16 @@ def demo(live_server, institution):
 
 
 def visit(page, url):
-    page.goto(url)
+    """Open `url`, which must answer as itself: axe would pass a login or an error page too."""
+    response = page.goto(url)
     page.wait_for_load_state()
+    assert response.ok and page.url == url, (url, response.status, page.url)
 
 
 def test_pages_around_the_login_and_the_error_pages(demo, live_server, browser_page):
     page, base = browser_page, live_server.url
-    visit(page, f"{base}/")
+    page.goto(f"{base}/")  # redirects, or answers 403 to a user of no institution
+    page.wait_for_load_state()
     expect(page).to_have_url(f"{base}/accounts/login/?next=/")
     assert_accessible(page, "login")
 
@@ -54,7 +57,8 @@ def test_pages_around_the_login_and_the_error_pages(demo, live_server, browser_p
 
     get_user_model().objects.create_user("nobody", password=DEMO_PASSWORD)
     log_in(page, base, "nobody", DEMO_PASSWORD)
-    visit(page, f"{base}/")
+    page.goto(f"{base}/")  # redirects, or answers 403 to a user of no institution
+    page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text("소속 기관이 없습니다")
     assert_accessible(page, "no-institution")
     log_out(page)
@@ -90,7 +94,8 @@ def test_pages_around_the_login_and_the_error_pages(demo, live_server, browser_p
 def test_the_dashboard_pages(demo, live_server, browser_page):
     page, base = browser_page, live_server.url
     log_in(page, base, "director", DEMO_PASSWORD)
-    visit(page, f"{base}/")
+    page.goto(f"{base}/")  # redirects, or answers 403 to a user of no institution
+    page.wait_for_load_state()
     expect(page).to_have_url(f"{base}/jbsss/2024/")
     assert_accessible(page, "overview")
 

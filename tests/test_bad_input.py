@@ -626,6 +626,7 @@ def changelists():
     for model, model_admin in admin.site._registry.items():
         names = ["q", "o", "p", "e", "all"]
         for name in model_admin.list_filter:
+            name = name[0] if isinstance(name, tuple) else name  # (field, filter class)
             names += [name, f"{name}__exact", f"{name}__id__exact", f"{name}__isnull"]
         urls[f"/admin/{model._meta.app_label}/{model._meta.model_name}/"] = names
     return urls
