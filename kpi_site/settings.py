@@ -136,9 +136,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence files live outside the static root and are served only through a
 # view that checks who may read them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# The largest evidence file (증빙) and entry sheet (XLSX) a user may upload.
+# The largest evidence file (증빙), entry sheet and plan workbook (XLSX) a
+# user may upload, and how long reading a workbook may take (goals.uploads).
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 ENTRY_SHEET_MAX_BYTES = int(os.environ.get("ENTRY_SHEET_MAX_BYTES", 5 * 1024 * 1024))
+PLAN_WORKBOOK_MAX_BYTES = int(os.environ.get("PLAN_WORKBOOK_MAX_BYTES", 10 * 1024 * 1024))
+UPLOAD_SECONDS = float(os.environ.get("UPLOAD_SECONDS", 10))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
