@@ -25,6 +25,7 @@ from . import access, entry, uploads
 from . import formatting as fmt
 
 SHEET_TITLE = "실적 입력"
+STEPS_TITLE = "단계"  # hidden: the steps the milestones' drop-downs offer
 HEADER_ROW = 2
 FIRST_ROW = 3
 # (header, width); the last four columns are hidden.
@@ -77,15 +78,16 @@ def build(plan, quarter, program_quarters, user):
         sheet.column_dimensions[get_column_letter(column)].hidden = True
 
     row = FIRST_ROW
+    choices = StepChoices(workbook, sheet)
     for program_quarter in program_quarters:
         is_open = program_quarter.is_open
         for group in program_quarter.groups:
             for line in group.lines:
                 _write_line(sheet, row, program_quarter, group.figure.indicator.measurement,
-                            line, is_open)
+                            line, is_open, choices)
                 row += 1
         for line in program_quarter.loose:
-            _write_line(sheet, row, program_quarter, "", line, is_open)
+            _write_line(sheet, row, program_quarter, "", line, is_open, choices)
             row += 1
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=UNIT_PROJECT + 1)
     # Only the inputs can be typed into; the rest keeps the rows identifiable.
@@ -101,7 +103,38 @@ def build(plan, quarter, program_quarters, user):
     return output.getvalue()
 
 
-def _write_line(sheet, row, program_quarter, indicator_name, line, is_open):
+class StepChoices:
+    """The drop-down of a milestone's steps. The steps are cells of a hidden
+    sheet that the list refers to: a list typed into the rule itself breaks
+    on a step holding a quote or a comma, and stops at 255 characters."""
+
+    def __init__(self, workbook, sheet):
+        self.workbook = workbook
+        self.sheet = sheet
+        self.steps_sheet = None
+        self.rules = {}
+
+    def add(self, cell, steps):
+        steps = tuple(steps)
+        if steps not in self.rules:
+            self.rules[steps] = self._rule(steps)
+        self.rules[steps].add(cell)
+
+    def _rule(self, steps):
+        if self.steps_sheet is None:
+            self.steps_sheet = self.workbook.create_sheet(STEPS_TITLE)
+            self.steps_sheet.sheet_state = "hidden"
+            self.steps_sheet.protection.sheet = True
+        column = get_column_letter(len(self.rules) + 1)
+        for row, step in enumerate(steps, start=1):
+            text_cell(self.steps_sheet, row, len(self.rules) + 1, step)
+        rule = DataValidation(type="list", allow_blank=True,
+                              formula1=f"'{STEPS_TITLE}'!${column}$1:${column}${len(steps)}")
+        self.sheet.add_data_validation(rule)
+        return rule
+
+
+def _write_line(sheet, row, program_quarter, indicator_name, line, is_open, choices):
     unit = line.unit
     values = {
         PROGRAM: program_quarter.program.numbered_name,
@@ -130,10 +163,7 @@ def _write_line(sheet, row, program_quarter, indicator_name, line, is_open):
             cell.protection = Protection(locked=False)
             cell.fill = INPUT_FILL
         if line.steps:
-            choices = DataValidation(type="list", formula1='"{}"'.format(",".join(line.steps)),
-                                     allow_blank=True)
-            sheet.add_data_validation(choices)
-            choices.add(value_cell)
+            choices.add(value_cell, line.steps)
 
 
 @dataclass(frozen=True)
