@@ -502,12 +502,62 @@ class CategoryInline(InstitutionScoped, ColumnLabelsMixin, ClosedPlanReadOnlyMix
     show_change_link = True
 
 
+class PlanAdminForm(forms.ModelForm):
+    """A closed year opens again only with a superuser's reason (Plan.reopen)."""
+
+    reopen_reason = forms.CharField(
+        label=_("마감 해제 사유"), required=False, max_length=80,
+        help_text=_("마감된 연도를 다시 열 때만 적습니다. 그 해의 실적과 증빙이 다시 바뀔 수 있게 "
+                    "되므로, 사유는 누가 언제 풀었는지와 함께 변경 이력에 남습니다."))
+
+    class Meta:
+        model = Plan
+        fields = ["institution", "year", "title", "status"]
+
+    @property
+    def reopens(self):
+        return (self.instance.pk is not None and self.initial.get("status") == Plan.Status.CLOSED
+                and self.cleaned_data.get("status") not in (None, Plan.Status.CLOSED))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.reopens and not cleaned.get("reopen_reason", "").strip():
+            self.add_error("reopen_reason", _("마감을 푸는 사유를 적어 주세요."))
+        return cleaned
+
+
 @admin.register(Plan)
 class PlanAdmin(ScopedHistoryAdmin):
+    form = PlanAdminForm
     list_display = ["__str__", "institution", "year", "status"]
     list_filter = [("institution", OwnInstitutions), "status"]
     search_fields = ["title", "institution__name"]
     inlines = [CategoryInline]
+
+    @staticmethod
+    def was_closed(obj):
+        # As stored: on a page sent back with a problem, `obj` already holds
+        # what the form sent.
+        return obj is not None and getattr(obj, "_loaded_status", obj.status) == Plan.Status.CLOSED
+
+    def get_fields(self, request, obj=None):
+        fields = ["institution", "year", "title", "status"]
+        if self.was_closed(obj) and request.user.is_superuser:
+            return [*fields, "reopen_reason"]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # A closed year is read, not changed; only a superuser opens it again.
+        if self.was_closed(obj):
+            fixed = ["institution", "year", "title"]
+            return fixed if request.user.is_superuser else [*fixed, "status"]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        if change and form.reopens:
+            obj.reopen(request.user, form.cleaned_data["reopen_reason"], obj.status)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Category)
