@@ -17,6 +17,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,10 +32,61 @@ admin.site.site_title = _("경영성과 목표 관리")
 admin.site.index_title = _("목표 체계 관리")
 
 
+def keeps_what_it_does_not_show(form_class):
+    """`form_class`, keeping the values of its narrowed choice fields that it
+    does not offer. A choice narrowed to what the administrator may manage
+    (another institution's members, a superuser, a group beyond the roles)
+    is not on the page, so the browser does not send it back: saved as sent,
+    a member would leave the institution and a program its owner."""
+
+    class KeepsWhatItDoesNotShow(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.not_shown = {}
+            if self.instance.pk is None:
+                return
+            for name, field in self.fields.items():
+                if getattr(field, "narrowed", False):
+                    self._keep(name, field)
+
+        def _keep(self, name, field):
+            model_field = self.instance._meta.get_field(name)
+            offered = field.queryset.values("pk")
+            if model_field.many_to_many:
+                self.not_shown[name] = list(getattr(self.instance, name).exclude(pk__in=offered))
+                return
+            current = getattr(self.instance, model_field.attname, None)
+            if current is not None and not field.queryset.filter(pk=current).exists():
+                # The current value stays a choice, shown as it is.
+                field.queryset = field.queryset.model._default_manager.filter(
+                    Q(pk__in=offered) | Q(pk=current))
+                widget = field.widget
+                while hasattr(widget, "widget"):  # the admin's related-object wrapper
+                    widget = widget.widget
+                widget.choices = field.choices
+
+        def _save_m2m(self):
+            for name, kept in self.not_shown.items():
+                if name in self.cleaned_data:
+                    self.cleaned_data[name] = [*self.cleaned_data[name], *kept]
+            super()._save_m2m()
+
+    KeepsWhatItDoesNotShow.__name__ = form_class.__name__
+    return KeepsWhatItDoesNotShow
+
+
+def narrowed(formfield, queryset):
+    """`formfield` offering only `queryset`; its form keeps the rest."""
+    formfield.queryset = queryset
+    formfield.narrowed = True
+    return formfield
+
+
 class InstitutionScoped:
     """An administrator keeps their own institutions' goal book: another
     institution's objects are not on their pages, in their history or among
-    the choices of a form, as if they did not exist. Superusers see all."""
+    the choices of a form, as if they did not exist. Superusers see all.
+    What a form does not offer it keeps (keeps_what_it_does_not_show)."""
 
     def get_queryset(self, request):
         return access.within_institutions(super().get_queryset(request), request.user)
@@ -42,8 +94,16 @@ class InstitutionScoped:
     def _scoped(self, formfield, request):
         queryset = getattr(formfield, "queryset", None)
         if queryset is not None and queryset.model._meta.model_name in access.INSTITUTION_PATHS:
-            formfield.queryset = access.within_institutions(queryset, request.user)
+            narrowed(formfield, access.within_institutions(queryset, request.user))
         return formfield
+
+    def get_form(self, request, obj=None, **kwargs):
+        return keeps_what_it_does_not_show(super().get_form(request, obj, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = keeps_what_it_does_not_show(formset.form)
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return self._scoped(super().formfield_for_foreignkey(db_field, request, **kwargs),
@@ -633,9 +693,10 @@ class MemberAdmin(InstitutionScoped, UserAdmin):
     sees superusers, makes them or grants anything beyond the roles."""
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.filter(name__in=roles.ROLES)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+            narrowed(formfield, Group.objects.filter(name__in=roles.ROLES))
+        return formfield
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
