@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.http import Http404
+
+LARGEST_ID = 2**63 - 1  # BigAutoField; SQLite cannot even compare a larger number
 
 
 def client_ip(request):
@@ -37,3 +40,31 @@ def refuse_nul_in_query(get_response):
         return get_response(request)
 
     return middleware
+
+
+class NumbersOutOfRangeFindNothing:
+    """A number in the path that no id can be (2⁶³ or more, or as negative)
+    finds nothing: a 404 for every route, before any view asks the database,
+    which would fail with a 500 (SQLite cannot even compare it). <int:...>
+    arrives as a number, the admin's <path:object_id> as text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if any(out_of_range(value) for value in (*args, *kwargs.values())):
+            raise Http404
+
+
+def out_of_range(value):
+    if isinstance(value, str):
+        digits = value.removeprefix("-")
+        if not digits.isascii() or not digits.isdigit():
+            return False
+        if len(digits) > len(str(LARGEST_ID)):  # int() of 5,000 digits is refused itself
+            return True
+        value = int(digits)
+    return isinstance(value, int) and abs(value) > LARGEST_ID
