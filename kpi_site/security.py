@@ -68,3 +68,15 @@ def out_of_range(value):
             return True
         value = int(digits)
     return isinstance(value, int) and abs(value) > LARGEST_ID
+
+
+def permissions_policy(get_response):
+    """The Permissions-Policy header on every response: no page of ours uses
+    the camera, the microphone, the location, payment or USB, so none may."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
