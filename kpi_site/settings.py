@@ -54,6 +54,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: a body larger than its
+    # view takes is refused unread.
+    "kpi_site.security.RequestBodyLimit",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login; the login page itself is marked as open.
@@ -146,6 +149,12 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 ENTRY_SHEET_MAX_BYTES = int(os.environ.get("ENTRY_SHEET_MAX_BYTES", 5 * 1024 * 1024))
 PLAN_WORKBOOK_MAX_BYTES = int(os.environ.get("PLAN_WORKBOOK_MAX_BYTES", 10 * 1024 * 1024))
 UPLOAD_SECONDS = float(os.environ.get("UPLOAD_SECONDS", 10))
+# A request body is refused unread when its Content-Length is larger than its
+# view takes: one of the limits above for the three upload views, this for
+# every other (kpi_site.security.RequestBodyLimit). Uploaded files larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary file, not memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
