@@ -93,8 +93,15 @@ class InstitutionScoped:
 
     def _scoped(self, formfield, request):
         queryset = getattr(formfield, "queryset", None)
-        if queryset is not None and queryset.model._meta.model_name in access.INSTITUTION_PATHS:
+        name = queryset.model._meta.model_name if queryset is not None else None
+        if name == "user":
+            # Users are the one choice narrowed past the institution: those
+            # of two institutions, and superusers, are not the administrator's.
             narrowed(formfield, access.within_institutions(queryset, request.user))
+        elif name in access.INSTITUTION_PATHS:
+            # Only another institution's objects are left out, which none of
+            # ours may hold.
+            formfield.queryset = access.within_institutions(queryset, request.user)
         return formfield
 
     def get_form(self, request, obj=None, **kwargs):
