@@ -322,8 +322,10 @@ class HostileUploads:
                 refused = sum(1 for a in mine if a[2] == 400)
                 wrong += len(mine) - refused
                 seconds = sorted(a[3] for a in mine)
+                others = sorted({str(a[2]) for a in mine if a[2] != 400})
                 print(f"{example + ' → ' + upload:<44}{len(mine):>6}{refused:>6}"
-                      f"{seconds[len(seconds) // 2] * 1000:>9.0f}{seconds[-1] * 1000:>9.0f}")
+                      f"{seconds[len(seconds) // 2] * 1000:>9.0f}{seconds[-1] * 1000:>9.0f}"
+                      + (f"  also: {', '.join(others)}" if others else ""))
         return wrong
 
 
@@ -413,8 +415,11 @@ def main():
               f"locust {locust_done - before:.0f}, of {os.cpu_count() * args.run_time} on "
               f"{os.cpu_count()} cores; load average {load_before:.1f} before, "
               f"{load_after:.1f} after")
-        server_errors = server_log.read_text(encoding="utf-8", errors="replace").count(
-            "Internal Server Error")
+        log_text = server_log.read_text(encoding="utf-8", errors="replace")
+        server_errors = log_text.count("Internal Server Error")
+        ended = log_text.count("ran longer than")
+        if ended:
+            print(f"{ended} workers ended by kpi_site/gunicorn.py for a request past --timeout")
         warnings = [line for line in (workdir / "locust.log").read_text().splitlines()
                     if "CPU usage" in line]
         print(f"{requests} requests, {failures} failures, {server_errors} server errors"
