@@ -6,6 +6,7 @@ PostgreSQL), on 127.0.0.1 only, for 60 seconds.
 
     make load
     .venv/bin/python benchmarks/load_test.py [--workers 3 --threads 2] [--think 1,3]
+    .venv/bin/python benchmarks/load_test.py --hostile-uploads 6
     LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/mine_load make load
 
 Needs locust (`pip install -e '.[load]'`; `make load` installs it) and a
@@ -38,7 +39,13 @@ all within run time + 4 minutes:
    redirect: a refused save is a failure) or reads the dashboard (the
    overview, a program, an indicator); the director reads the dashboards and
    the year comparison, the approver the approval pages.
-5. Prints requests, failures, requests per second and p50/p95/p99 per kind
+5. With --hostile-uploads N, N clients send the hostile workbooks of the
+   hardening round (tests/hostile_files.py: a row numbered 1048576, a merged
+   range to row 100200, a DOCTYPE, billion laughs, truncated XML, a corrupt
+   deflate stream) to the entry sheet and the plan workbook uploads in turn,
+   thinking as long as the users between two, for as long as they work. Each must be
+   refused with a 400; the login page's p95 says whether anyone noticed.
+6. Prints requests, failures, requests per second and p50/p95/p99 per kind
    of request and overall, the CPU seconds gunicorn and locust used, and
    exits non-zero on any failure or server error.
 
@@ -52,12 +59,15 @@ import argparse
 import csv
 import json
 import os
+import random
+import re
 import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -87,6 +97,8 @@ def arguments():
                         help="seconds a user waits between two steps: least,most")
     parser.add_argument("--spawn-rate", type=float, default=2,
                         help="users starting per second (each login hashes a password)")
+    parser.add_argument("--hostile-uploads", type=int, default=0,
+                        help="clients sending hostile workbooks meanwhile (issue 14: 6)")
     args = parser.parse_args()
     args.run_time = min(args.run_time, 60)
     return args
@@ -189,7 +201,9 @@ def prepare(workdir, staff_count):
 
 
 def start_gunicorn(args, env, log):
-    command = [str(BIN / "gunicorn"), "kpi_site.wsgi:application",
+    # As the README's production command: kpi_site/gunicorn.py ends a worker
+    # whose request runs past --timeout.
+    command = [str(BIN / "gunicorn"), "kpi_site.wsgi:application", "-c", "python:kpi_site.gunicorn",
                "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
                "--threads", str(args.threads), "--timeout", "30", "--graceful-timeout", "5",
                "--error-logfile", "-"]
@@ -229,6 +243,92 @@ def stop(server):
         server.wait()
 
 
+# Hostile uploads ---------------------------------------------------------------------
+
+
+class HostileUploads:
+    """Clients that send the hostile workbooks, one after another, until
+    stopped; each answer's status and seconds are kept."""
+
+    def __init__(self, count, port, users, think):
+        from tests.hostile_files import HOSTILE
+
+        self.base = f"http://127.0.0.1:{port}"
+        self.think = [float(seconds) for seconds in think.split(",")]
+        self.stopped = threading.Event()
+        self.answers = []  # (example, upload, status, seconds)
+        staff, approver = users["staff"][0], users["approver"]
+        code, quarter = staff["code"], users["quarter"]
+        sheet_client = self.logged_in(staff["username"], users["password"])
+        plan_client = self.logged_in(approver["username"], users["password"])
+        sheet = sheet_client.get(f"{self.base}/{code}/2024/entry/{quarter}/sheet.xlsx").content
+        workbook = plan_client.get(f"{self.base}/reports/{approver['code']}/2024/report.xlsx"
+                                   ).content
+        self.uploads = [
+            ("entry sheet", sheet_client, f"/{code}/2024/entry/{quarter}/sheet/", "file",
+             {name: make(sheet) for name, make in HOSTILE.items()}),
+            ("plan workbook", plan_client, f"/reports/{approver['code']}/upload/", "workbook",
+             {name: make(workbook) for name, make in HOSTILE.items()}),
+        ]
+        examples = list(HOSTILE)
+        self.threads = [threading.Thread(target=self.send, args=(examples[n % len(examples)],),
+                                         daemon=True) for n in range(count)]
+
+    def logged_in(self, username, password):
+        import requests
+
+        client = requests.Session()
+        page = client.get(f"{self.base}/accounts/login/").text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        client.post(f"{self.base}/accounts/login/", data={
+            "csrfmiddlewaretoken": token, "username": username, "password": password,
+            "next": "/"})
+        return client
+
+    def start(self):
+        for thread in self.threads:
+            thread.start()
+
+    def send(self, example):
+        turn = 0
+        while not self.stopped.is_set():
+            upload, client, path, field, files = self.uploads[turn % len(self.uploads)]
+            turn += 1
+            started = time.monotonic()
+            try:
+                response = client.post(f"{self.base}{path}", timeout=60, data={
+                    "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")},
+                    files={field: ("hostile.xlsx", files[example])})
+                status = response.status_code
+            except OSError as error:
+                status = type(error).__name__
+            self.answers.append((example, upload, status, time.monotonic() - started))
+            self.stopped.wait(random.uniform(*self.think))
+
+    def stop(self):
+        self.stopped.set()
+        for thread in self.threads:
+            thread.join(timeout=70)
+
+    def report(self):
+        """Print each example's answers; return the number not refused with a 400."""
+        print(f"\n{'hostile upload':<44}{'sent':>6}{'400s':>6}{'p50 ms':>9}{'max ms':>9}")
+        wrong = 0
+        for example in dict.fromkeys(answer[0] for answer in self.answers):
+            for upload in ("entry sheet", "plan workbook"):
+                mine = [a for a in self.answers if a[0] == example and a[1] == upload]
+                if not mine:
+                    continue
+                refused = sum(1 for a in mine if a[2] == 400)
+                wrong += len(mine) - refused
+                seconds = sorted(a[3] for a in mine)
+                others = sorted({str(a[2]) for a in mine if a[2] != 400})
+                print(f"{example + ' → ' + upload:<44}{len(mine):>6}{refused:>6}"
+                      f"{seconds[len(seconds) // 2] * 1000:>9.0f}{seconds[-1] * 1000:>9.0f}"
+                      + (f"  also: {', '.join(others)}" if others else ""))
+        return wrong
+
+
 # The figures -------------------------------------------------------------------------
 
 
@@ -247,6 +347,9 @@ def report(csv_prefix):
     with open(f"{csv_prefix}_failures.csv", encoding="utf-8") as file:
         for row in csv.DictReader(file):
             print(f"FAILED {row['Occurrences']}x {row['Method']} {row['Name']}: {row['Error']}")
+    login_page = next((row for row in rows if row["Name"] == "login page"), None)
+    if login_page:
+        print(f"login page p95: {login_page['95%']} ms")
     return int(overall["Request Count"]), int(overall["Failure Count"])
 
 
@@ -283,6 +386,12 @@ def main():
               f"{staff + 2} users for {args.run_time} s, starting {args.spawn_rate}/s, "
               f"thinking {args.think.replace(',', '-')} s")
         csv_prefix = workdir / "locust"
+        hostile = None
+        if args.hostile_uploads:
+            hostile = HostileUploads(args.hostile_uploads, args.port,
+                                     json.loads(users_file.read_text(encoding="utf-8")), args.think)
+            hostile.start()
+            print(f"{args.hostile_uploads} clients sending hostile workbooks meanwhile")
         before, load_before = children_cpu(), os.getloadavg()[0]
         with open(workdir / "locust.log", "wb") as log:
             subprocess.run(
@@ -294,6 +403,10 @@ def main():
                 cwd=ROOT, env={**env, "LOAD_TEST_USERS": str(users_file),
                                "LOAD_THINK": args.think},
                 stdout=log, stderr=subprocess.STDOUT, timeout=args.run_time + 60)
+        not_refused = 0
+        if hostile:
+            hostile.stop()
+            not_refused = hostile.report()
         requests, failures = report(csv_prefix)
         locust_done, load_after = children_cpu(), os.getloadavg()[0]
         stop(server)
@@ -302,13 +415,17 @@ def main():
               f"locust {locust_done - before:.0f}, of {os.cpu_count() * args.run_time} on "
               f"{os.cpu_count()} cores; load average {load_before:.1f} before, "
               f"{load_after:.1f} after")
-        server_errors = server_log.read_text(encoding="utf-8", errors="replace").count(
-            "Internal Server Error")
+        log_text = server_log.read_text(encoding="utf-8", errors="replace")
+        server_errors = log_text.count("Internal Server Error")
+        ended = log_text.count("ran longer than")
+        if ended:
+            print(f"{ended} workers ended by kpi_site/gunicorn.py for a request past --timeout")
         warnings = [line for line in (workdir / "locust.log").read_text().splitlines()
                     if "CPU usage" in line]
         print(f"{requests} requests, {failures} failures, {server_errors} server errors"
+              + (f", {not_refused} hostile uploads not refused with a 400" if hostile else "")
               + (f"; locust warned: {warnings[0].strip()}" if warnings else ""))
-        if failures or server_errors or not requests:
+        if failures or server_errors or not_refused or not requests:
             print((workdir / "locust.log").read_text()[-3000:])
             print(server_log.read_text(encoding="utf-8", errors="replace")[-3000:])
             return 1

@@ -17,6 +17,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,19 +32,85 @@ admin.site.site_title = _("경영성과 목표 관리")
 admin.site.index_title = _("목표 체계 관리")
 
 
+def keeps_what_it_does_not_show(form_class):
+    """`form_class`, keeping the values of its narrowed choice fields that it
+    does not offer. A choice narrowed to what the administrator may manage
+    (another institution's members, a superuser, a group beyond the roles)
+    is not on the page, so the browser does not send it back: saved as sent,
+    a member would leave the institution and a program its owner."""
+
+    class KeepsWhatItDoesNotShow(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.not_shown = {}
+            if self.instance.pk is None:
+                return
+            for name, field in self.fields.items():
+                if getattr(field, "narrowed", False):
+                    self._keep(name, field)
+
+        def _keep(self, name, field):
+            model_field = self.instance._meta.get_field(name)
+            offered = field.queryset.values("pk")
+            if model_field.many_to_many:
+                self.not_shown[name] = list(getattr(self.instance, name).exclude(pk__in=offered))
+                return
+            current = getattr(self.instance, model_field.attname, None)
+            if current is not None and not field.queryset.filter(pk=current).exists():
+                # The current value stays a choice, shown as it is.
+                field.queryset = field.queryset.model._default_manager.filter(
+                    Q(pk__in=offered) | Q(pk=current))
+                widget = field.widget
+                while hasattr(widget, "widget"):  # the admin's related-object wrapper
+                    widget = widget.widget
+                widget.choices = field.choices
+
+        def _save_m2m(self):
+            for name, kept in self.not_shown.items():
+                if name in self.cleaned_data:
+                    self.cleaned_data[name] = [*self.cleaned_data[name], *kept]
+            super()._save_m2m()
+
+    KeepsWhatItDoesNotShow.__name__ = form_class.__name__
+    return KeepsWhatItDoesNotShow
+
+
+def narrowed(formfield, queryset):
+    """`formfield` offering only `queryset`; its form keeps the rest."""
+    formfield.queryset = queryset
+    formfield.narrowed = True
+    return formfield
+
+
 class InstitutionScoped:
     """An administrator keeps their own institutions' goal book: another
     institution's objects are not on their pages, in their history or among
-    the choices of a form, as if they did not exist. Superusers see all."""
+    the choices of a form, as if they did not exist. Superusers see all.
+    What a form does not offer it keeps (keeps_what_it_does_not_show)."""
 
     def get_queryset(self, request):
         return access.within_institutions(super().get_queryset(request), request.user)
 
     def _scoped(self, formfield, request):
         queryset = getattr(formfield, "queryset", None)
-        if queryset is not None and queryset.model._meta.model_name in access.INSTITUTION_PATHS:
+        name = queryset.model._meta.model_name if queryset is not None else None
+        if name == "user":
+            # Users are the one choice narrowed past the institution: those
+            # of two institutions, and superusers, are not the administrator's.
+            narrowed(formfield, access.within_institutions(queryset, request.user))
+        elif name in access.INSTITUTION_PATHS:
+            # Only another institution's objects are left out, which none of
+            # ours may hold.
             formfield.queryset = access.within_institutions(queryset, request.user)
         return formfield
+
+    def get_form(self, request, obj=None, **kwargs):
+        return keeps_what_it_does_not_show(super().get_form(request, obj, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = keeps_what_it_does_not_show(formset.form)
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return self._scoped(super().formfield_for_foreignkey(db_field, request, **kwargs),
@@ -502,12 +569,62 @@ class CategoryInline(InstitutionScoped, ColumnLabelsMixin, ClosedPlanReadOnlyMix
     show_change_link = True
 
 
+class PlanAdminForm(forms.ModelForm):
+    """A closed year opens again only with a superuser's reason (Plan.reopen)."""
+
+    reopen_reason = forms.CharField(
+        label=_("마감 해제 사유"), required=False, max_length=80,
+        help_text=_("마감된 연도를 다시 열 때만 적습니다. 그 해의 실적과 증빙이 다시 바뀔 수 있게 "
+                    "되므로, 사유는 누가 언제 풀었는지와 함께 변경 이력에 남습니다."))
+
+    class Meta:
+        model = Plan
+        fields = ["institution", "year", "title", "status"]
+
+    @property
+    def reopens(self):
+        return (self.instance.pk is not None and self.initial.get("status") == Plan.Status.CLOSED
+                and self.cleaned_data.get("status") not in (None, Plan.Status.CLOSED))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.reopens and not cleaned.get("reopen_reason", "").strip():
+            self.add_error("reopen_reason", _("마감을 푸는 사유를 적어 주세요."))
+        return cleaned
+
+
 @admin.register(Plan)
 class PlanAdmin(ScopedHistoryAdmin):
+    form = PlanAdminForm
     list_display = ["__str__", "institution", "year", "status"]
     list_filter = [("institution", OwnInstitutions), "status"]
     search_fields = ["title", "institution__name"]
     inlines = [CategoryInline]
+
+    @staticmethod
+    def was_closed(obj):
+        # As stored: on a page sent back with a problem, `obj` already holds
+        # what the form sent.
+        return obj is not None and getattr(obj, "_loaded_status", obj.status) == Plan.Status.CLOSED
+
+    def get_fields(self, request, obj=None):
+        fields = ["institution", "year", "title", "status"]
+        if self.was_closed(obj) and request.user.is_superuser:
+            return [*fields, "reopen_reason"]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # A closed year is read, not changed; only a superuser opens it again.
+        if self.was_closed(obj):
+            fixed = ["institution", "year", "title"]
+            return fixed if request.user.is_superuser else [*fixed, "status"]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        if change and form.reopens:
+            obj.reopen(request.user, form.cleaned_data["reopen_reason"], obj.status)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Category)
@@ -583,9 +700,10 @@ class MemberAdmin(InstitutionScoped, UserAdmin):
     sees superusers, makes them or grants anything beyond the roles."""
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.filter(name__in=roles.ROLES)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+            narrowed(formfield, Group.objects.filter(name__in=roles.ROLES))
+        return formfield
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

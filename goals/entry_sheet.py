@@ -9,25 +9,23 @@ and value it had when the sheet was made, so a value changed by someone else
 in between is not overwritten silently.
 """
 
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from io import BytesIO
 
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import access, entry
+from . import access, entry, uploads
 from . import formatting as fmt
 
 SHEET_TITLE = "실적 입력"
+STEPS_TITLE = "단계"  # hidden: the steps the milestones' drop-downs offer
 HEADER_ROW = 2
 FIRST_ROW = 3
 # (header, width); the last four columns are hidden.
@@ -80,15 +78,16 @@ def build(plan, quarter, program_quarters, user):
         sheet.column_dimensions[get_column_letter(column)].hidden = True
 
     row = FIRST_ROW
+    choices = StepChoices(workbook, sheet)
     for program_quarter in program_quarters:
         is_open = program_quarter.is_open
         for group in program_quarter.groups:
             for line in group.lines:
                 _write_line(sheet, row, program_quarter, group.figure.indicator.measurement,
-                            line, is_open)
+                            line, is_open, choices)
                 row += 1
         for line in program_quarter.loose:
-            _write_line(sheet, row, program_quarter, "", line, is_open)
+            _write_line(sheet, row, program_quarter, "", line, is_open, choices)
             row += 1
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=UNIT_PROJECT + 1)
     # Only the inputs can be typed into; the rest keeps the rows identifiable.
@@ -104,7 +103,38 @@ def build(plan, quarter, program_quarters, user):
     return output.getvalue()
 
 
-def _write_line(sheet, row, program_quarter, indicator_name, line, is_open):
+class StepChoices:
+    """The drop-down of a milestone's steps. The steps are cells of a hidden
+    sheet that the list refers to: a list typed into the rule itself breaks
+    on a step holding a quote or a comma, and stops at 255 characters."""
+
+    def __init__(self, workbook, sheet):
+        self.workbook = workbook
+        self.sheet = sheet
+        self.steps_sheet = None
+        self.rules = {}
+
+    def add(self, cell, steps):
+        steps = tuple(steps)
+        if steps not in self.rules:
+            self.rules[steps] = self._rule(steps)
+        self.rules[steps].add(cell)
+
+    def _rule(self, steps):
+        if self.steps_sheet is None:
+            self.steps_sheet = self.workbook.create_sheet(STEPS_TITLE)
+            self.steps_sheet.sheet_state = "hidden"
+            self.steps_sheet.protection.sheet = True
+        column = get_column_letter(len(self.rules) + 1)
+        for row, step in enumerate(steps, start=1):
+            text_cell(self.steps_sheet, row, len(self.rules) + 1, step)
+        rule = DataValidation(type="list", allow_blank=True,
+                              formula1=f"'{STEPS_TITLE}'!${column}$1:${column}${len(steps)}")
+        self.sheet.add_data_validation(rule)
+        return rule
+
+
+def _write_line(sheet, row, program_quarter, indicator_name, line, is_open, choices):
     unit = line.unit
     values = {
         PROGRAM: program_quarter.program.numbered_name,
@@ -133,10 +163,7 @@ def _write_line(sheet, row, program_quarter, indicator_name, line, is_open):
             cell.protection = Protection(locked=False)
             cell.fill = INPUT_FILL
         if line.steps:
-            choices = DataValidation(type="list", formula1='"{}"'.format(",".join(line.steps)),
-                                     allow_blank=True)
-            sheet.add_data_validation(choices)
-            choices.add(value_cell)
+            choices.add(value_cell, line.steps)
 
 
 @dataclass(frozen=True)
@@ -160,15 +187,43 @@ def upload(user, plan, quarter, file, program_quarters, reason=""):
     """Save what an uploaded entry sheet says for `quarter`: (problems, number
     of values changed). Nothing is written when there is any problem."""
     problems = []
-    sheet = _open(file, plan, quarter, problems)
+    budget = uploads.entry_sheet_budget()
+    sheet = _open(file, plan, quarter, budget, problems)
     if sheet is None:
         return problems, 0
+    try:
+        batches = _read(user, sheet, program_quarters, budget, problems)
+    except uploads.UploadRefused as refusal:
+        return [SheetProblem(0, 0, refusal.message)], 0
+    finally:
+        sheet.parent.close()
+    source = f"{entry.SOURCE_SHEET}({getattr(file, 'name', '')})"
+    outcome = entry.save_quarters(user, quarter, batches, source=source, reason=reason,
+                                  write=not problems)
+    for problem in outcome.problems:
+        if isinstance(problem, entry.ProgramProblem):
+            problems += [SheetProblem(each.where, VALUE, problem.message)
+                         for each in problem.entries]
+        else:
+            column = NOTE if problem.field == "note" else VALUE
+            problems.append(SheetProblem(problem.entry.where, column, problem.message))
+    problems.sort(key=lambda problem: (problem.row, problem.column))
+    return problems, 0 if problems else outcome.changed
+
+
+def _read(user, sheet, program_quarters, budget, problems):
+    """{program: [Entry]} of the sheet's rows; what is wrong goes to `problems`."""
     lines = {line.key: (program_quarter, line)
              for program_quarter in program_quarters for line in program_quarter.lines}
     batches = defaultdict(list)
     seen = {}
-    for row in sheet.iter_rows(min_row=FIRST_ROW, max_col=len(COLUMNS)):
-        number = row[0].row
+    # Read-only, the sheet is read row by row; never past the budget's rows,
+    # whatever its <dimension> claims.
+    for number, row in enumerate(sheet.iter_rows(min_row=FIRST_ROW, max_row=budget.max_rows,
+                                                 max_col=len(COLUMNS)), start=FIRST_ROW):
+        budget.check_time()
+        if not row:
+            continue
         cells = {column: row[column - 1] for column in range(1, len(COLUMNS) + 1)}
         key = str(cells[KEY].value or "").strip()
         if not key and cells[VALUE].value in (None, "") and cells[NOTE].value in (None, ""):
@@ -196,42 +251,28 @@ def upload(user, plan, quarter, file, program_quarters, reason=""):
             key=key, value=value, note=note, version=_version(cells[VERSION].value),
             read_value=_plain_text(cells[READ_VALUE].value),
             read_note=_plain_text(cells[READ_NOTE].value), where=number))
-    source = f"{entry.SOURCE_SHEET}({getattr(file, 'name', '')})"
-    outcome = entry.save_quarters(user, quarter, batches, source=source, reason=reason,
-                                  write=not problems)
-    for problem in outcome.problems:
-        if isinstance(problem, entry.ProgramProblem):
-            problems += [SheetProblem(each.where, VALUE, problem.message)
-                         for each in problem.entries]
-        else:
-            column = NOTE if problem.field == "note" else VALUE
-            problems.append(SheetProblem(problem.entry.where, column, problem.message))
-    problems.sort(key=lambda problem: (problem.row, problem.column))
-    return problems, 0 if problems else outcome.changed
+    return batches
 
 
-def _open(file, plan, quarter, problems):
-    if file.size > settings.ENTRY_SHEET_MAX_BYTES:
-        problems.append(SheetProblem(0, 0, _("파일이 너무 큽니다(최대 %(size)s).") % {
-            "size": filesizeformat(settings.ENTRY_SHEET_MAX_BYTES)}))
-        return None
+def _open(file, plan, quarter, budget, problems):
+    """The entry sheet of `file`, read-only, once the file is within its
+    budget (goals.uploads); None, with the problem, otherwise."""
     try:
-        workbook = load_workbook(file, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        problems.append(SheetProblem(0, 0, _("엑셀(xlsx) 파일을 읽을 수 없습니다. 이 화면에서 "
-                                             "내려받은 시트를 쓰세요.")))
+        workbook = uploads.open_workbook(file, budget, read_only=True)
+    except uploads.UploadRefused as refusal:
+        problems.append(SheetProblem(0, 0, refusal.message))
         return None
     if SHEET_TITLE not in workbook.sheetnames:
         problems.append(SheetProblem(0, 0, _("'%(title)s' 시트가 없습니다. 이 화면에서 내려받은 "
                                              "시트를 쓰세요.") % {"title": SHEET_TITLE}))
-        return None
-    sheet = workbook[SHEET_TITLE]
-    if sheet[IDENTITY_CELL].value != identity(plan, quarter):
+    elif workbook[SHEET_TITLE][IDENTITY_CELL].value != identity(plan, quarter):
         problems.append(SheetProblem(0, 0, _(
             "이 파일은 %(year)s년 %(quarter)s분기의 입력 시트가 아닙니다. 이 분기의 시트를 "
             "내려받아 입력하세요.") % {"year": plan.year, "quarter": quarter}))
-        return None
-    return sheet
+    else:
+        return workbook[SHEET_TITLE]
+    workbook.close()
+    return None
 
 
 def _is_formula(cell):

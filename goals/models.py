@@ -16,7 +16,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
@@ -28,6 +28,72 @@ from . import figures
 
 class PeriodLocked(ValidationError):
     """A value in an approved quarter or a closed year was about to change."""
+
+
+class KeepsPlaceWhileLocked(models.Model):
+    """
+    What holds a value of an approved quarter or a closed year keeps its place:
+    while held_lock() names a lock, the fields in `place` (its program, plan,
+    indicator, quarter) cannot change, through any path (a form, the admin, a
+    plan import, the shell): moving it would carry an approved value into a
+    quarter that can still be changed. The values it was read with are kept
+    (from_db), so an unmoved object costs no query.
+    """
+
+    place = ()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_place = {name: getattr(instance, name) for name in cls.place
+                                  if name in instance.__dict__}
+        return instance
+
+    def held_lock(self):
+        """Why this object, as stored, may not move now; None when it may."""
+        raise NotImplementedError
+
+    def stored_place(self):
+        loaded = getattr(self, "_loaded_place", {})
+        if all(name in loaded for name in self.place):
+            return loaded
+        return type(self)._default_manager.filter(pk=self.pk).values(*self.place).first() or {}
+
+    def refuse_moving_while_locked(self):
+        if self.pk is None:
+            return
+        stored = self.stored_place()
+        if not stored or all(stored[name] == getattr(self, name) for name in self.place):
+            return
+        reason = type(self)._default_manager.get(pk=self.pk).held_lock()
+        if reason:
+            raise PeriodLocked(_("%(object)s: %(reason)s 잠긴 동안에는 다른 곳으로 옮길 수 "
+                                 "없습니다.") % {"object": self, "reason": reason})
+
+    def clean(self):
+        super().clean()
+        self.refuse_moving_while_locked()
+
+    def save(self, *args, **kwargs):
+        self.refuse_moving_while_locked()
+        super().save(*args, **kwargs)
+        self._loaded_place = {name: getattr(self, name) for name in self.place}
+
+
+def values_lock(program, results, evidence):
+    """Why `results` and `evidence` of `program` are locked (a closed year,
+    an approved quarter), or None."""
+    if program.category.plan.is_closed:
+        return _("마감된 연도의 값이 있습니다.")
+    approved = Submission.objects.filter(program=program,
+                                         status=Submission.Status.APPROVED).values("quarter")
+    if results.filter(period__in=approved).exists() or evidence.filter(
+            quarter__in=approved).exists():
+        return _("승인된 분기의 실적이나 증빙이 있습니다.")
+    return None
 
 
 class Unit(models.TextChoices):
@@ -202,6 +268,9 @@ class Plan(models.Model):
                               default=Status.DRAFT)
     history = HistoricalRecords()
 
+    # A closed year opens again only through reopen().
+    _reopening = False
+
     class Meta:
         verbose_name = _("연도별 계획")
         verbose_name_plural = _("연도별 계획")
@@ -218,6 +287,39 @@ class Plan(models.Model):
     @property
     def is_closed(self):
         return self.status == self.Status.CLOSED
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        plan = super().from_db(db, field_names, values)
+        plan._loaded_status = plan.__dict__.get("status")
+        return plan
+
+    def reopen(self, user, reason, status=Status.CONFIRMED):
+        """A superuser opens a closed year again, saying why: every result and
+        evidence of the year can change after it. The history keeps who, when
+        and why."""
+        if not user.is_superuser:
+            raise PermissionDenied(_("마감된 연도는 최고 관리자만 다시 열 수 있습니다."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reopen_reason": _("마감을 푸는 사유를 적어 주세요.")})
+        self.status = status
+        self._history_user = user
+        self._change_reason = (_("마감 해제: %(reason)s") % {"reason": reason})[:100]
+        self._reopening = True
+        try:
+            self.save()
+        finally:
+            self._reopening = False
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_status", None)
+        if self.pk and loaded is None:
+            loaded = Plan.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if loaded == self.Status.CLOSED and not self.is_closed and not self._reopening:
+            raise PeriodLocked(_("마감된 연도는 최고 관리자가 사유를 적어야 다시 열 수 있습니다."))
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
 
 
 class Category(models.Model):
@@ -244,8 +346,10 @@ class Category(models.Model):
         return self.name
 
 
-class Program(models.Model):
+class Program(KeepsPlaceWhileLocked):
     """주요경영목표: a program (사업) with its budget, indicators and unit projects."""
+
+    place = ("category_id",)
 
     category = models.ForeignKey(Category, models.CASCADE, related_name="programs",
                                  verbose_name=_("전략 분야"))
@@ -289,9 +393,25 @@ class Program(models.Model):
         return f"{circled(self.number)} {self.name}"
 
     def clean(self):
+        super().clean()
         if self.previous_id and self.category_id:
             if self.previous.category.plan.year != self.category.plan.year - 1:
                 raise ValidationError({"previous": _("전년도 계획의 사업만 이을 수 있습니다.")})
+
+    def stored_place(self):
+        stored = super().stored_place()
+        # Another category of the same plan is the same place: its year and
+        # its quarters' approvals stay as they are.
+        if stored and stored["category_id"] != self.category_id and Category.objects.filter(
+                pk__in=[stored["category_id"], self.category_id]).values("plan").distinct(
+                ).count() == 1:
+            return {"category_id": self.category_id}
+        return stored
+
+    def held_lock(self):
+        return values_lock(self, Result.objects.filter(Q(indicator__program=self)
+                                                       | Q(unit_project__program=self)),
+                           self.evidence.all())
 
 
 def circled(number):
@@ -338,8 +458,10 @@ class Narrative(models.Model):
         return f"{self.get_level_display()} {self.text}"
 
 
-class Indicator(models.Model):
+class Indicator(KeepsPlaceWhileLocked):
     """성과지표: what a program is measured by, and how."""
+
+    place = ("program_id",)
 
     program = models.ForeignKey(Program, models.CASCADE, related_name="indicators",
                                 verbose_name=_("사업"))
@@ -407,7 +529,13 @@ class Indicator(models.Model):
             return self.scale_max if self.scale_max is not None else Decimal(100)
         return None
 
+    def held_lock(self):
+        counted = Q(indicator=self) | Q(unit_project__indicator=self)
+        return values_lock(self.program, Result.objects.filter(counted),
+                           Evidence.objects.filter(counted))
+
     def clean(self):
+        super().clean()
         errors = {}
         if self.steps is None:  # a form's empty field: the default steps
             self.steps = []
@@ -468,9 +596,11 @@ def check_value(kind, value, state, upper_bound=None, steps=()):
     return None
 
 
-class UnitProject(models.Model):
+class UnitProject(KeepsPlaceWhileLocked):
     """단위사업: a line of a program's three-year plan, with its own unit and
     targets; it may count towards one of the program's indicators."""
+
+    place = ("program_id", "indicator_id")
 
     program = models.ForeignKey(Program, models.CASCADE, related_name="unit_projects",
                                 verbose_name=_("사업"))
@@ -506,13 +636,19 @@ class UnitProject(models.Model):
         upper = Decimal(100) if self.kind in (Kind.RATE, Kind.SCORE) else None
         return check_value(self.kind, value, state, upper, DEFAULT_STEPS)
 
+    def held_lock(self):
+        return values_lock(self.program, self.results.all(), self.evidence.all())
+
     def clean(self):
+        super().clean()
         if self.indicator_id and self.program_id and self.indicator.program_id != self.program_id:
             raise ValidationError({"indicator": _("같은 사업의 성과지표에만 집계할 수 있습니다.")})
 
 
-class Target(models.Model):
+class Target(KeepsPlaceWhileLocked):
     """목표: a year's target of an indicator or of a unit project."""
+
+    place = ("indicator_id", "unit_project_id", "year")
 
     indicator = models.ForeignKey(Indicator, models.CASCADE, null=True, blank=True,
                                   related_name="targets", verbose_name=_("성과지표"))
@@ -557,7 +693,11 @@ class Target(models.Model):
         program = (self.indicator or self.unit_project).program
         return program.category.plan
 
+    def held_lock(self):
+        return _("마감된 연도의 목표입니다.") if self.plan().is_closed else None
+
     def clean(self):
+        super().clean()
         # A number is a target only if its owner could reach it: no 250% rate,
         # no 2.5 times. A state (상시, 구축완료) is the document's own word.
         if self.value is not None and (self.indicator_id or self.unit_project_id):
@@ -578,9 +718,12 @@ class Target(models.Model):
             raise PeriodLocked(_("마감된 연도의 목표는 바꿀 수 없습니다."))
 
 
-class Submission(models.Model):
+class Submission(KeepsPlaceWhileLocked):
     """A program's quarter on its way to approval. An approved quarter is
-    locked: no result in it changes until an approver reopens it."""
+    locked: no result in it changes until an approver reopens it, saying why
+    (goals.entry.reopen)."""
+
+    place = ("program_id", "quarter", "status")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("작성중")
@@ -619,10 +762,26 @@ class Submission(models.Model):
     def is_locked(self):
         return self.status == self.Status.APPROVED
 
+    def held_lock(self):
+        return _("승인된 분기입니다.") if self.is_locked else None
 
-class Result(models.Model):
+    def refuse_moving_while_locked(self):
+        # An approved quarter leaves its state only with a reason for the history.
+        stored = self.stored_place() if self.pk else {}
+        if (stored.get("status") == self.Status.APPROVED and not self.is_locked
+                and stored.get("program_id") == self.program_id
+                and stored.get("quarter") == self.quarter):
+            if not getattr(self, "_change_reason", ""):
+                raise PeriodLocked(_("승인된 분기는 사유를 적어 재개해야 합니다."))
+            return
+        super().refuse_moving_while_locked()
+
+
+class Result(KeepsPlaceWhileLocked):
     """실적: the value of an indicator or unit project for a quarter, or for
     the whole year once it is confirmed (연간 확정, as in last year's table)."""
+
+    place = ("indicator_id", "unit_project_id", "period")
 
     indicator = models.ForeignKey(Indicator, models.PROTECT, null=True, blank=True,
                                   related_name="results", verbose_name=_("성과지표"))
@@ -672,7 +831,11 @@ class Result(models.Model):
     def figure(self):
         return self.value if self.value is not None else (self.state or None)
 
+    def held_lock(self):
+        return self.lock_reason()
+
     def clean(self):
+        super().clean()
         owner = self.owner
         if owner is not None:
             message = owner.check_value(self.value, self.state)
@@ -714,10 +877,12 @@ def evidence_path(evidence, filename):
     return f"evidence/{evidence.program_id}/q{evidence.quarter}/{uuid.uuid4().hex}"
 
 
-class Evidence(models.Model):
+class Evidence(KeepsPlaceWhileLocked):
     """증빙: a file backing a program's results for a quarter, optionally one
     indicator's or unit project's value. Kept outside the static root and
     served only to those who may read the program."""
+
+    place = ("program_id", "quarter", "indicator_id", "unit_project_id")
 
     program = models.ForeignKey(Program, models.PROTECT, related_name="evidence",
                                 verbose_name=_("사업"))
@@ -747,6 +912,9 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.name
+
+    def held_lock(self):
+        return self.lock_reason()
 
     def lock_reason(self):
         if self.program.category.plan.is_closed:

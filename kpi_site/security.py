@@ -2,6 +2,11 @@
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.http import Http404
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+
+LARGEST_ID = 2**63 - 1  # BigAutoField; SQLite cannot even compare a larger number
 
 
 def client_ip(request):
@@ -37,3 +42,88 @@ def refuse_nul_in_query(get_response):
         return get_response(request)
 
     return middleware
+
+
+class NumbersOutOfRangeFindNothing:
+    """A number in the path that no id can be (2⁶³ or more, or as negative)
+    finds nothing: a 404 for every route, before any view asks the database,
+    which would fail with a 500 (SQLite cannot even compare it). <int:...>
+    arrives as a number, the admin's <path:object_id> as text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if any(out_of_range(value) for value in (*args, *kwargs.values())):
+            raise Http404
+
+
+def out_of_range(value):
+    if isinstance(value, str):
+        digits = value.removeprefix("-")
+        if not digits.isascii() or not digits.isdigit():
+            return False
+        if len(digits) > len(str(LARGEST_ID)):  # int() of 5,000 digits is refused itself
+            return True
+        value = int(digits)
+    return isinstance(value, int) and abs(value) > LARGEST_ID
+
+
+def permissions_policy(get_response):
+    """The Permissions-Policy header on every response: no page of ours uses
+    the camera, the microphone, the location, payment or USB, so none may."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+# The form around an uploaded file: its boundaries, the CSRF token, a reason.
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+def accepts_upload(limit_setting):
+    """Marks a view that takes one file of at most settings.<limit_setting>
+    bytes; every other view takes settings.DATA_UPLOAD_MAX_MEMORY_SIZE."""
+
+    def mark(view):
+        view.upload_limit_setting = limit_setting
+        return view
+
+    return mark
+
+
+def body_limit(view):
+    setting = getattr(view, "upload_limit_setting", None)
+    if setting:
+        return getattr(settings, setting) + UPLOAD_OVERHEAD
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class RequestBodyLimit:
+    """A request whose Content-Length is larger than its view takes is
+    refused (413) before a byte of its body is read: this runs before the
+    CSRF check, which reads the form. Django's own limits apply to what is
+    read; a proxy in front should cap bodies too (README)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            raise BadRequest("Content-Length is not a number") from None
+        limit = body_limit(view)
+        if length > limit:
+            return render(request, "413.html", {"limit": filesizeformat(limit)}, status=413)
+        return None

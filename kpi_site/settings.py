@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,15 +50,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kpi_site.security.refuse_nul_in_query",
+    "kpi_site.security.NumbersOutOfRangeFindNothing",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: a body larger than its
+    # view takes is refused unread.
+    "kpi_site.security.RequestBodyLimit",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login; the login page itself is marked as open.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kpi_site.security.permissions_policy",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
@@ -136,9 +143,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence files live outside the static root and are served only through a
 # view that checks who may read them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# The largest evidence file (증빙) and entry sheet (XLSX) a user may upload.
+# The largest evidence file (증빙), entry sheet and plan workbook (XLSX) a
+# user may upload, and how long reading a workbook may take (goals.uploads).
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 ENTRY_SHEET_MAX_BYTES = int(os.environ.get("ENTRY_SHEET_MAX_BYTES", 5 * 1024 * 1024))
+PLAN_WORKBOOK_MAX_BYTES = int(os.environ.get("PLAN_WORKBOOK_MAX_BYTES", 10 * 1024 * 1024))
+UPLOAD_SECONDS = float(os.environ.get("UPLOAD_SECONDS", 10))
+# A request body is refused unread when its Content-Length is larger than its
+# view takes: one of the limits above for the three upload views, this for
+# every other (kpi_site.security.RequestBodyLimit). Uploaded files larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary file, not memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -162,6 +178,27 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Every page runs only the app's own scripts and styles, from static files:
+# no inline <script>, <style>, style="" or onclick= (django-csp). Evidence
+# downloads keep their own stricter policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Nothing of ours uses the browser's devices or payment (kpi_site.security).
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), display-capture=(), geolocation=(), "
+                      "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()")
 
 # HTTPS is on whenever DEBUG is off, unless the environment turns it off
 # (DJANGO_HTTPS=0, e.g. for a load test on 127.0.0.1).

@@ -1,7 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-MAX_BYTES = 10 * 1024 * 1024
+from goals import uploads
 
 
 class WorkbookForm(forms.Form):
@@ -14,6 +15,6 @@ class WorkbookForm(forms.Form):
         workbook = self.cleaned_data["workbook"]
         if not workbook.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("XLSX 파일만 올릴 수 있습니다."))
-        if workbook.size > MAX_BYTES:
-            raise forms.ValidationError(_("파일이 너무 큽니다(10MB까지)."))
+        if workbook.size > settings.PLAN_WORKBOOK_MAX_BYTES:
+            raise forms.ValidationError(uploads.too_large(settings.PLAN_WORKBOOK_MAX_BYTES))
         return workbook

@@ -23,9 +23,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from goals import uploads
 from goals.admin import parse_figure
 from goals.figures import WON_PER_CHEON
 from goals.models import (Category, Direction, Evidence, HeadlineTarget, Indicator, Kind,
@@ -100,8 +100,9 @@ class Row:
 class Sheet:
     """One sheet of the workbook, with merged cells filled in as they read."""
 
-    def __init__(self, worksheet, columns):
+    def __init__(self, worksheet, columns, budget):
         self.worksheet = worksheet
+        self.budget = budget
         self.name = worksheet.title
         self.columns = columns
         self.number = {key: index for index, key in enumerate(columns, start=1)}
@@ -138,6 +139,7 @@ class Sheet:
         """The rows that hold something of their own; a row emptied in Excel
         is skipped even where a merged cell beside it reads on."""
         for number in range(layout.FIRST_ROW, self.worksheet.max_row + 1):
+            self.budget.check_time()
             own = [self.worksheet.cell(number, index).value for index in self.number.values()
                    if (number, index) not in self.merged]
             if any(value not in (None, "") for value in own):
@@ -161,9 +163,10 @@ class Spec:
 
 
 class Reader:
-    def __init__(self, workbook, institution):
+    def __init__(self, workbook, institution, budget):
         self.workbook = workbook
         self.institution = institution
+        self.budget = budget
         self.problems = []
         self.year = None
         self.title = ""
@@ -195,7 +198,7 @@ class Reader:
         return self
 
     def sheet(self, name, columns, skip=()):
-        sheet = Sheet(self.workbook[name], columns)
+        sheet = Sheet(self.workbook[name], columns, self.budget)
         self.problems += sheet.check_headers(skip)
         return sheet
 
@@ -577,11 +580,14 @@ class Reader:
 def import_workbook(file, institution, user=None):
     """Create or update `institution`'s plan of the year the workbook states.
     Raises ImportFailed with every problem found; writes nothing then."""
+    # Full mode: the reader needs the merged cells, which read-only mode does
+    # not keep; the budget has bounded what full mode makes of the file.
+    budget = uploads.plan_workbook_budget()
     try:
-        workbook = load_workbook(file, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not XLSX
-        raise ImportFailed([Problem("", None, None, _("XLSX 파일을 읽을 수 없습니다."))]) from None
-    reader = Reader(workbook, institution).read()
+        workbook = uploads.open_workbook(file, budget, data_only=True)
+        reader = Reader(workbook, institution, budget).read()
+    except uploads.UploadRefused as refusal:
+        raise ImportFailed([Problem("", None, None, refusal.message)]) from None
     try:
         with transaction.atomic():
             return Writer(reader, institution, user).write()

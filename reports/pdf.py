@@ -1,9 +1,10 @@
 """
 The annual report as a PDF, rendered by WeasyPrint from a Django template.
 
-The renderer reads files from the project and the font directory only: a
-URL anywhere else (a web address, a file outside) is refused, so making a
-report never reaches the network, whatever the data says.
+The renderer reads the report's own files, named one by one (its fonts; the
+stylesheet is inside the HTML), and nothing else: a web address, another
+file of the project (the database, evidence), any other file is refused, so
+making a report never reaches the network or the data, whatever it says.
 """
 
 from pathlib import Path
@@ -21,20 +22,26 @@ FONT_FILES = {"regular": "NanumGothic.ttf", "bold": "NanumGothicBold.ttf"}
 MIDDLE_DOTS = str.maketrans({"\u2024": "\u00b7", "\u2027": "\u00b7"})
 
 
+def report_files():
+    """Every file the report may read."""
+    font_dir = Path(settings.REPORT_FONT_DIR)
+    return [font_dir / name for name in FONT_FILES.values()]
+
+
 class LocalFetcher(URLFetcher):
-    """Fetches file: URLs inside the project or the font directory, and
-    refuses everything else (WeasyPrint then leaves the resource out)."""
+    """Fetches the files of report_files() and refuses every other URL
+    (WeasyPrint then leaves the resource out)."""
 
     def __init__(self):
         super().__init__(allowed_protocols=["file"])
-        self.roots = [Path(settings.BASE_DIR).resolve(), Path(settings.REPORT_FONT_DIR).resolve()]
+        self.allowed = {path.resolve() for path in report_files()}
 
     def fetch(self, url, headers=None):
         if not url.startswith("file:"):
             raise ValueError(f"The report reads local files only, not {url}")
         path = Path(unquote(urlsplit(url).path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
-            raise ValueError(f"The report reads files of the project only, not {path}")
+        if path not in self.allowed:
+            raise ValueError(f"The report reads its own fonts only, not {path}")
         return super().fetch(url, headers)
 
 

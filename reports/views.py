@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from goals import access
+from kpi_site.security import accepts_upload
 
 from . import exports
 from .forms import WorkbookForm
@@ -25,6 +26,7 @@ def download(request, code, year, kind):
     return response
 
 
+@accepts_upload("PLAN_WORKBOOK_MAX_BYTES")
 @require_http_methods(["GET", "POST"])
 def upload(request, code):
     """Create or update a year's plan from the report's workbook."""

@@ -57,6 +57,30 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+class WatchedBrowser:
+    """The browser, each of whose contexts reports what the
+    Content-Security-Policy refused (an inline script or style, a source
+    elsewhere) to `violations`: a browser test fails on any of them
+    (pytest_runtest_call below)."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.violations = []
+
+    def new_context(self, **options):
+        context = self.browser.new_context(**options)
+        context.on("console", self._console)
+        context.csp_violations = self.violations
+        return context
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.violations.append(f"{message.location.get('url', '')}: {message.text}")
+
+    def __getattr__(self, name):
+        return getattr(self.browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -66,7 +90,7 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
     # Playwright runs the tests in its own greenlet, whose database connection
     # the test database's teardown would not see (PostgreSQL could not drop it).
@@ -80,3 +104,15 @@ def browser_page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A browser test fails when the Content-Security-Policy refused anything."""
+    browser = item.funcargs.get("browser")
+    seen = len(browser.violations) if browser else 0
+    result = yield
+    if browser and len(browser.violations) > seen:
+        refused = "\n".join(browser.violations[seen:])
+        raise AssertionError(f"The Content-Security-Policy refused:\n{refused}")
+    return result

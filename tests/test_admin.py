@@ -429,3 +429,81 @@ def test_a_target_its_indicator_cannot_reach_is_refused(client, administrator, p
     assert response.status_code == 200
     assert "건수·횟수는 정수로 입력하세요." in response.content.decode()
     assert Target.objects.get(pk=count_target.pk).value == count_target.value
+
+
+# Forms that show a subset keep the rest (issue 14, finding 3) ---------------------
+
+
+def form_data(response):
+    """The change page's form as the browser sends it back: a choice the
+    page does not offer is not sent."""
+    data = inline_data(response)
+    form = response.context["adminform"].form
+    for name, field in form.fields.items():
+        if not hasattr(field, "queryset") or name not in data:
+            continue
+        offered = {str(pk) for pk in field.queryset.values_list("pk", flat=True)}
+        if isinstance(data[name], list):
+            data[name] = [str(value) for value in data[name] if str(value) in offered]
+        elif str(data[name]) not in offered:
+            data[name] = ""
+    return data
+
+
+def test_saving_the_institution_keeps_members_the_form_does_not_show(
+        client, administrator, institution, elsewhere):
+    shared = get_user_model().objects.create_user("shared", password="pw")
+    institution.members.add(shared)
+    elsewhere[0].members.add(shared)
+    superuser = get_user_model().objects.create_superuser("root", password="pw")
+    institution.members.add(superuser)
+    before = set(institution.members.all())
+    url = f"/admin/goals/institution/{institution.pk}/change/"
+    response = client.get(url)
+    offered = set(response.context["adminform"].form.fields["members"].queryset)
+    assert shared not in offered and superuser not in offered
+    data = form_data(response)
+    data["address"] = "전주시"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert set(institution.members.all()) == before
+    assert institution.history.first().address == "전주시"
+
+
+def test_a_member_the_administrator_removes_is_removed(client, administrator, institution):
+    leaving = get_user_model().objects.create_user("leaving", password="pw")
+    institution.members.add(leaving)
+    url = f"/admin/goals/institution/{institution.pk}/change/"
+    data = form_data(client.get(url))
+    data["members"] = [pk for pk in data["members"] if pk != str(leaving.pk)]
+    assert client.post(url, data).status_code == 302
+    assert leaving not in institution.members.all()
+
+
+def test_saving_a_program_keeps_an_owner_the_form_does_not_offer(
+        client, administrator, institution, elsewhere, outsourcing):
+    shared = get_user_model().objects.create_user("shared", password="pw")
+    institution.members.add(shared)
+    elsewhere[0].members.add(shared)
+    Program.objects.filter(pk=outsourcing.pk).update(owner=shared)
+    url = f"/admin/goals/program/{outsourcing.pk}/change/"
+    data = form_data(client.get(url))
+    data["purpose"] = "목적을 고침"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    outsourcing.refresh_from_db()
+    assert (outsourcing.owner, outsourcing.purpose) == (shared, "목적을 고침")
+
+
+def test_saving_a_user_keeps_the_groups_the_form_does_not_offer(client, administrator,
+                                                                institution):
+    extra = Group.objects.create(name="감사 담당")
+    member = get_user_model().objects.create_user("member", password="pw")
+    institution.members.add(member)
+    member.groups.add(extra, roles.ensure_groups()[roles.STAFF])
+    url = f"/admin/auth/user/{member.pk}/change/"
+    data = form_data(client.get(url))
+    data.update(first_name="새 이름", date_joined_0="2026-11-26", date_joined_1="09:00:00")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert set(member.groups.values_list("name", flat=True)) == {"감사 담당", roles.STAFF}

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from goals import entry, entry_sheet
 from goals.history import result_changes
-from goals.models import Result, Submission
+from goals.models import Indicator, Kind, Result, Rollup, Submission
 from tests.entry_fixtures import (care, entry_url, fill, other_staff, outsourcing,  # noqa: F401
                                   staff, working_conditions)
 
@@ -197,3 +197,25 @@ def test_another_quarters_sheet_or_another_file_is_refused(staff_client, outsour
     response = staff_client.post(UPLOAD, {"file": SimpleUploadedFile("a.xlsx", b"%PDF-1.7")})
     assert "엑셀(xlsx) 파일을 읽을 수 없습니다." in problems(response)[0][2]
     assert not Result.objects.filter(period__in=[1, 2]).exists()
+
+
+def test_a_milestones_steps_with_quotes_and_commas_are_its_drop_down(staff_client, outsourcing):
+    steps = ["미착수", '1단계 "설계"', "구축, 완료"]
+    milestone = Indicator.objects.create(
+        program=outsourcing, order=9, measurement="시스템 구축", kind=Kind.MILESTONE,
+        rollup=Rollup.LATEST, steps=steps)
+    workbook = download(staff_client)
+    sheet = workbook[entry_sheet.SHEET_TITLE]
+    cell = sheet.cell(rows_by_key(workbook)[entry.key_of(milestone)], entry_sheet.VALUE)
+    [rule] = [rule for rule in sheet.data_validations.dataValidation
+              if cell.coordinate in rule.sqref]
+    assert rule.type == "list"
+    # The list is a range of cells holding the steps as they are.
+    steps_sheet, cells = rule.formula1.split("!")
+    first, last = cells.replace("$", "").split(":")
+    listed = workbook[steps_sheet.strip("'")][f"{first}:{last}"]
+    assert [row[0].value for row in listed] == steps
+    assert workbook[steps_sheet.strip("'")].sheet_state == "hidden"
+    cell.value = '1단계 "설계"'
+    assert upload(staff_client, workbook).status_code == 302
+    assert Result.objects.get(indicator=milestone, period=1).state == '1단계 "설계"'

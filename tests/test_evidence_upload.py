@@ -181,3 +181,45 @@ def test_a_direct_call_checks_the_file_too(staff, outsourcing):
     with pytest.raises(entry.Refused) as refused:
         entry.add_evidence(staff, outsourcing, 1, SimpleUploadedFile("x.pdf", b"GIF89a"))
     assert refused.value.field == "file"
+
+
+class UnreadBody(BytesIO):
+    """A request body that records whether anything read it."""
+
+    read_at_all = False
+
+    def read(self, *args):
+        type(self).read_at_all = True
+        return super().read(*args)
+
+    def readline(self, *args):
+        type(self).read_at_all = True
+        return super().readline(*args)
+
+
+@pytest.mark.parametrize("url, limit", [
+    ("/jbsss/2024/entry/1/{program}/evidence/", "EVIDENCE_MAX_BYTES"),
+    ("/jbsss/2024/entry/1/sheet/", "ENTRY_SHEET_MAX_BYTES"),
+    ("/reports/jbsss/upload/", "PLAN_WORKBOOK_MAX_BYTES"),
+    ("/jbsss/2024/entry/1/{program}/", "DATA_UPLOAD_MAX_MEMORY_SIZE"),
+])
+def test_a_body_larger_than_its_view_takes_is_refused_unread(client, settings, staff,
+                                                            outsourcing, url, limit):
+    """Issue 14: evidence was checked only after the whole body had arrived."""
+    setattr(settings, limit, 1024)
+    client.force_login(staff)
+    UnreadBody.read_at_all = False
+    claimed = 1024 + 64 * 1024 + 1 if limit != "DATA_UPLOAD_MAX_MEMORY_SIZE" else 1025
+    response = client.generic("POST", url.format(program=outsourcing.pk), b"", **{
+        "CONTENT_TYPE": "multipart/form-data; boundary=x", "CONTENT_LENGTH": str(claimed),
+        "wsgi.input": UnreadBody(b"--x--\r\n" + b"0" * claimed)})
+    assert response.status_code == 413
+    assert "파일이 너무 큽니다" in response.content.decode()
+    assert not UnreadBody.read_at_all
+    assert not Evidence.objects.exists()
+
+
+def test_a_body_within_its_view_is_read(client, settings, staff, outsourcing):
+    settings.EVIDENCE_MAX_BYTES = 1024
+    client.force_login(staff)
+    assert send(client, outsourcing, "작은 보고서.pdf", b"%PDF-1.7\n" + b"0" * 900).status_code == 302

@@ -19,7 +19,7 @@ from goals.selectors import year_figures
 from goals.synthetic import build_synthetic_plan
 from reports import layout
 from reports.document import gather
-from reports.pdf import LocalFetcher, html_to_pdf, render_pdf, report_html
+from reports.pdf import LocalFetcher, html_to_pdf, render_pdf, report_files, report_html
 from reports.xlsx import display_width, render_xlsx
 from tests.conftest import CODE
 
@@ -283,3 +283,22 @@ def test_the_report_costs_the_same_queries_at_500_indicators(institution):
         html, _xlsx = make(big)
     assert html.count('class="num"') > 500 * 3
     assert len(synthetic.captured_queries) == len(document.captured_queries) <= 30
+
+
+def test_the_renderer_reads_its_fonts_and_no_other_file_of_the_project(settings, tmp_path):
+    """Issue 14: the fetcher took any file under the project: the database,
+    other institutions' evidence."""
+    settings.MEDIA_ROOT = tmp_path
+    evidence = tmp_path / "evidence" / "1" / "q1" / "abc"
+    evidence.parent.mkdir(parents=True)
+    evidence.write_bytes(b"%PDF-1.7 another institution's evidence")
+    fetcher = LocalFetcher()
+    for path in [settings.BASE_DIR / "db.sqlite3", settings.BASE_DIR / "manage.py",
+                 settings.BASE_DIR / "templates" / "reports" / "annual_report.css", evidence,
+                 settings.REPORT_FONT_DIR / ".." / "nanum" / "NanumMyeongjo.ttf"]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(path.as_uri() if path.is_absolute() else path.resolve().as_uri())
+    for path in report_files():
+        fetched = fetcher.fetch(path.as_uri())
+        assert fetched.url == path.as_uri() and fetched.read(4) == path.read_bytes()[:4]
+        fetched.close()

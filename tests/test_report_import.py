@@ -310,5 +310,5 @@ def test_next_years_plan_written_in_excel_continues_this_years(plan_2024):
 def test_an_upload_that_is_not_a_workbook_is_refused(institution):
     with pytest.raises(ImportFailed) as failure:
         import_workbook(BytesIO(b"not a spreadsheet"), institution)
-    assert str(failure.value) == "XLSX 파일을 읽을 수 없습니다."
+    assert str(failure.value).startswith("엑셀(xlsx) 파일을 읽을 수 없습니다.")
     assert not Institution.objects.filter(code="x").exists()

@@ -12,6 +12,7 @@ from goals import access, entry, entry_sheet, roles
 from goals.forms import EvidenceForm, QuarterForm, SheetUploadForm
 from goals.models import Evidence, Period, Program
 from goals.selectors import default_quarter, year_figures
+from kpi_site.security import accepts_upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -135,6 +136,7 @@ def submit(request, code, year, quarter, program_id):
     return _back(plan, quarter, program)
 
 
+@accepts_upload("EVIDENCE_MAX_BYTES")
 @require_POST
 def add_evidence(request, code, year, quarter, program_id):
     plan, program = owned_program(request.user, code, year, quarter, program_id)
@@ -183,6 +185,7 @@ def sheet(request, code, year, quarter):
     return response
 
 
+@accepts_upload("ENTRY_SHEET_MAX_BYTES")
 @require_POST
 def upload_sheet(request, code, year, quarter):
     plan = staff_plan(request.user, code, year)
