@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from . import figures, scoring
 from . import formatting as fmt
-from .models import (PAST_YEARS, Adjustment, EvaluationScheme, Indicator, PastResult, Result,
-                     UnitProject)
+from .models import (PAST_YEARS, Adjustment, EvaluationScheme, Indicator, PastResult, Plan,
+                     Result, UnitProject)
 from .selectors import _Book, year_figures
 
 MOVERS = 5  # the indicators that cost the most points, shown first
@@ -169,14 +169,9 @@ def _evaluate_indicator(figure, item, scheme, history, year, quarter):
     def score(actual):
         return scoring.evaluate(rule, target, actual, past, indicator.direction)
 
-    if figure.is_confirmed:
-        row.forecast = figures.Forecast(figure.result, *(
-            (figure.result, figure.result) if figures.is_number(figure.result) else ()))
-        so_far = figure.result
-    else:
-        row.forecast = figures.forecast([figure.quarters[q] for q in figures.QUARTERS], quarter,
-                                        indicator.rollup)
-        so_far = figures.annualised(figure.cumulative[quarter], quarter, indicator.rollup)
+    row.forecast = figure.forecast_at(quarter)
+    so_far = (figure.result if figure.is_confirmed
+              else figures.annualised(figure.cumulative[quarter], quarter, indicator.rollup))
     row.now = score(so_far)
     row.expected = score(row.forecast.value if row.forecast else None)
     row.score_now, row.score = scheme.rounded(row.now.score), scheme.rounded(row.expected.score)
@@ -354,22 +349,36 @@ def method_problems(rows):
     """Indicators whose method cannot be applied (too few past years, or
     최고목표 = 최저목표) and whose scheme names no fallback: they would get no
     평점. With a fallback the row says so itself (IndicatorEvaluation.note)."""
-    problems = []
-    for row in rows:
-        score, item = row.expected, row.item
-        if score is None or item.fallback != scoring.NO_FALLBACK:
-            continue
-        words = {"name": row.indicator.measurement, "method": item.get_method_display(),
-                 "needed": score.needed, "known": score.years}
-        if score.problem == scoring.SHORT_HISTORY:
-            problems.append(_(
-                "%(name)s: %(method)s 방식에는 최근 %(needed)s년의 실적이 필요한데 %(known)s년뿐입니다. "
-                "과거 실적을 입력하거나 대체 방식을 정하세요.") % words)
-        elif score.problem == scoring.FLAT_BOUNDS:
-            problems.append(_(
-                "%(name)s: 과거 실적에 변동이 없어 최고목표와 최저목표가 같습니다. 평점을 낼 수 없으니 "
-                "대체 방식을 정하세요.") % words)
-    return problems
+    return [problem for problem in (_unusable(row.item, row.expected) for row in rows
+                                    if row.expected is not None) if problem]
+
+
+def history_problems(scheme, items):
+    """The same for scheme items not saved yet, to refuse them: read from the
+    scheme's plan and the indicators' past results."""
+    try:
+        book = year_figures(scheme.institution, scheme.year)
+    except Plan.DoesNotExist:
+        return []
+    past = histories(book)
+    scores = ((item, scoring.evaluate(item.rule, None, None,
+                                      known_history(past.get(item.indicator_id, {}), scheme.year),
+                                      item.indicator.direction)) for item in items)
+    return [problem for problem in (_unusable(item, score) for item, score in scores) if problem]
+
+
+def _unusable(item, score):
+    if item.fallback != scoring.NO_FALLBACK:
+        return None
+    words = {"name": item.indicator.measurement, "method": item.get_method_display(),
+             "needed": score.needed, "known": score.years}
+    if score.problem == scoring.SHORT_HISTORY:
+        return _("%(name)s: %(method)s 방식에는 최근 %(needed)s년의 실적이 필요한데 %(known)s년뿐입니다. "
+                 "과거 실적을 입력하거나 대체 방식을 정하세요.") % words
+    if score.problem == scoring.FLAT_BOUNDS:
+        return _("%(name)s: 과거 실적에 변동이 없어 최고목표와 최저목표가 같습니다. 평점을 낼 수 없으니 "
+                 "대체 방식을 정하세요.") % words
+    return None
 
 
 # Difficulty of targets ------------------------------------------------------------------
@@ -440,35 +449,65 @@ class Simulation:
         return self.figure.indicator
 
 
-def simulate(institution, year, scheme_id=None, proposed=None):
-    """For each indicator of `year`'s plan: 기준치, the 최고/최저목표 its method
-    implies, and the 평점 a proposed target would likely earn if met and if
-    the result stayed at last year's. `proposed` maps indicator ids to
-    targets; the plan's own targets stand for the others."""
-    book = year_figures(institution, year)
-    schemes = schemes_of(institution, year)
-    scheme = choose(schemes, scheme_id)
-    items = {item.indicator_id: item for item in scheme.items.all()} if scheme else {}
-    past = histories(book)
-    proposed = proposed or {}
-    rows = []
-    for figure in book.indicators:
-        indicator = figure.indicator
-        item = items.get(indicator.id)
-        history = past.get(indicator.id, {})
-        known = known_history(history, year)
-        target = proposed.get(indicator.id, figure.target)
-        row = Simulation(figure, item, history, target)
-        if known:
-            row.last_year = known[-1]
-            row.baseline = scoring.baseline(known, indicator.direction)
-        rule = item.rule if item else scoring.Rule()
-        row.bounds = scoring.bounds_for(rule, known, indicator.direction)
-        if figures.is_number(target) or isinstance(target, str):
-            row.if_met = scoring.evaluate(rule, target, target, known, indicator.direction)
+class TargetSimulator:
+    """For each indicator of a year's plan (next year's, while planning it):
+    기준치, the 최고/최저목표 its method implies, and the 평점 a proposed
+    target would likely earn if met and if the result stayed at last year's,
+    with the difficulty warning. Reads once; `rows()` tries targets."""
+
+    def __init__(self, institution, year, scheme_id=None):
+        self.book = year_figures(institution, year)
+        self.schemes = schemes_of(institution, year)
+        self.scheme = choose(self.schemes, scheme_id)
+        self.items = ({item.indicator_id: item for item in self.scheme.items.all()}
+                      if self.scheme else {})
+        self.past = histories(self.book)
+
+    def rows(self, proposed=None):
+        """`proposed` maps indicator ids to targets; the plan's own targets
+        stand for the others."""
+        proposed = proposed or {}
+        year = self.book.year
+        rows = []
+        for figure in self.book.indicators:
+            indicator = figure.indicator
+            item = self.items.get(indicator.id)
+            history = self.past.get(indicator.id, {})
+            known = known_history(history, year)
+            target = proposed.get(indicator.id, figure.target)
+            row = Simulation(figure, item, history, target)
+            rule = item.rule if item else scoring.Rule()
             if known:
-                row.if_last_year = scoring.evaluate(rule, target, known[-1], known,
-                                                    indicator.direction)
-        row.warning = soft_target(figure, target, history, year)
-        rows.append(row)
-    return book, scheme, schemes, rows
+                row.last_year = known[-1]
+                row.baseline = scoring.baseline(known, indicator.direction)
+                row.bounds = scoring.bounds_for(rule, known, indicator.direction)
+            if target is not None:
+                row.if_met = scoring.evaluate(rule, target, target, known, indicator.direction)
+                if known:
+                    row.if_last_year = scoring.evaluate(rule, target, known[-1], known,
+                                                        indicator.direction)
+            row.warning = soft_target(figure, target, history, year)
+            rows.append(row)
+        return rows
+
+
+def target_notes(program):
+    """{indicator id: Korean text} to show beside each target of `program` in
+    the admin: its revision (변경, with the original) and whether it is soft."""
+    plan = program.category.plan
+    book = year_figures(plan.institution, plan.year, programs=[program.pk])
+    past = histories(book)
+    notes = {}
+    for figure in book.indicators:
+        unit = figure.indicator.unit
+        parts = []
+        if figure.is_revised:
+            parts.append(_("변경 목표 %(revised)s(당초 %(original)s)으로 평가합니다.") % {
+                "revised": fmt.quantity(figure.target, unit),
+                "original": fmt.quantity(figure.original_target, unit) or "-"})
+        soft = soft_target(figure, figure.target, past.get(figure.indicator.id, {}), plan.year)
+        if soft:
+            parts.append(_("난이도 경고: %(warning)s") % {"warning": soft})
+        if parts:
+            notes[figure.indicator.id] = " ".join(parts)
+    return notes

@@ -570,6 +570,7 @@ class Target(models.Model):
             message = self.owner.check_value(self.value)
             if message:
                 raise ValidationError({"value": message})
+        self._refuse_if_revised()
 
     def save(self, *args, **kwargs):
         self._refuse_if_closed()

@@ -79,6 +79,15 @@ class IndicatorFigures:
         """Where the indicator stood at the end of `quarter` (for a chart of the year)."""
         return _pace(self.indicator, self.cumulative[quarter], self.target, quarter)
 
+    def forecast_at(self, quarter):
+        """The year-end forecast from the quarters entered up to `quarter`; a
+        confirmed year is its own forecast."""
+        if self.is_confirmed:
+            known = figures.is_number(self.result)
+            return figures.Forecast(self.result, *((self.result, self.result) if known else ()))
+        return figures.forecast([self.quarters[q] for q in figures.QUARTERS], quarter,
+                                self.indicator.rollup)
+
 
 @dataclass
 class ProgramFigures:
