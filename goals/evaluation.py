@@ -16,6 +16,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Optional
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from . import figures, scoring
@@ -56,11 +57,12 @@ def histories(book):
     for indicator_id, past_year, value in PastResult.objects.filter(
             indicator__in=members).values_list("indicator_id", "year", "value"):
         past[indicator_id][past_year] = value
-    units = list(UnitProject.objects.filter(indicator__in=ancestors)) if ancestors else []
-    results = list(Result.objects.filter(indicator__in=ancestors)) if ancestors else []
-    if units:
-        results += list(Result.objects.filter(unit_project__in=units))
-    held = _Book(None, 4, [], results, units)
+    units, results = [], []
+    if ancestors:
+        units = list(UnitProject.objects.filter(indicator__in=ancestors))
+        results = list(Result.objects.filter(Q(indicator__in=ancestors)
+                                             | Q(unit_project__indicator__in=ancestors)))
+    held = _Book(None, 4, [], results, units)  # read as the selector reads a year
 
     series = {}
     for figure in book.indicators:

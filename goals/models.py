@@ -1083,7 +1083,7 @@ class SchemeIndicator(models.Model):
         if self.weight is not None and self.weight <= 0:
             errors["weight"] = _("배점은 0보다 커야 합니다.")
         if self.cap is not None and self.cap < 100:
-            errors["cap"] = _("달성률 상한은 100%% 이상입니다.")
+            errors["cap"] = _("달성률 상한은 100% 이상입니다.")
         if self.method == self.Method.DEVIATION and self.k_high == 0 and self.k_low == 0:
             errors["k_high"] = _("k가 모두 0이면 최고목표와 최저목표가 같아집니다.")
         if (self.method == self.Method.RATIO and None not in (self.ratio_high, self.ratio_low)
