@@ -227,6 +227,8 @@ def test_the_admin_pages_for_the_structure(demo, live_server, browser_page):
     (goals.admin.ColumnLabelsMixin) and its breadcrumbs underlined (static/css/admin.css)."""
     page, base = browser_page, live_server.url
     outsourcing = program_named(demo, OUTSOURCING)
+    scheme = EvaluationScheme.objects.first()
+    target = Target.objects.get(indicator=outsourcing.indicators.first(), year=2024)
     log_in(page, base, "admin", DEMO_PASSWORD)
     for name, path in [
             ("admin-index", "/admin/"),
@@ -234,8 +236,7 @@ def test_the_admin_pages_for_the_structure(demo, live_server, browser_page):
             ("admin-program", f"/admin/goals/program/{outsourcing.pk}/change/"),
             ("admin-indicator", f"/admin/goals/indicator/{outsourcing.indicators.first().pk}/change/"),
             ("admin-plan", f"/admin/goals/plan/{demo.pk}/change/"),
-            ("admin-scheme", f"/admin/goals/evaluationscheme/{EvaluationScheme.objects.first().pk}"
-                             "/change/"),
-            ("admin-target", f"/admin/goals/target/{Target.objects.get(indicator=outsourcing.indicators.first(), year=2024).pk}/change/")]:
+            ("admin-scheme", f"/admin/goals/evaluationscheme/{scheme.pk}/change/"),
+            ("admin-target", f"/admin/goals/target/{target.pk}/change/")]:
         visit(page, base + path)
         assert_accessible(page, name)

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from goals import roles, scoring
+from goals import scoring
 from goals.evaluation import TargetSimulator, evaluation, histories
 from goals.models import (Category, EvaluationScheme, GradeBand, Indicator, PastResult, Period,
                           PeriodLocked, Plan, Program, Result, SchemeIndicator, Target,
