@@ -645,20 +645,17 @@ class SchemeIndicatorFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
+        scheme = self.instance
         kept = [form.instance for form in self.forms
                 if form.cleaned_data and not form.cleaned_data.get("DELETE")]
-        total = self.instance.total_points
-        weights = sum((item.weight for item in kept if item.weight is not None), Decimal(0))
-        if total is not None and weights != total:
-            raise ValidationError(_("배점의 합이 %(sum)s점으로, 배점 합계 %(total)s점과 다릅니다.")
-                                  % {"sum": fmt.number(weights), "total": fmt.number(total)})
+        problems = scheme.weight_problems(kept)
         strict = [item for item in kept if item.needs_history and item.fallback == "none"]
-        if strict:
+        if strict and scheme.institution_id and scheme.year:  # the scheme's own form is valid
             from .evaluation import history_problems
 
-            problems = history_problems(self.instance, strict)
-            if problems:
-                raise ValidationError(problems)
+            problems += history_problems(scheme, strict)
+        if problems:
+            raise ValidationError(problems)
 
 
 class GradeBandFormSet(forms.BaseInlineFormSet):
@@ -779,8 +776,12 @@ class TargetAdmin(ScopedHistoryAdmin):
 
     @admin.display(description=_("변경 목표"))
     def in_force_display(self, obj):
-        in_force = obj.in_force()
-        return fmt.number(in_force) if in_force != obj.figure else "-"
+        revised = obj.revised_value if obj.revised_value is not None else obj.revised_state
+        return fmt.number(revised) if revised else "-"
+
+    def get_queryset(self, request):
+        # The latest revision of each target, in the list's one query.
+        return super().get_queryset(request).annotate(**TargetRevision.latest_of_each())
 
     def has_add_permission(self, request):
         return False

@@ -507,9 +507,10 @@ def _write_side(row, side, figure, indicator_url):
 # Charts ----------------------------------------------------------------------
 
 
-def pace_chart(figure, quarter=4):
+def pace_chart(figure, basis=4):
     """An indicator's year so far at each quarter against the pace it should
-    keep, and over Q4 the band of the year-end forecast from `quarter`."""
+    keep, and over Q4 the band of the year-end forecast from the quarter
+    `basis`."""
     paces = [figure.pace_at(quarter) for quarter in QUARTERS]
     return charts.column_chart(
         "pace", [str(Period(quarter).label) for quarter in QUARTERS],
@@ -519,7 +520,7 @@ def pace_chart(figure, quarter=4):
         line=charts.Series(_("기대 진도"), [pace.expected for pace in paces],
                            [fmt.rate(pace.expected) for pace in paces], "pace"),
         title=_("%(name)s: 분기 말 진도율과 기대 진도(연간 목표 대비 %%)")
-        % {"name": figure.indicator.measurement}, unit="%", band=forecast_band(figure, quarter))
+        % {"name": figure.indicator.measurement}, unit="%", band=forecast_band(figure, basis))
 
 
 def forecast_band(figure, quarter):

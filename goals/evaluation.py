@@ -504,7 +504,7 @@ def target_notes(program):
         unit = figure.indicator.unit
         parts = []
         if figure.is_revised:
-            parts.append(_("변경 목표 %(revised)s(당초 %(original)s)으로 평가합니다.") % {
+            parts.append(_("목표 변경: 당초 %(original)s → 변경 %(revised)s.") % {
                 "revised": fmt.quantity(figure.target, unit),
                 "original": fmt.quantity(figure.original_target, unit) or "-"})
         soft = soft_target(figure, figure.target, past.get(figure.indicator.id, {}), plan.year)

@@ -981,14 +981,15 @@ class EvaluationScheme(models.Model):
         total without a grade. `items` and `bands` default to the stored ones."""
         items = list(self.items.all()) if items is None else items
         bands = list(self.bands.all()) if bands is None else bands
-        messages = []
+        return [*self.weight_problems(items), *GradeBand.problems(bands)]
+
+    def weight_problems(self, items):
         weights = sum((item.weight for item in items if item.weight is not None), Decimal(0))
-        if weights != self.total_points:
-            messages.append(_("배점의 합이 %(sum)s점으로, 배점 합계 %(total)s점과 다릅니다.")
-                            % {"sum": figures.format_number(weights),
-                               "total": figures.format_number(self.total_points)})
-        messages += GradeBand.problems(bands)
-        return messages
+        if self.total_points is None or weights == self.total_points:
+            return []
+        return [_("배점의 합이 %(sum)s점으로, 배점 합계 %(total)s점과 다릅니다.")
+                % {"sum": figures.format_number(weights),
+                   "total": figures.format_number(self.total_points)}]
 
 
 class SchemeIndicator(models.Model):

@@ -194,7 +194,7 @@ def test_a_target_is_revised_in_the_admin_with_reason_and_approver(client, admin
     # The program page shows both beside the target, and keeps the original.
     program_url = f"/admin/goals/program/{target.indicator.program_id}/change/"
     response = client.get(program_url)
-    assert "변경 목표 70회(당초 60회)으로 평가합니다." in response.content.decode()
+    assert "목표 변경: 당초 60회 → 변경 70회." in response.content.decode()
     data = inline_data(response)
     data["indicators-0-target_2024"] = "65"
     response = client.post(program_url, data)
