@@ -559,8 +559,9 @@ class Target(models.Model):
 
     def in_force(self, excluding=None):
         """The target as it stands: its latest revision's (변경), or its own (당초)."""
-        revisions = self.revisions.exclude(pk=excluding) if self.pk else []
-        latest = revisions.order_by("-approved_on", "-pk").first() if self.pk else None
+        latest = None
+        if self.pk:
+            latest = self.revisions.exclude(pk=excluding).order_by("-approved_on", "-pk").first()
         return latest.figure if latest else self.figure
 
     def clean(self):
@@ -579,6 +580,8 @@ class Target(models.Model):
 
     def delete(self, *args, **kwargs):
         self._refuse_if_closed()
+        if self.revisions.exists():
+            raise ValidationError(REVISED_TARGET_MESSAGE)
         return super().delete(*args, **kwargs)
 
     def _refuse_if_closed(self):

@@ -734,22 +734,23 @@ class Writer:
         place = (obj.pk, None) if name == "indicator" else (None, obj.pk)
         for year, wanted in spec.targets.items():
             target = self.existing["targets"].get((*place, year))
+            if target is not None and _is_revised(target):
+                # The workbook shows the revised target (변경); the original stays.
+                value, state, note = wanted or (None, "", target.note)
+                self._refuse_revising(spec, target, value, state)
+                wanted = (target.value, target.state, note)
             if wanted is None:
                 if target is not None:
                     self._delete(target)
                 continue
             value, state, note = wanted
-            if target is not None and _is_revised(target):
-                # The workbook shows the revised target (변경); the original stays.
-                self._refuse_revising(spec, target, value, state)
-                value, state = target.value, target.state
             values = {"year": year, "value": value, "state": state, "note": note, **owner}
             self._write(Target, [(target, Spec(spec.row, None, values))])
 
     def _refuse_revising(self, spec, target, value, state):
         revised = (target.revised_value if target.revised_value is not None
                    else target.revised_state)
-        if (value if value is not None else state) != revised:
+        if (value if value is not None else state or None) != revised:
             raise ImportFailed([Problem(spec.row.sheet.name, spec.row.number, None, _(
                 "변경된 목표입니다(당초 %(original)s, 변경 %(revised)s). 목표를 다시 바꾸려면 관리 화면에서 "
                 "사유와 승인자와 함께 목표 변경을 입력하세요.")

@@ -229,6 +229,8 @@ def test_a_revised_target_is_used_and_the_original_kept(institution, schemes, ap
     with pytest.raises(ValidationError, match="당초"):
         target.save()
     assert Target.objects.get(pk=target.pk).value == 60
+    with pytest.raises(ValidationError, match="당초"):
+        target.delete()
     assert target.history.count() == 1  # as loaded
     assert TargetRevision.history.filter(target=target).count() == 1
 

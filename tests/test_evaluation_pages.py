@@ -273,5 +273,7 @@ def test_the_import_keeps_a_revised_target(institution, approver):
     with pytest.raises(ImportFailed) as refused:
         import_workbook(with_target(workbook, "지원사업횟수", 75), institution)
     assert "변경된 목표입니다(당초 60, 변경 70)" in str(refused.value)
+    with pytest.raises(ImportFailed):  # nor emptied
+        import_workbook(with_target(workbook, "지원사업횟수", None), institution)
     target.refresh_from_db()
     assert (target.value, target.in_force()) == (60, 70)
