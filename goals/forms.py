@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import entry, evidence_files
 from . import formatting as fmt
+from .models import QUARTERS, Period
 
 
 @dataclass
@@ -135,8 +136,7 @@ class EvaluationForm(forms.Form):
 
     scheme = forms.TypedChoiceField(label=_("평가 체계"), coerce=int, required=False)
     q = forms.TypedChoiceField(label=_("진도 기준 분기"), coerce=int, required=False,
-                               choices=[(quarter, _("%(quarter)s분기 말") % {"quarter": quarter})
-                                        for quarter in (1, 2, 3, 4)])
+                               choices=[(quarter, Period(quarter).label) for quarter in QUARTERS])
 
     def __init__(self, schemes, scheme, quarter):
         super().__init__(initial={"scheme": scheme.pk if scheme else None, "q": quarter})
