@@ -3,7 +3,8 @@ The evaluation page: how long the expected score and grade take on the
 server at the document's size and at 500 indicators (each with 배점, half of
 them by 목표부여(편차) with five past years), next to its floor measured in
 the same run: Django rendering a plain table of the same size (500 rows, 12
-columns) through the same middleware. Prints the ratio; times swing 2–3× on
+columns) through the same middleware. The overview, which reads the same
+year_figures(), is timed beside them. Prints the ratios; times swing 2–3× on
 a shared machine, so quote a figure only when a second run gives it again.
 
     .venv/bin/python benchmarks/evaluation.py
@@ -83,6 +84,8 @@ def main():
         pages = [
             (f"floor: plain table, {ROWS} rows × {COLUMNS} columns", "/benchmark/plain-table/"),
             ("evaluation, document 2023 (16 indicators)", f"/{document.code}/2023/evaluation/"),
+            ("overview, 500 indicators (the same year_figures() read)",
+             f"/{synthetic.code}/2024/?q=2"),
             ("evaluation, 500 indicators", f"/{synthetic.code}/2024/evaluation/?q=2"),
             ("target simulator, 500 indicators", f"/{synthetic.code}/2024/evaluation/simulator/"),
         ]
@@ -100,6 +103,8 @@ def main():
         floor = results[pages[0][0]]
         for label, _url in pages[2:]:
             print(f"{label}: {results[label] / floor:.1f}× the floor")
+        overview = results[pages[2][0]]
+        print(f"evaluation, 500 indicators: {results[pages[3][0]] / overview:.1f}× the overview")
         return 0
 
 

@@ -155,8 +155,8 @@ class TargetSimulatorForm(forms.Form):
             self.fields[f"t{indicator.pk}"] = forms.DecimalField(
                 label=_("%(name)s 제안 목표") % {"name": indicator.measurement}, required=False,
                 min_value=0, max_digits=14, decimal_places=2,
-                initial=fmt.number(figure.target) if not isinstance(figure.target, str) else None,
-                widget=forms.NumberInput(attrs={"step": "any", "class": "num"}))
+                initial=fmt.number(figure.target) if not isinstance(figure.target, str) else None)
+            # The template writes the inputs out itself (target_simulator.html).
 
     def proposed(self):
         """{indicator id: target} of the valid fields that were sent."""

@@ -5,6 +5,7 @@ figure comes from goals.evaluation.
 """
 
 from django.shortcuts import render
+from django.urls import reverse
 
 from goals import access
 from goals.evaluation import TargetSimulator, evaluation
@@ -33,6 +34,9 @@ def _render(request, plan, read_only):
     result = evaluation(plan.institution, plan.year, asked_number(request.GET, "scheme"), quarter)
     return render(request, "goals/evaluation.html", {
         "institution": plan.institution, "plan": plan, "result": result,
+        # An indicator's page is this and its pk: reversed once, not once a row.
+        "indicator_base": reverse("goals:indicator", args=[plan.institution.code, plan.year, 0])
+        .removesuffix("0/"),
         "scheme": result.scheme, "quarter": result.book.quarter, "read_only": read_only,
         "form": EvaluationForm(result.schemes, result.scheme, result.book.quarter),
         "nav_section": "evaluation",
