@@ -82,12 +82,16 @@ def can_read(user, institution):
         user.is_superuser or roles.has_role(user, *roles.ROLES))
 
 
+def is_internal(user):
+    """One of an institution's own people: any role but the province's reviewer alone."""
+    return user.is_superuser or roles.has_role(
+        user, roles.STAFF, roles.APPROVER, roles.DIRECTOR, roles.ADMINISTRATOR)
+
+
 def can_read_internal(user, institution):
-    """The institution's own people (everyone with a role but the province's
-    reviewer alone) read its planning pages: the evaluation it expects, the
-    target simulator."""
-    return is_member(user, institution) and (user.is_superuser or roles.has_role(
-        user, roles.STAFF, roles.APPROVER, roles.DIRECTOR, roles.ADMINISTRATOR))
+    """The institution's own people read its planning pages: the evaluation
+    it expects, the target simulator."""
+    return is_member(user, institution) and is_internal(user)
 
 
 def institution_or_404(user, code):

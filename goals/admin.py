@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import access, roles
+from . import access, evaluation, roles
 from . import formatting as fmt
 from .models import (Adjustment, Category, EvaluationScheme, GeneralStatus, GradeBand,
                      HeadlineTarget, Indicator, Institution, Narrative, PastResult, Plan, Program,
@@ -371,9 +371,7 @@ class IndicatorInline(AutocompleteMixin, PlanYearFormsMixin, ProgramInline):
     def target_notes(self, program):
         """Beside each indicator's target: its revision (당초 → 변경) and a
         warning when it is below last year's result or 기준치."""
-        from .evaluation import target_notes
-
-        return target_notes(program)
+        return evaluation.target_notes(program)
 
 
 class UnitProjectInline(ColumnLabelsMixin, PlanYearFormsMixin, ProgramInline):
@@ -651,9 +649,7 @@ class SchemeIndicatorFormSet(forms.BaseInlineFormSet):
         problems = scheme.weight_problems(kept)
         strict = [item for item in kept if item.needs_history and item.fallback == "none"]
         if strict and scheme.institution_id and scheme.year:  # the scheme's own form is valid
-            from .evaluation import history_problems
-
-            problems += history_problems(scheme, strict)
+            problems += evaluation.history_problems(scheme, strict)
         if problems:
             raise ValidationError(problems)
 

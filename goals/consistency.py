@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import figures
 from . import formatting as fmt
+from .evaluation import evaluate, histories, schemes_of, soft_targets
 from .models import Period
 
 
@@ -140,8 +141,6 @@ def find_evaluation_problems(year_figures):
     up to the total, grade bands that overlap, are out of order or leave a
     total without a grade, and methods that cannot be applied (too few past
     years, 최고목표 = 최저목표) where the scheme names no fallback."""
-    from .evaluation import evaluate, histories, schemes_of
-
     findings = []
     past = None
     for scheme in schemes_of(year_figures.institution, year_figures.year):
@@ -155,8 +154,6 @@ def find_evaluation_problems(year_figures):
 def find_soft_targets(year_figures):
     """Targets below last year's result or below 기준치: warnings, not
     contradictions (evaluators question them first)."""
-    from .evaluation import soft_targets
-
     places = {figure.indicator.id: f"【{category.category.name}】 {program.program.numbered_name}"
               f" · {figure.indicator.measurement}"
               for category in year_figures.categories for program in category.programs
