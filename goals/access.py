@@ -45,6 +45,13 @@ INSTITUTION_PATHS = {
     "target": [f"indicator__program__{_PROGRAM}", f"unit_project__program__{_PROGRAM}"],
     "result": [f"indicator__program__{_PROGRAM}", f"unit_project__program__{_PROGRAM}"],
     "user": ["institutions"],
+    "pastresult": [f"indicator__program__{_PROGRAM}"],
+    "evaluationscheme": ["institution"],
+    "schemeindicator": ["scheme__institution"],
+    "gradeband": ["scheme__institution"],
+    "adjustment": ["scheme__institution"],
+    "targetrevision": [f"target__indicator__program__{_PROGRAM}",
+                       f"target__unit_project__program__{_PROGRAM}"],
 }
 
 
@@ -73,6 +80,18 @@ def is_member(user, institution):
 def can_read(user, institution):
     return is_member(user, institution) and (
         user.is_superuser or roles.has_role(user, *roles.ROLES))
+
+
+def is_internal(user):
+    """One of an institution's own people: any role but the province's reviewer alone."""
+    return user.is_superuser or roles.has_role(
+        user, roles.STAFF, roles.APPROVER, roles.DIRECTOR, roles.ADMINISTRATOR)
+
+
+def can_read_internal(user, institution):
+    """The institution's own people read its planning pages: the evaluation
+    it expects, the target simulator."""
+    return is_member(user, institution) and is_internal(user)
 
 
 def institution_or_404(user, code):

@@ -22,10 +22,11 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import access, roles
+from . import access, evaluation, roles
 from . import formatting as fmt
-from .models import (Category, GeneralStatus, HeadlineTarget, Indicator, Institution, Narrative,
-                     Plan, Program, Result, Submission, Target, UnitProject)
+from .models import (Adjustment, Category, EvaluationScheme, GeneralStatus, GradeBand,
+                     HeadlineTarget, Indicator, Institution, Narrative, PastResult, Plan, Program,
+                     Result, SchemeIndicator, Submission, Target, TargetRevision, UnitProject)
 
 admin.site.site_header = _("경영성과 목표 관리")
 admin.site.site_title = _("경영성과 목표 관리")
@@ -222,7 +223,7 @@ class TargetFieldsMixin:
 
     years_ahead = 1
 
-    def __init__(self, *args, plan_year=None, **kwargs):
+    def __init__(self, *args, plan_year=None, target_notes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan_year = plan_year
         existing = {}
@@ -233,6 +234,8 @@ class TargetFieldsMixin:
             self.fields[f"target_{year}"] = forms.CharField(
                 label=_("%(year)s년 목표") % {"year": year}, required=False,
                 initial=fmt.number(target.figure) if target else "",
+                # Beside the target: its revision, and whether it is soft.
+                help_text=(target_notes or {}).get(self.instance.pk, ""),
                 widget=forms.TextInput(attrs={"size": 8}))
 
     def target_years(self):
@@ -263,8 +266,11 @@ class TargetFieldsMixin:
             name = f"target_{year}"
             if name in self.cleaned_data:
                 value, state = self.cleaned_data[name]
-                target = Target(year=year, value=value, state=state,
-                                **{self.target_owner_field: self.instance})
+                target = Target(year=year, **{self.target_owner_field: self.instance})
+                if self.instance.pk and name in self.changed_data:  # a revised one stays
+                    target = Target.objects.filter(
+                        year=year, **{self.target_owner_field: self.instance}).first() or target
+                target.value, target.state = value, state
                 try:
                     target.clean()
                 except ValidationError as error:
@@ -393,14 +399,20 @@ class PlanYearFormsMixin:
                             if not name.startswith("target_")]
         formset = super().get_formset(request, obj, **kwargs)
         plan_year = obj.category.plan.year if obj else None
+        target_notes = self.target_notes(obj) if obj else {}
 
         class WithPlanYear(formset):
             def get_form_kwargs(self, index):
                 kwargs = super().get_form_kwargs(index)
                 kwargs["plan_year"] = plan_year
+                kwargs["target_notes"] = target_notes
                 return kwargs
 
         return WithPlanYear
+
+    def target_notes(self, program):
+        """{owner id: a note to show beside its target}."""
+        return {}
 
 
 class IndicatorInline(AutocompleteMixin, PlanYearFormsMixin, ProgramInline):
@@ -422,6 +434,11 @@ class IndicatorInline(AutocompleteMixin, PlanYearFormsMixin, ProgramInline):
             year = obj.category.plan.year
             fieldsets.append((_("목표"), {"fields": [f"target_{year}"]}))
         return fieldsets
+
+    def target_notes(self, program):
+        """Beside each indicator's target: its revision (당초 → 변경) and a
+        warning when it is below last year's result or 기준치."""
+        return evaluation.target_notes(program)
 
 
 class UnitProjectInline(ColumnLabelsMixin, PlanYearFormsMixin, ProgramInline):
@@ -716,3 +733,172 @@ class MemberAdmin(InstitutionScoped, UserAdmin):
             # From the institution's side, which keeps the history of its members.
             for institution in access.institutions_of(request.user):
                 institution.members.add(obj)
+
+
+# The evaluation ---------------------------------------------------------------------
+
+
+class PastResultInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+                       ClosedPlanReadOnlyMixin, admin.TabularInline):
+    """Results of the years before the book holds this indicator (for the
+    편차 methods' five years)."""
+
+    model = PastResult
+    form = InlineForm
+    plan_path = "program.category.plan"
+    extra = 0
+    fields = ["year", "value", "note"]
+
+
+IndicatorAdmin.inlines = [TargetInline, PastResultInline]
+
+
+class SchemeIndicatorFormSet(forms.BaseInlineFormSet):
+    """배점 add up to the scheme's total; a method without the past years it
+    needs and without a fallback is refused."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        scheme = self.instance
+        kept = [form.instance for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        problems = scheme.weight_problems(kept)
+        strict = [item for item in kept if item.needs_history and item.fallback == "none"]
+        if strict and scheme.institution_id and scheme.year:  # the scheme's own form is valid
+            problems += evaluation.history_problems(scheme, strict)
+        if problems:
+            raise ValidationError(problems)
+
+
+class GradeBandFormSet(forms.BaseInlineFormSet):
+    """Bands fall from the best grade to a lowest one from 0: no overlap, no
+    gap, no total without a grade."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        problems = GradeBand.problems([form.instance for form in self.forms
+                                       if form.cleaned_data
+                                       and not form.cleaned_data.get("DELETE")])
+        if problems:
+            raise ValidationError(problems)
+
+
+class SchemeIndicatorInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+                            admin.TabularInline):
+    model = SchemeIndicator
+    form = InlineForm
+    formset = SchemeIndicatorFormSet
+    extra = 0
+    fields = ["indicator", "weight", "method", "cap", "k_high", "k_low", "ratio_high",
+              "ratio_low", "years", "floor", "fallback"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            # The indicators of the scheme's own plan, once it has one.
+            object_id = request.resolver_match.kwargs.get("object_id")
+            scheme = (EvaluationScheme.objects.filter(pk=object_id).first()
+                      if str(object_id).isdigit() else None)
+            queryset = Indicator.objects.select_related("program")
+            if scheme is not None:
+                queryset = queryset.filter(program__category__plan__institution=scheme.institution,
+                                           program__category__plan__year=scheme.year)
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class GradeBandInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+                      admin.TabularInline):
+    model = GradeBand
+    form = InlineForm
+    formset = GradeBandFormSet
+    extra = 0
+    fields = ["order", "label", "lower_bound"]
+
+
+class AdjustmentInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+                       admin.TabularInline):
+    model = Adjustment
+    form = InlineForm
+    extra = 0
+    fields = ["kind", "name", "points", "limit"]
+
+
+@admin.register(EvaluationScheme)
+class EvaluationSchemeAdmin(FiniteDecimalsMixin, ScopedHistoryAdmin):
+    list_display = ["name", "institution", "year", "is_example", "total_points", "target_basis"]
+    list_filter = [("institution", OwnInstitutions), "year", "is_example"]
+    search_fields = ["name"]
+    inlines = [SchemeIndicatorInline, GradeBandInline, AdjustmentInline]
+    fieldsets = [
+        (None, {"fields": ["institution", "year", "name", "is_example", "note"]}),
+        (_("점수 계산"), {"fields": ["total_points", ("places", "rounding"), "target_basis"]}),
+    ]
+
+
+class TargetRevisionInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+                           admin.StackedInline):
+    """변경 목표: added with its reason and approver; the original stays."""
+
+    model = TargetRevision
+    form = InlineForm
+    extra = 0
+    fields = [("value", "state"), "reason", ("approved_by", "approved_on")]
+
+    def is_closed(self, obj):
+        return obj is not None and obj.plan().is_closed
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self.is_closed(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.is_closed(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.is_closed(obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "approved_by":
+            # Approvers (of the administrator's institutions: InstitutionScoped).
+            kwargs["queryset"] = get_user_model().objects.filter(groups__name=roles.APPROVER)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Target)
+class TargetAdmin(ScopedHistoryAdmin):
+    """A target as planned (당초) and its revisions during the year (변경).
+    Targets are set on the program's page; here they are revised."""
+
+    list_display = ["owner", "year", "original", "in_force_display"]
+    list_filter = [("indicator__program__category__plan__year", OwnValues)]
+    search_fields = ["indicator__measurement", "indicator__program__name", "unit_project__name"]
+    list_select_related = ["indicator__program", "unit_project"]
+    readonly_fields = ["owner", "year", "original", "note"]
+    fields = ["owner", "year", "original", "note"]
+    inlines = [TargetRevisionInline]
+
+    @admin.display(description=_("성과지표·단위사업"))
+    def owner(self, obj):
+        return obj.owner
+
+    @admin.display(description=_("당초 목표"))
+    def original(self, obj):
+        return fmt.number(obj.figure)
+
+    @admin.display(description=_("변경 목표"))
+    def in_force_display(self, obj):
+        revised = obj.revised_value if obj.revised_value is not None else obj.revised_state
+        return fmt.number(revised) if revised else "-"
+
+    def get_queryset(self, request):
+        # The latest revision of each target, in the list's one query.
+        return super().get_queryset(request).annotate(**TargetRevision.latest_of_each())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -34,6 +34,16 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Band:
+    """A range drawn across one group of columns (the year-end forecast)."""
+
+    index: int  # the group it stands over
+    low: Decimal
+    high: Decimal
+    text: str  # how the pages print it (연말 예상 96%(88–104%))
+
+
+@dataclass(frozen=True)
 class Series:
     name: str
     values: Sequence[Optional[Decimal]]
@@ -70,12 +80,14 @@ def bar_chart(chart_id, title, bars, *, reference=None, reference_text=""):
     return _svg(chart_id, title, description, height, parts)
 
 
-def column_chart(chart_id, labels, series, *, title, line=None, unit=""):
+def column_chart(chart_id, labels, series, *, title, line=None, unit="", band=None):
     """
-    Columns grouped by `labels` (quarters, years), one colour a series, and an
-    optional `line` series drawn across them (the expected pace).
+    Columns grouped by `labels` (quarters, years), one colour a series, an
+    optional `line` series drawn across them (the expected pace), and an
+    optional `band` over one group (the year-end forecast).
     """
     values = [value for item in list(series) + ([line] if line else []) for value in item.values]
+    values += [band.high] if band else []
     scale = _scale(values)
     plot_left, plot_right = 56, WIDTH - 16
     group = (plot_right - plot_left) / max(len(labels), 1)
@@ -115,11 +127,19 @@ def column_chart(chart_id, labels, series, *, title, line=None, unit=""):
         parts.extend(format_html(
             '<circle class="chart__point chart__series--{}" cx="{}" cy="{}" r="4"></circle>',
             line.css, _n(px), _n(py)) for px, py in points)
+    if band is not None:
+        top, bottom = y(band.high), y(band.low)
+        parts.append(format_html(
+            '<rect class="chart__band" x="{}" y="{}" width="{}" height="{}"></rect>',
+            _n(plot_left + group * band.index + 4), _n(top), _n(group - 8),
+            _n(max(bottom - top, 2))))
     parts.append(_legend(list(series) + ([line] if line else [])))
     description = "; ".join(
         f"{label}: " + ", ".join(f"{item.name} {item.texts[index] or _('없음')}"
                                  for item in list(series) + ([line] if line else []))
         for index, label in enumerate(labels))
+    if band is not None:
+        description += f"; {band.text}"
     return _svg(chart_id, title, description, baseline + BOTTOM, parts)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import figures
 from . import formatting as fmt
+from .evaluation import evaluate, histories, schemes_of, soft_targets
 from .models import Period
 
 
@@ -133,3 +134,29 @@ def _baseline(figure, where, has_previous_plan):
                 "전년 실적(전년 목표)은 %(stated)s인데, 전년도 실적표의 값은 %(linked)s입니다.")
                 % {"stated": shown, "linked": linked})]
     return []
+
+
+def find_evaluation_problems(year_figures):
+    """What makes the year's evaluation schemes unusable: 배점 that do not add
+    up to the total, grade bands that overlap, are out of order or leave a
+    total without a grade, and methods that cannot be applied (too few past
+    years, 최고목표 = 최저목표) where the scheme names no fallback."""
+    findings = []
+    past = None
+    for scheme in schemes_of(year_figures.institution, year_figures.year):
+        past = histories(year_figures) if past is None else past
+        where = _("평가 체계 %(scheme)s") % {"scheme": scheme}
+        findings += [Finding(where, problem)
+                     for problem in evaluate(year_figures, scheme, past=past).problems]
+    return findings
+
+
+def find_soft_targets(year_figures):
+    """Targets below last year's result or below 기준치: warnings, not
+    contradictions (evaluators question them first)."""
+    places = {figure.indicator.id: f"【{category.category.name}】 {program.program.numbered_name}"
+              f" · {figure.indicator.measurement}"
+              for category in year_figures.categories for program in category.programs
+              for figure in program.indicators}
+    return [Finding(places[soft.indicator.id], soft.message)
+            for soft in soft_targets(year_figures)]

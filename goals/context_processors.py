@@ -11,4 +11,5 @@ def navigation(request):
         "nav_is_staff": roles.has_role(user, roles.STAFF),
         "nav_is_approver": roles.has_role(user, roles.APPROVER),
         "nav_is_administrator": user.is_staff,
+        "nav_is_internal": access.is_internal(user),
     }

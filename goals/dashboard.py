@@ -507,8 +507,10 @@ def _write_side(row, side, figure, indicator_url):
 # Charts ----------------------------------------------------------------------
 
 
-def pace_chart(figure):
-    """An indicator's year so far at each quarter against the pace it should keep."""
+def pace_chart(figure, basis=4):
+    """An indicator's year so far at each quarter against the pace it should
+    keep, and over Q4 the band of the year-end forecast from the quarter
+    `basis`."""
     paces = [figure.pace_at(quarter) for quarter in QUARTERS]
     return charts.column_chart(
         "pace", [str(Period(quarter).label) for quarter in QUARTERS],
@@ -518,7 +520,20 @@ def pace_chart(figure):
         line=charts.Series(_("기대 진도"), [pace.expected for pace in paces],
                            [fmt.rate(pace.expected) for pace in paces], "pace"),
         title=_("%(name)s: 분기 말 진도율과 기대 진도(연간 목표 대비 %%)")
-        % {"name": figure.indicator.measurement}, unit="%")
+        % {"name": figure.indicator.measurement}, unit="%", band=forecast_band(figure, basis))
+
+
+def forecast_band(figure, quarter):
+    """The year-end forecast as a share of the annual target, for the pace
+    chart: the band from the weakest to the strongest quarter repeated."""
+    forecast = figure.forecast_at(quarter)
+    if forecast is None or forecast.low is None or not figures.is_number(figure.target):
+        return None
+    value, low, high = (figures.achievement(figure.target, each)
+                        for each in (forecast.value, forecast.low, forecast.high))
+    return charts.Band(len(QUARTERS) - 1, low, high, _(
+        "연말 예상 %(value)s(%(low)s–%(high)s)") % {
+        "value": fmt.rate(value), "low": fmt.rate(low), "high": fmt.rate(high)})
 
 
 def years_chart(figure, years):

@@ -261,6 +261,56 @@ def _pace_from(progress: Optional[Decimal], expected: Decimal) -> Pace:
     return Pace(ON_TRACK, progress, expected)
 
 
+# Year-end forecast ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The year's result expected at year end, and the band it may fall in."""
+
+    value: Value
+    low: Optional[Decimal] = None
+    high: Optional[Decimal] = None
+
+
+def forecast(quarter_values: Sequence[Value], quarter: int, rule: str) -> Optional[Forecast]:
+    """
+    The year's result at year end from the quarters entered up to `quarter`.
+
+    Linear by default: each quarter still to come (or not entered) is taken to
+    bring what the entered ones brought on average, so a count at 24 after Q1
+    and Q2 (10 and 14) is forecast at 48; the band runs from the weakest
+    entered quarter repeated (44) to the strongest (52). An average rolls up
+    the same way. For the roll-up rule LATEST (a rate, a score, a milestone)
+    the forecast is the latest value, and the band has no width.
+    """
+    if quarter not in QUARTERS:
+        raise ValueError(f"quarter must be 1–4, not {quarter!r}")
+    entered = [value for value in list(quarter_values)[:quarter] if value is not None]
+    if not entered:
+        return None
+    if rule == LATEST or not all(is_number(value) for value in entered):
+        latest = entered[-1]
+        return Forecast(latest, latest, latest) if is_number(latest) else Forecast(latest)
+    so_far = sum(entered, Decimal(0))
+    still_to_come = len(QUARTERS) - len(entered)
+    average = so_far / len(entered)
+    value, low, high = (so_far + each * still_to_come
+                        for each in (average, min(entered), max(entered)))
+    if rule == AVERAGE:
+        value, low, high = (each / len(QUARTERS) for each in (value, low, high))
+    return Forecast(value, low, high)
+
+
+def annualised(so_far: Value, quarter: int, rule: str) -> Value:
+    """The year's result if the pace so far held to year end: a count at the
+    end of `quarter` grows in a straight line (24 after Q2 → 48); a rate, a
+    score or a milestone stands as it is."""
+    if not is_number(so_far):
+        return so_far
+    return so_far * HUNDRED / expected_share(quarter, rule)
+
+
 # Money ----------------------------------------------------------------------
 
 WON_PER_CHEON = 1_000

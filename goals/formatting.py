@@ -77,6 +77,21 @@ def rate(value):
     return f"{figures.format_percent_number(value)}%"
 
 
+def score(value, places=2):
+    """A 평점, 득점 or total: 72.52; "-" when there is none."""
+    if not isinstance(value, (Decimal, int)):  # None, or what a template found missing
+        return EMPTY
+    return figures.format_number(value, places)
+
+
+def level(value, unit=""):
+    """기준치 or 최고/최저목표, in the indicator's unit to two decimals at most:
+    68.77회, 82회."""
+    if not isinstance(value, Decimal):
+        return EMPTY
+    return quantity(figures.round_half_up(value, 2), unit)
+
+
 def cheon(won):
     """Money in 천원 with separators: 28,517."""
     if won is None:

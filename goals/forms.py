@@ -1,4 +1,5 @@
-"""The forms of the entry and approval pages. What they send is saved by goals.entry."""
+"""The forms of the entry and approval pages (what they send is saved by goals.entry), and
+the evaluation page's choices and the target simulator's proposals."""
 
 from dataclasses import dataclass
 
@@ -6,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import entry, evidence_files
+from . import formatting as fmt
+from .models import QUARTERS, Period
 
 
 @dataclass
@@ -116,3 +119,49 @@ class SheetUploadForm(forms.Form):
     file = forms.FileField(label=_("작성한 엑셀 파일(xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
     reason = forms.CharField(label=_("변경 사유(선택)"), required=False, max_length=60)
+
+
+# The evaluation -------------------------------------------------------------------
+
+
+def asked_number(data, name):
+    """A whole number from the query string, or None for a missing or bad one
+    (the page then shows its default)."""
+    text = str(data.get(name) or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+class EvaluationForm(forms.Form):
+    """Which scheme and which quarter's pace the evaluation page shows."""
+
+    scheme = forms.TypedChoiceField(label=_("평가 체계"), coerce=int, required=False)
+    q = forms.TypedChoiceField(label=_("진도 기준 분기"), coerce=int, required=False,
+                               choices=[(quarter, Period(quarter).label) for quarter in QUARTERS])
+
+    def __init__(self, schemes, scheme, quarter):
+        super().__init__(initial={"scheme": scheme.pk if scheme else None, "q": quarter})
+        self.fields["scheme"].choices = [(each.pk, str(each)) for each in schemes]
+
+
+class TargetSimulatorForm(forms.Form):
+    """A proposed target per indicator of the plan, sent in the query string."""
+
+    def __init__(self, data, figures):
+        super().__init__(data)
+        for figure in figures:
+            indicator = figure.indicator
+            if indicator.kind == "milestone":
+                continue  # a state, not a number to try
+            self.fields[f"t{indicator.pk}"] = forms.DecimalField(
+                label=_("%(name)s 제안 목표") % {"name": indicator.measurement}, required=False,
+                min_value=0, max_digits=14, decimal_places=2,
+                initial=fmt.number(figure.target) if not isinstance(figure.target, str) else None)
+            # The template writes the inputs out itself (target_simulator.html).
+
+    def proposed(self):
+        """{indicator id: target} of the valid fields that were sent."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {int(name[1:]): value for name, value in self.cleaned_data.items()
+                if value is not None}

@@ -23,7 +23,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import figures
+from . import figures, scoring
 
 
 class PeriodLocked(ValidationError):
@@ -696,6 +696,13 @@ class Target(KeepsPlaceWhileLocked):
     def held_lock(self):
         return _("마감된 연도의 목표입니다.") if self.plan().is_closed else None
 
+    def in_force(self, excluding=None):
+        """The target as it stands: its latest revision's (변경), or its own (당초)."""
+        latest = None
+        if self.pk:
+            latest = self.revisions.exclude(pk=excluding).order_by("-approved_on", "-pk").first()
+        return latest.figure if latest else self.figure
+
     def clean(self):
         super().clean()
         # A number is a target only if its owner could reach it: no 250% rate,
@@ -704,18 +711,32 @@ class Target(KeepsPlaceWhileLocked):
             message = self.owner.check_value(self.value)
             if message:
                 raise ValidationError({"value": message})
+        self._refuse_if_revised()
 
     def save(self, *args, **kwargs):
         self._refuse_if_closed()
+        self._refuse_if_revised()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         self._refuse_if_closed()
+        if self.revisions.exists():
+            raise ValidationError(REVISED_TARGET_MESSAGE)
         return super().delete(*args, **kwargs)
 
     def _refuse_if_closed(self):
         if self.plan().is_closed:
             raise PeriodLocked(_("마감된 연도의 목표는 바꿀 수 없습니다."))
+
+    def _refuse_if_revised(self):
+        """The original (당초) of a revised target stays as it was."""
+        if self.pk and self.revisions.exists():
+            stored = Target.objects.get(pk=self.pk)
+            if (stored.value, stored.state) != (self.value, self.state):
+                raise ValidationError(REVISED_TARGET_MESSAGE)
+
+
+REVISED_TARGET_MESSAGE = _("변경된 목표의 당초 값은 바꾸지 않습니다. 목표 변경(사유와 승인자)으로 바꾸세요.")
 
 
 class Submission(KeepsPlaceWhileLocked):
@@ -975,3 +996,443 @@ class HeadlineTarget(models.Model):
     @property
     def figure(self):
         return self.value if self.value is not None else (self.state or None)
+
+
+# The evaluation (경영평가) ----------------------------------------------------------
+#
+#   EvaluationScheme (per institution and year) ─┬─ SchemeIndicator (배점, method)
+#                                                ├─ GradeBand (label, lower bound)
+#                                                └─ Adjustment (가점·감점)
+#   Indicator ─ PastResult (results of years before the book holds them)
+#   Target ─ TargetRevision (변경 목표, with its reason and approver)
+
+PAST_YEARS = 10  # how far back past results may be entered
+
+
+def _plan_of_indicator(indicator):
+    return indicator.program.category.plan
+
+
+class PastResult(models.Model):
+    """과거 실적: an indicator's result in a year for which the book has no
+    plan holding it, so that the 편차 methods have their five years. A year
+    held by a plan (through the indicators this one continues) is read from
+    there, and last year's result stated with the indicator from there."""
+
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="past_results",
+                                  verbose_name=_("성과지표"))
+    year = models.PositiveSmallIntegerField(_("연도"))
+    value = models.DecimalField(_("실적값"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("비고"), max_length=100, blank=True,
+                            help_text=_("출처 등(예: 2021년 경영평가 보고서)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("과거 실적")
+        verbose_name_plural = _("과거 실적")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="past_result_one_per_year"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="past_result_not_negative"),
+            models.CheckConstraint(condition=Q(year__gte=1990, year__lte=2100),
+                                   name="past_result_year_plausible"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}: {figures.format_number(self.value)}"
+
+    def clean(self):
+        if not self.indicator_id or self.year is None:
+            return
+        indicator = self.indicator
+        plan_year = _plan_of_indicator(indicator).year
+        if not plan_year - PAST_YEARS <= self.year < plan_year:
+            raise ValidationError({"year": _(
+                "과거 실적은 %(first)s년부터 %(last)s년까지 입력합니다.")
+                % {"first": plan_year - PAST_YEARS, "last": plan_year - 1}})
+        held = self.held_by_plan()
+        if held is not None:
+            raise ValidationError({"year": _(
+                "%(year)s년 실적은 %(year)s년 계획의 성과지표 '%(name)s'에 있습니다.")
+                % {"year": self.year, "name": held.measurement}})
+        if self.year == plan_year - 1 and indicator.baseline_actual is not None:
+            raise ValidationError({"year": _(
+                "전년 실적은 성과지표의 '전년 실적' 칸에 있습니다.")})
+        if self.value is not None:
+            message = indicator.check_value(self.value)
+            if message:
+                raise ValidationError({"value": message})
+
+    def held_by_plan(self):
+        """The indicator of the year's plan that this one continues, if any."""
+        earlier = self.indicator.previous
+        for _step in range(PAST_YEARS):
+            if earlier is None:
+                return None
+            if _plan_of_indicator(earlier).year == self.year:
+                return earlier
+            earlier = earlier.previous
+        return None
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_closed()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_closed()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_closed(self):
+        if _plan_of_indicator(self.indicator).is_closed:
+            raise PeriodLocked(_("마감된 연도 지표의 과거 실적은 바꿀 수 없습니다."))
+
+
+class EvaluationScheme(models.Model):
+    """평가 체계: how an evaluator scores an institution's year: each
+    indicator's 배점 and method, the grade bands, 가점·감점 and rounding. Set
+    from the year's 평가편람; the shipped ones are examples until checked."""
+
+    class Rounding(models.TextChoices):
+        HALF_UP = scoring.HALF_UP, _("반올림")
+        DOWN = scoring.DOWN, _("절사")
+
+    class TargetBasis(models.TextChoices):
+        REVISED = "revised", _("변경 목표(변경이 없으면 당초 목표)")
+        ORIGINAL = "original", _("당초 목표")
+
+    institution = models.ForeignKey(Institution, models.PROTECT,
+                                    related_name="evaluation_schemes", verbose_name=_("기관"))
+    year = models.PositiveSmallIntegerField(_("평가 연도"),
+                                            help_text=_("평가받는 실적의 연도(계획 연도)"))
+    name = models.CharField(_("평가 체계명"), max_length=100,
+                            help_text=_("예: 도 출연기관 (가–마)"))
+    is_example = models.BooleanField(
+        _("예시"), default=False,
+        help_text=_("그해 평가편람으로 확인하기 전의 예시입니다. 화면에 예시라고 표시합니다."))
+    note = models.TextField(_("설명"), blank=True)
+    total_points = models.DecimalField(_("배점 합계"), max_digits=6, decimal_places=2,
+                                       default=Decimal(100),
+                                       help_text=_("성과지표 배점의 합이 이 값이어야 합니다."))
+    places = models.PositiveSmallIntegerField(_("소수 자리"), default=2,
+                                              help_text=_("평점·득점·총점을 이 자리까지 나타냅니다."))
+    rounding = models.CharField(_("끝수 처리"), max_length=10, choices=Rounding.choices,
+                                default=Rounding.HALF_UP)
+    target_basis = models.CharField(_("평가에 쓰는 목표"), max_length=10,
+                                    choices=TargetBasis.choices, default=TargetBasis.REVISED)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("평가 체계")
+        verbose_name_plural = _("평가 체계")
+        ordering = ["institution", "-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year", "name"],
+                                    name="scheme_name_unique"),
+            models.CheckConstraint(condition=Q(total_points__gt=0),
+                                   name="scheme_total_positive"),
+            models.CheckConstraint(condition=Q(places__lte=4), name="scheme_places_valid"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100),
+                                   name="scheme_year_plausible"),
+            models.CheckConstraint(condition=Q(rounding__in=["half_up", "down"]),
+                                   name="scheme_rounding_valid"),
+            models.CheckConstraint(condition=Q(target_basis__in=["revised", "original"]),
+                                   name="scheme_target_basis_valid"),
+        ]
+
+    def __str__(self):
+        label = f"{self.year} {self.name}"
+        return f"{label} ({_('예시')})" if self.is_example else label
+
+    def rounded(self, value):
+        return scoring.rounded(value, self.places, self.rounding)
+
+    def problems(self, items=None, bands=None):
+        """What makes the scheme unusable, in Korean: 배점 that do not add up to
+        the total, grade bands that overlap, are out of order or leave a
+        total without a grade. `items` and `bands` default to the stored ones."""
+        items = list(self.items.all()) if items is None else items
+        bands = list(self.bands.all()) if bands is None else bands
+        return [*self.weight_problems(items), *GradeBand.problems(bands)]
+
+    def weight_problems(self, items):
+        weights = sum((item.weight for item in items if item.weight is not None), Decimal(0))
+        if self.total_points is None or weights == self.total_points:
+            return []
+        return [_("배점의 합이 %(sum)s점으로, 배점 합계 %(total)s점과 다릅니다.")
+                % {"sum": figures.format_number(weights),
+                   "total": figures.format_number(self.total_points)}]
+
+
+class SchemeIndicator(models.Model):
+    """An indicator's place in a scheme: its 배점 and the method that turns its
+    result into 평점, with the method's parameters from the 편람."""
+
+    class Method(models.TextChoices):
+        TARGET = scoring.TARGET, _("목표대비실적")
+        DEVIATION = scoring.DEVIATION, _("목표부여(편차)")
+        RATIO = scoring.RATIO, _("목표부여(편차, 비율)")
+
+    class Fallback(models.TextChoices):
+        TARGET = scoring.TARGET, _("목표대비실적으로 대체")
+        NONE = scoring.NO_FALLBACK, _("대체하지 않음(평점 없음)")
+
+    scheme = models.ForeignKey(EvaluationScheme, models.CASCADE, related_name="items",
+                               verbose_name=_("평가 체계"))
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="scheme_items",
+                                  verbose_name=_("성과지표"))
+    weight = models.DecimalField(_("배점"), max_digits=6, decimal_places=2)
+    method = models.CharField(_("평가 방법"), max_length=10, choices=Method.choices,
+                              default=Method.TARGET)
+    cap = models.DecimalField(_("달성률 상한(%)"), max_digits=5, decimal_places=1,
+                              default=Decimal(100),
+                              help_text=_("목표대비실적: 이 달성률을 넘으면 더 인정하지 않습니다(예: 110)."))
+    k_high = models.DecimalField(_("최고목표 k"), max_digits=3, decimal_places=1,
+                                 default=Decimal(1),
+                                 help_text=_("최고목표 = 기준치 + kσ (주요사업 2, 그 밖 1)"))
+    k_low = models.DecimalField(_("최저목표 k"), max_digits=3, decimal_places=1,
+                                default=Decimal(2), help_text=_("최저목표 = 기준치 − kσ"))
+    ratio_high = models.DecimalField(_("최고목표 비율"), max_digits=4, decimal_places=2,
+                                     default=Decimal("1.2"),
+                                     help_text=_("비율 방식: 최고목표 = 기준치 × 비율(1.2 또는 1.1)"))
+    ratio_low = models.DecimalField(_("최저목표 비율"), max_digits=4, decimal_places=2,
+                                    default=Decimal("0.8"))
+    years = models.PositiveSmallIntegerField(_("필요한 과거 연수"), default=5,
+                                             help_text=_("편차 방식에 필요한 과거 실적의 연수"))
+    floor = models.DecimalField(_("최저 평점"), max_digits=5, decimal_places=2,
+                                default=Decimal(20))
+    fallback = models.CharField(_("과거 실적이 모자랄 때"), max_length=10,
+                                choices=Fallback.choices, default=Fallback.TARGET)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("지표 배점")
+        verbose_name_plural = _("지표 배점")
+        ordering = ["scheme", "indicator__program__category__order",
+                    "indicator__program__number", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "indicator"],
+                                    name="scheme_indicator_once"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="scheme_weight_positive"),
+            models.CheckConstraint(condition=Q(cap__gte=100), name="scheme_cap_from_100"),
+            models.CheckConstraint(condition=Q(k_high__gte=0, k_low__gte=0),
+                                   name="scheme_k_not_negative"),
+            models.CheckConstraint(condition=Q(k_high__gt=0) | Q(k_low__gt=0),
+                                   name="scheme_k_not_both_zero"),
+            models.CheckConstraint(condition=Q(ratio_high__gt=F("ratio_low"), ratio_low__gte=0),
+                                   name="scheme_ratios_apart"),
+            models.CheckConstraint(condition=Q(years__gte=1, years__lte=PAST_YEARS),
+                                   name="scheme_years_valid"),
+            models.CheckConstraint(condition=Q(floor__gte=0, floor__lt=100),
+                                   name="scheme_floor_valid"),
+            models.CheckConstraint(condition=Q(method__in=["target", "deviation", "ratio"]),
+                                   name="scheme_method_valid"),
+            models.CheckConstraint(condition=Q(fallback__in=["target", "none"]),
+                                   name="scheme_fallback_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.measurement}: {figures.format_number(self.weight)}"
+
+    @property
+    def needs_history(self):
+        return self.method in scoring.HISTORY_METHODS
+
+    @property
+    def rule(self):
+        return scoring.Rule(method=self.method, cap=self.cap, k_high=self.k_high,
+                            k_low=self.k_low, ratio_high=self.ratio_high,
+                            ratio_low=self.ratio_low, years=self.years, floor=self.floor,
+                            fallback=self.fallback)
+
+    def clean(self):
+        errors = {}
+        if self.indicator_id and self.scheme_id:
+            plan = _plan_of_indicator(self.indicator)
+            if (plan.institution_id, plan.year) != (self.scheme.institution_id, self.scheme.year):
+                errors["indicator"] = _("평가 체계와 같은 기관, 같은 연도 계획의 성과지표만 넣습니다.")
+            elif self.needs_history and self.indicator.kind == Kind.MILESTONE:
+                errors["method"] = _("단계·정성 지표는 목표대비실적으로만 평가합니다.")
+        if self.weight is not None and self.weight <= 0:
+            errors["weight"] = _("배점은 0보다 커야 합니다.")
+        if self.cap is not None and self.cap < 100:
+            errors["cap"] = _("달성률 상한은 100% 이상입니다.")
+        if self.method == self.Method.DEVIATION and self.k_high == 0 and self.k_low == 0:
+            errors["k_high"] = _("k가 모두 0이면 최고목표와 최저목표가 같아집니다.")
+        if (self.method == self.Method.RATIO and None not in (self.ratio_high, self.ratio_low)
+                and self.ratio_high <= self.ratio_low):
+            errors["ratio_high"] = _("최고목표 비율이 최저목표 비율보다 커야 합니다. 같으면 최고목표와 "
+                                     "최저목표가 같아집니다.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class GradeBand(models.Model):
+    """A grade and the lowest total that earns it (S ≥ 95, …, D ≥ 0)."""
+
+    scheme = models.ForeignKey(EvaluationScheme, models.CASCADE, related_name="bands",
+                               verbose_name=_("평가 체계"))
+    order = models.PositiveSmallIntegerField(_("순서"), help_text=_("1이 가장 높은 등급"))
+    label = models.CharField(_("등급"), max_length=10)
+    lower_bound = models.DecimalField(_("하한(이상)"), max_digits=6, decimal_places=2,
+                                      help_text=_("가장 낮은 등급은 0"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("등급 구간")
+        verbose_name_plural = _("등급 구간")
+        ordering = ["scheme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "order"], name="band_order_unique"),
+            models.UniqueConstraint(fields=["scheme", "label"], name="band_label_unique"),
+            models.CheckConstraint(condition=Q(lower_bound__gte=0), name="band_lower_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ≥ {figures.format_number(self.lower_bound)}"
+
+    @staticmethod
+    def problems(bands):
+        """The problems of bands in Korean (see scoring.band_problems)."""
+        ordered = sorted((band for band in bands if band.order is not None
+                          and band.lower_bound is not None), key=lambda band: band.order)
+        messages = {
+            scoring.NO_BANDS: _("등급 구간이 없습니다."),
+            scoring.UNORDERED_BANDS: _("등급 구간의 하한은 높은 등급부터 낮아져야 합니다. 하한이 같거나 "
+                                       "순서가 뒤바뀐 구간이 있습니다."),
+            scoring.NOT_FROM_ZERO: _("가장 낮은 등급의 하한은 0이어야 합니다. 그래야 모든 총점에 등급이 "
+                                     "있습니다."),
+            scoring.DUPLICATE_LABEL: _("같은 등급이 두 번 있습니다."),
+        }
+        return [messages[problem] for problem in scoring.band_problems(
+            [(band.label, band.lower_bound) for band in ordered])]
+
+
+class Adjustment(models.Model):
+    """가점 or 감점 of a scheme's year, with the points given."""
+
+    class Kind(models.TextChoices):
+        BONUS = "bonus", _("가점")
+        PENALTY = "penalty", _("감점")
+
+    scheme = models.ForeignKey(EvaluationScheme, models.CASCADE, related_name="adjustments",
+                               verbose_name=_("평가 체계"))
+    kind = models.CharField(_("구분"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("항목"), max_length=100)
+    points = models.DecimalField(_("점수"), max_digits=5, decimal_places=2, default=Decimal(0),
+                                 help_text=_("받았거나 받을 것으로 보는 점수(감점도 양수로)"))
+    limit = models.DecimalField(_("최대"), max_digits=5, decimal_places=2, null=True, blank=True,
+                                help_text=_("편람이 정한 이 항목의 최대 점수"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("가점·감점")
+        verbose_name_plural = _("가점·감점")
+        ordering = ["scheme", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "name"], name="adjustment_name_unique"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="adjustment_not_negative"),
+            models.CheckConstraint(condition=Q(limit__isnull=True) | Q(points__lte=F("limit")),
+                                   name="adjustment_within_limit"),
+            models.CheckConstraint(condition=Q(kind__in=["bonus", "penalty"]),
+                                   name="adjustment_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}: {figures.format_number(self.points)}"
+
+    def clean(self):
+        if self.points is not None and self.points < 0:
+            raise ValidationError({"points": _("감점도 양수로 입력합니다.")})
+        if None not in (self.points, self.limit) and self.points > self.limit:
+            raise ValidationError({"points": _("최대 %(limit)s점을 넘을 수 없습니다.")
+                                   % {"limit": figures.format_number(self.limit)}})
+
+
+class TargetRevision(models.Model):
+    """변경 목표: a target revised during the year, with the reason and the
+    approver who approved it. The original (당초) stays in its Target; the
+    latest revision is the target in force."""
+
+    target = models.ForeignKey(Target, models.CASCADE, related_name="revisions",
+                               verbose_name=_("당초 목표"))
+    value = models.DecimalField(_("변경 목표값"), max_digits=14, decimal_places=2,
+                                null=True, blank=True)
+    state = models.CharField(_("변경 정성 목표"), max_length=STATE_LENGTH, blank=True)
+    reason = models.TextField(_("변경 사유"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name=_("승인자"))
+    approved_on = models.DateField(_("승인일"))
+    created_at = models.DateTimeField(_("입력 일시"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("목표 변경")
+        verbose_name_plural = _("목표 변경")
+        ordering = ["target", "approved_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__isnull=False) | ~Q(state=""),
+                                   name="revision_value_or_state"),
+            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0),
+                                   name="revision_value_not_negative"),
+            models.CheckConstraint(condition=~Q(reason=""), name="revision_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.target.owner} {self.target.year}: {self.figure}"
+
+    @property
+    def figure(self):
+        return self.value if self.value is not None else (self.state or None)
+
+    @classmethod
+    def latest_of_each(cls):
+        """Annotations for a Target queryset: the figure of its latest revision
+        (revised_value, revised_state; None without one)."""
+        latest = cls.objects.filter(target=models.OuterRef("pk")).order_by("-approved_on", "-pk")
+        return {"revised_value": models.Subquery(latest.values("value")[:1]),
+                "revised_state": models.Subquery(latest.values("state")[:1])}
+
+    def clean(self):
+        from . import roles
+
+        errors = {}
+        if not (self.reason or "").strip():
+            errors["reason"] = _("변경 사유를 입력하세요.")
+        if self.approved_by_id is None:
+            errors["approved_by"] = _("목표 변경을 승인한 승인자를 고르세요.")
+        if self.target_id is None:
+            if errors:
+                raise ValidationError(errors)
+            return
+        plan = self.target.plan()
+        if plan.is_closed:
+            raise ValidationError(_("마감된 연도의 목표는 바꿀 수 없습니다."))
+        if self.approved_by_id is not None and not (
+                roles.has_role(self.approved_by, roles.APPROVER)
+                and plan.institution.members.filter(pk=self.approved_by_id).exists()):
+            errors["approved_by"] = _("이 기관의 승인자만 목표 변경을 승인할 수 있습니다.")
+        message = None
+        if self.value is None and not self.state:
+            message = _("변경 목표를 입력하세요.")
+        elif self.value is not None and self.state:
+            message = _("숫자나 정성 목표 중 하나만 입력하세요.")
+        elif self.value is not None:
+            message = self.target.owner.check_value(self.value)
+        if message is None and self.figure == self.target.in_force(excluding=self.pk):
+            message = _("지금 목표와 같습니다. 바뀌는 목표를 입력하세요.")
+        if message:
+            errors["value"] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_closed()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_closed()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_closed(self):
+        if self.target.plan().is_closed:
+            raise PeriodLocked(_("마감된 연도의 목표는 바꿀 수 없습니다."))

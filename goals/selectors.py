@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from . import figures
 from .models import (GeneralStatus, HeadlineTarget, Indicator, Kind, Narrative, Period, Plan,
-                     Program, Result, Submission, Target, UnitProject)
+                     Program, Result, Submission, Target, TargetRevision, UnitProject)
 
 
 @dataclass
@@ -35,7 +35,7 @@ class UnitProjectFigures:
 @dataclass
 class IndicatorFigures:
     indicator: Indicator
-    target: figures.Value
+    target: figures.Value  # in force: the revised (변경) target, or the original (당초)
     target_note: str
     targets: dict  # year → value or state
     quarters: dict  # 1–4 → value or state, its own or made of its unit projects
@@ -54,11 +54,17 @@ class IndicatorFigures:
     linked_target: figures.Value = None  # last year's indicator's own target and result
     linked_result: figures.Value = None
     is_confirmed: bool = False  # the year's result is confirmed, not rolled up from quarters
+    original_target: figures.Value = None  # 당초 목표: the target before any revision
 
     @cached_property
     def plan_totals(self):
         """year → figures.UnitTotal of its unit projects' targets."""
         return _unit_totals(self.unit_projects)
+
+    @property
+    def is_revised(self):
+        """The target was revised during the year (당초 ≠ 변경)."""
+        return self.original_target != self.target
 
     @property
     def latest_quarter(self):
@@ -72,6 +78,15 @@ class IndicatorFigures:
     def pace_at(self, quarter):
         """Where the indicator stood at the end of `quarter` (for a chart of the year)."""
         return _pace(self.indicator, self.cumulative[quarter], self.target, quarter)
+
+    def forecast_at(self, quarter):
+        """The year-end forecast from the quarters entered up to `quarter`; a
+        confirmed year is its own forecast."""
+        if self.is_confirmed:
+            known = figures.is_number(self.result)
+            return figures.Forecast(self.result, *((self.result, self.result) if known else ()))
+        return figures.forecast([self.quarters[q] for q in figures.QUARTERS], quarter,
+                                self.indicator.rollup)
 
 
 @dataclass
@@ -229,8 +244,11 @@ def year_figures(institution, year, quarter=None, *, with_text=False, programs=N
     owners = (Q(indicator__in=plan_indicators) | Q(indicator__in=last_indicators)
               | Q(unit_project__in=[unit.id for unit in unit_projects]))
     # Targets are only read: plain rows are enough, and much cheaper than models.
-    targets = [TargetRow(*row) for row in Target.objects.filter(owners).values_list(
-        "indicator_id", "unit_project_id", "year", "value", "state", "note")]
+    # Each comes with its latest revision (변경), if any, in the same query.
+    targets = [TargetRow(*row) for row in Target.objects.filter(owners).annotate(
+        **TargetRevision.latest_of_each()).values_list(
+        "indicator_id", "unit_project_id", "year", "value", "state", "note", "revised_value",
+        "revised_state")]
     # Entry pages show who saved each value last: joined here, not asked per result.
     results = list(Result.objects.filter(owners).select_related("updated_by"))
     submissions = list(Submission.objects.filter(in_plan))
@@ -407,6 +425,7 @@ class _Book:
             linked_target=linked_target,
             linked_result=linked_result,
             is_confirmed=is_confirmed,
+            original_target=target.original if target else None,
         )
 
     def linked(self, indicator):
@@ -427,10 +446,24 @@ class TargetRow:
     value: Optional[Decimal]
     state: str
     note: str
+    revised_value: Optional[Decimal] = None
+    revised_state: Optional[str] = None
+
+    @property
+    def is_revised(self):
+        return self.revised_value is not None or bool(self.revised_state)
+
+    @property
+    def original(self):
+        """당초 목표."""
+        return self.value if self.value is not None else (self.state or None)
 
     @property
     def figure(self):
-        return self.value if self.value is not None else (self.state or None)
+        """The target in force: 변경 where it was revised, 당초 otherwise."""
+        if self.is_revised:
+            return self.revised_value if self.revised_value is not None else self.revised_state
+        return self.original
 
 
 def _pace(indicator, so_far, target, quarter):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import approval, dashboard, entry, evidence
+from .views import approval, dashboard, entry, evaluation, evidence
 
 app_name = "goals"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("<slug:code>/<int:year>/", dashboard.overview, name="overview"),
     path("<slug:code>/<int:year>/programs/<int:pk>/", dashboard.program, name="program"),
     path("<slug:code>/<int:year>/indicators/<int:pk>/", dashboard.indicator, name="indicator"),
+    # The evaluation the year is heading for: the institution's page, the
+    # reviewer's read-only page, and the simulator of next year's targets.
+    path("<slug:code>/<int:year>/evaluation/", evaluation.page, name="evaluation"),
+    path("<slug:code>/<int:year>/evaluation/review/", evaluation.review,
+         name="evaluation_review"),
+    path("<slug:code>/<int:year>/evaluation/simulator/", evaluation.simulator,
+         name="target_simulator"),
     # The staff member's quarter: values, evidence, the Excel sheet, submission.
     path("<slug:code>/<int:year>/entry/", entry.start, name="entry_start"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/", entry.page, name="entry"),

@@ -25,11 +25,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from goals import formatting as fmt
 from goals import uploads
 from goals.admin import parse_figure
+from goals.evaluation import soft_targets
 from goals.figures import WON_PER_CHEON
 from goals.models import (Category, Direction, Evidence, HeadlineTarget, Indicator, Kind,
-                          Narrative, Plan, Program, Result, Rollup, Target, Unit, UnitProject)
+                          Narrative, Plan, Program, Result, Rollup, Target, TargetRevision, Unit,
+                          UnitProject)
+from goals.selectors import year_figures
 
 from . import layout
 
@@ -68,6 +72,8 @@ class Outcome:
     plan: Plan
     created: bool
     counts: Counter = field(default_factory=Counter)  # "created" / "updated" / "deleted"
+    # Targets below last year's result or 기준치: imported, with a warning.
+    warnings: list = field(default_factory=list)
 
 
 # Reading ---------------------------------------------------------------------
@@ -590,10 +596,13 @@ def import_workbook(file, institution, user=None):
         raise ImportFailed([Problem("", None, None, refusal.message)]) from None
     try:
         with transaction.atomic():
-            return Writer(reader, institution, user).write()
+            outcome = Writer(reader, institution, user).write()
     except (ValidationError, IntegrityError) as error:
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         raise ImportFailed([Problem("", None, None, message) for message in messages]) from None
+    outcome.warnings = [f"{soft.indicator.measurement}: {soft.message}"
+                        for soft in soft_targets(year_figures(institution, outcome.plan.year))]
+    return outcome
 
 
 class Writer:
@@ -661,7 +670,8 @@ class Writer:
         plan = self.plan
         in_plan = {"program__category__plan": plan}
         targets = Target.objects.filter(Q(indicator__program__category__plan=plan)
-                                        | Q(unit_project__program__category__plan=plan))
+                                        | Q(unit_project__program__category__plan=plan)).annotate(
+            **TargetRevision.latest_of_each())
         return {
             "categories": {category.name: category for category in plan.categories.all()},
             "programs": {program.pk: program for program in
@@ -730,6 +740,11 @@ class Writer:
         place = (obj.pk, None) if name == "indicator" else (None, obj.pk)
         for year, wanted in spec.targets.items():
             target = self.existing["targets"].get((*place, year))
+            if target is not None and _is_revised(target):
+                # The workbook shows the revised target (변경); the original stays.
+                value, state, note = wanted or (None, "", target.note)
+                self._refuse_revising(spec, target, value, state)
+                wanted = (target.value, target.state, note)
             if wanted is None:
                 if target is not None:
                     self._delete(target)
@@ -737,6 +752,15 @@ class Writer:
             value, state, note = wanted
             values = {"year": year, "value": value, "state": state, "note": note, **owner}
             self._write(Target, [(target, Spec(spec.row, None, values))])
+
+    def _refuse_revising(self, spec, target, value, state):
+        revised = (target.revised_value if target.revised_value is not None
+                   else target.revised_state)
+        if (value if value is not None else state or None) != revised:
+            raise ImportFailed([Problem(spec.row.sheet.name, spec.row.number, None, _(
+                "변경된 목표입니다(당초 %(original)s, 변경 %(revised)s). 목표를 다시 바꾸려면 관리 화면에서 "
+                "사유와 승인자와 함께 목표 변경을 입력하세요.")
+                % {"original": fmt.number(target.figure), "revised": fmt.number(revised)})])
 
     def _write(self, model, pairs, offset_field=None, unique=()):
         """Bring each (existing object or None, spec) to the spec's values; save
@@ -769,6 +793,10 @@ class Writer:
         obj._change_reason = CHANGE_REASON
         obj.delete()
         self.outcome.counts["deleted"] += 1
+
+
+def _is_revised(target):
+    return target.revised_value is not None or bool(target.revised_state)
 
 
 def _differs(obj, name, value):

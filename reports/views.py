@@ -47,6 +47,8 @@ def upload(request, code):
             messages.success(request, message % {
                 "year": outcome.plan.year, "created": counts["created"],
                 "updated": counts["updated"], "deleted": counts["deleted"]})
+            for warning in outcome.warnings:
+                messages.warning(request, _("목표 난이도 경고: %(warning)s") % {"warning": warning})
             return redirect("goals:overview", institution.code, outcome.plan.year)
     return render(request, "reports/upload.html", {
         "institution": institution, "form": form, "problems": problems},

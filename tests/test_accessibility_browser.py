@@ -16,7 +16,7 @@ from django.views.defaults import server_error
 from playwright.sync_api import expect
 
 from goals.management.commands.setup_demo import DEMO_PASSWORD
-from goals.models import Result, Submission
+from goals.models import EvaluationScheme, Result, Submission, Target
 from tests.accessibility import assert_accessible
 from tests.browser import log_in, log_out
 from tests.entry_fixtures import OUTSOURCING, program_named
@@ -119,6 +119,26 @@ def test_the_dashboard_pages(demo, live_server, browser_page):
     assert_accessible(page, "indicator-bad-quarter")
 
 
+def test_the_evaluation_pages(demo, live_server, browser_page):
+    page, base = browser_page, live_server.url
+    indicator = program_named(demo, OUTSOURCING).indicators.first()
+    Result.objects.create(indicator=indicator, period=1, value=15)
+    log_in(page, base, "director", DEMO_PASSWORD)
+    visit(page, f"{base}/jbsss/2023/evaluation/")
+    assert_accessible(page, "evaluation-2023")
+    visit(page, f"{base}/jbsss/2024/evaluation/?q=1")
+    assert_accessible(page, "evaluation-2024")
+    visit(page, f"{base}/jbsss/2024/evaluation/simulator/")
+    assert_accessible(page, "target-simulator")
+    visit(page, f"{base}/jbsss/2024/evaluation/simulator/?t{indicator.pk}=abc")
+    expect(page.get_by_role("alert")).to_be_focused()
+    assert_accessible(page, "target-simulator-invalid")
+    log_out(page)
+    log_in(page, base, "reviewer", DEMO_PASSWORD)
+    visit(page, f"{base}/jbsss/2023/evaluation/review/")
+    assert_accessible(page, "evaluation-review")
+
+
 def test_the_entry_page_with_errors_and_a_conflict(demo, live_server, browser_page, tmp_path):
     page, base = browser_page, live_server.url
     outsourcing = program_named(demo, OUTSOURCING)
@@ -207,12 +227,16 @@ def test_the_admin_pages_for_the_structure(demo, live_server, browser_page):
     (goals.admin.ColumnLabelsMixin) and its breadcrumbs underlined (static/css/admin.css)."""
     page, base = browser_page, live_server.url
     outsourcing = program_named(demo, OUTSOURCING)
+    scheme = EvaluationScheme.objects.first()
+    target = Target.objects.get(indicator=outsourcing.indicators.first(), year=2024)
     log_in(page, base, "admin", DEMO_PASSWORD)
     for name, path in [
             ("admin-index", "/admin/"),
             ("admin-programs", "/admin/goals/program/?category__plan__year=2024"),
             ("admin-program", f"/admin/goals/program/{outsourcing.pk}/change/"),
             ("admin-indicator", f"/admin/goals/indicator/{outsourcing.indicators.first().pk}/change/"),
-            ("admin-plan", f"/admin/goals/plan/{demo.pk}/change/")]:
+            ("admin-plan", f"/admin/goals/plan/{demo.pk}/change/"),
+            ("admin-scheme", f"/admin/goals/evaluationscheme/{scheme.pk}/change/"),
+            ("admin-target", f"/admin/goals/target/{target.pk}/change/")]:
         visit(page, base + path)
         assert_accessible(page, name)

@@ -1,6 +1,7 @@
 """Backup and restore: all data and evidence in one archive, back into an
 empty database, with the report's figures identical."""
 
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -12,7 +13,10 @@ from django.core.management.base import CommandError
 
 from goals import formatting as fmt
 from goals import roles
-from goals.models import Evidence, Institution, Period, Program, Result
+from goals.evaluation import evaluation
+from goals.models import (EvaluationScheme, Evidence, Institution, PastResult, Period, Program,
+                          Result, Target, TargetRevision)
+from goals.schemes import load_schemes, read_schemes
 from goals.selectors import year_figures
 
 
@@ -53,8 +57,18 @@ def test_restore_reproduces_every_figure_and_file(institution, tmp_path, setting
     Evidence.objects.create(program=program, quarter=1, name="출석부.pdf",
                             content_type="application/pdf", size=9, sha256="-",
                             file=ContentFile(b"%PDF-1.4\n", name="x"), uploaded_by=staff)
+    # The evaluation: schemes, a past result, a revised target.
+    load_schemes(read_schemes())
+    approver = get_user_model().objects.create_user("park", password="pw")
+    approver.groups.add(Group.objects.get(name=roles.APPROVER))
+    indicator = program.indicators.get()
+    PastResult.objects.create(indicator=indicator, year=2020, value=D(44))
+    TargetRevision.objects.create(target=Target.objects.get(indicator=indicator, year=2024),
+                                  value=D(70), reason="조정", approved_by=approver,
+                                  approved_on=date(2024, 6, 30))
     before = report_figures(institution)
     history_before = Result.history.count()
+    evaluations_before = evaluated(institution)
 
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", output=str(archive))
@@ -67,6 +81,9 @@ def test_restore_reproduces_every_figure_and_file(institution, tmp_path, setting
     call_command("restore", str(archive))
     restored = Institution.objects.get(code="jbsss")
     assert report_figures(restored) == before
+    assert evaluated(restored) == evaluations_before
+    assert EvaluationScheme.objects.count() == 4
+    assert TargetRevision.objects.get().approved_by.username == "park"
     assert Result.history.count() == history_before
     evidence = Evidence.objects.get()
     assert evidence.file.read() == b"%PDF-1.4\n"
@@ -76,6 +93,16 @@ def test_restore_reproduces_every_figure_and_file(institution, tmp_path, setting
         codename="change_program").exists()
     # Closed and approved periods come back as they were: still locked.
     assert restored.plans.get(year=2023).is_closed
+
+
+def evaluated(institution):
+    """Every scheme's total and grade, and each indicator's 평점 and target."""
+    rows = []
+    for scheme in EvaluationScheme.objects.order_by("year", "name"):
+        result = evaluation(institution, scheme.year, scheme.pk, quarter=4)
+        rows.append((scheme.year, scheme.name, result.total, result.grade,
+                     [(row.target, row.score, row.history) for row in result.evaluated]))
+    return rows
 
 
 @pytest.mark.django_db(transaction=True)

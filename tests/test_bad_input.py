@@ -27,9 +27,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import MergedCell
 
 from goals import entry, entry_sheet, evidence_files, roles
-from goals.models import (DEFAULT_STEPS, Category, Evidence, GeneralStatus, HeadlineTarget,
-                          Indicator, Institution, Kind, Narrative, Plan, Program, Result,
-                          Submission, Target, UnitProject)
+from goals.models import (DEFAULT_STEPS, Adjustment, Category, EvaluationScheme, Evidence,
+                          GeneralStatus, GradeBand, HeadlineTarget, Indicator, Institution, Kind,
+                          Narrative, PastResult, Plan, Program, Result, SchemeIndicator,
+                          Submission, Target, TargetRevision, UnitProject)
+from goals.schemes import load_schemes, read_schemes
 from reports import layout
 from reports.document import gather
 from reports.xlsx import render_xlsx
@@ -65,7 +67,8 @@ def logged_in(user):
 # What may be stored -------------------------------------------------------------
 
 WATCHED = (Institution, GeneralStatus, Plan, Category, Program, Narrative, Indicator,
-           UnitProject, Target, Submission, Result, Evidence, HeadlineTarget)
+           UnitProject, Target, Submission, Result, Evidence, HeadlineTarget, PastResult,
+           TargetRevision, EvaluationScheme, SchemeIndicator, GradeBand, Adjustment)
 
 
 def snapshot():
@@ -91,6 +94,8 @@ def _program_of(model, row, rows):
         return rows[Indicator][row["indicator_id"]]["program_id"]
     if row.get("unit_project_id"):
         return rows[UnitProject][row["unit_project_id"]]["program_id"]
+    if row.get("target_id") in rows[Target]:  # a target's revision
+        return _program_of(Target, rows[Target][row["target_id"]], rows)
     return None
 
 
@@ -113,7 +118,7 @@ def _is_locked(model, row, rows):
 
 
 LOCKABLE = (Category, Program, Narrative, Indicator, UnitProject, Target, Result, Evidence,
-            HeadlineTarget)
+            HeadlineTarget, PastResult, TargetRevision)
 
 
 def assert_fits(result):
@@ -147,6 +152,8 @@ def assert_sound(before):
         "indicator", "unit_project__indicator")
     for result in results:
         assert_fits(result)
+    for scheme in EvaluationScheme.objects.all():  # 배점 add up, bands cover every total
+        assert scheme.problems() == [], scheme
     for model in LOCKABLE:
         for pk, row in before_rows[model].items():
             if _is_locked(model, row, before_rows):
@@ -489,8 +496,10 @@ def test_the_dashboards_filters_take_any_query(approver, every_program, data):
     program, indicator = every_program[0], every_program[0].indicators.first()
     url = data.draw(st.sampled_from([
         "/jbsss/2024/", "/jbsss/compare/", f"/jbsss/2024/programs/{program.pk}/",
-        f"/jbsss/2024/indicators/{indicator.pk}/"]), label="url")
-    names = st.sampled_from(["q", "category", "status", "owner", "sort", "a", "b"])
+        f"/jbsss/2024/indicators/{indicator.pk}/", "/jbsss/2023/evaluation/",
+        "/jbsss/2024/evaluation/review/", "/jbsss/2024/evaluation/simulator/"]), label="url")
+    names = st.sampled_from(["q", "category", "status", "owner", "sort", "a", "b", "scheme",
+                             f"t{indicator.pk}", "t"])
     values = st.one_of(TEXT, NUMBER_TEXT, st.sampled_from(["2023", "2024", "-measurement",
                                                            "achievement", "1", "5"]))
     query = data.draw(st.dictionaries(st.one_of(names, TEXT), values, max_size=4),
@@ -591,6 +600,8 @@ def admin_forms(administrator, plan_2024):
         f"/admin/goals/unitproject/{program.unit_projects.first().pk}/change/",
         f"/admin/goals/plan/{plan_2024.pk}/change/",
         f"/admin/goals/generalstatus/{GeneralStatus.objects.first().pk}/change/",
+        f"/admin/goals/evaluationscheme/{load_schemes(read_schemes())[3].pk}/change/",
+        f"/admin/goals/target/{Target.objects.get(indicator=rate, year=2024).pk}/change/",
     ]
     client = logged_in(administrator)
     return {url: change_form_data(client.get(url)) for url in urls}
@@ -600,7 +611,9 @@ def interesting(name):
     """The fields where numbers, states and JSON meet the database's limits."""
     return any(part in name for part in ("target_", "value", "share", "budget", "steps",
                                          "scale_max", "baseline", "state", "year", "order",
-                                         "indicator", "unit_project", "previous", "owner"))
+                                         "indicator", "unit_project", "previous", "owner",
+                                         "weight", "bound", "total", "ratio", "k_", "cap",
+                                         "TOTAL_FORMS", "approved", "reason", "points"))
 
 
 @fuzz(60)

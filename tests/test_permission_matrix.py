@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
 
 from goals import entry, roles
-from goals.models import (Category, Evidence, GeneralStatus, Institution, Program, Result,
-                          Submission)
+from goals.models import (Category, EvaluationScheme, Evidence, GeneralStatus, Institution,
+                          Program, Result, Submission, Target)
 from goals.synthetic import build_synthetic_plan
 from tests.entry_fixtures import care, make_user, other_staff, outsourcing, staff  # noqa: F401
 
@@ -52,6 +52,7 @@ def admin(administrator, outside_admin=None):
 NOT_STAFF = dict.fromkeys(["approver", "director", "reviewer", "administrator"], 403)
 NOT_APPROVER = dict.fromkeys(["owner", "other_staff", "director", "reviewer", "administrator"],
                              403)
+NOT_REVIEWER = {"reviewer": 403}  # the institution's own planning pages
 
 # route: [(method, url, data, {role: outcome})], in the order they are sent.
 # {program} and the like are filled in from the objects of the `objects` fixture.
@@ -68,6 +69,15 @@ MATRIX = {
         ("get", "/jbsss/2024/programs/{program}/", {}, site(200))],
     "<slug:code>/<int:year>/indicators/<int:pk>/": [
         ("get", "/jbsss/2024/indicators/{indicator}/", {}, site(200))],
+    # The evaluation the year is heading for: the institution's page and its
+    # simulator; the reviewer reads the same figures on a page of their own.
+    "<slug:code>/<int:year>/evaluation/": [
+        ("get", "/jbsss/2024/evaluation/", {}, site(200, **NOT_REVIEWER))],
+    "<slug:code>/<int:year>/evaluation/review/": [
+        ("get", "/jbsss/2023/evaluation/review/", {}, site(200))],
+    "<slug:code>/<int:year>/evaluation/simulator/": [
+        ("get", "/jbsss/2024/evaluation/simulator/?t{indicator}=70", {},
+         site(200, **NOT_REVIEWER))],
     "reports/<slug:code>/<int:year>/report.<str:kind>": [
         ("get", "/reports/jbsss/2024/report.xlsx", {}, site(200))],
     "reports/<slug:code>/upload/": [
@@ -167,6 +177,10 @@ ADMIN_MODELS = {
     "goals/institution": ("institution", KEEPS | {"add/": 403, "<path:object_id>/delete/": 403},
                           FINDS_NONE | {"add/": 403, "<path:object_id>/delete/": 403}),
     "goals/generalstatus": ("status", KEEPS, FINDS_NONE),
+    "goals/evaluationscheme": ("scheme", KEEPS, FINDS_NONE),
+    # Targets are set on the program's page; here they are revised.
+    "goals/target": ("target", KEEPS | {"add/": 403, "<path:object_id>/delete/": 403},
+                     FINDS_NONE | {"add/": 403, "<path:object_id>/delete/": 403}),
     # A quarter moves through the entry and approval pages only.
     "goals/submission": ("submission", READS | {VERSION: 200},
                          FINDS_NONE | {"add/": 403, "<path:object_id>/delete/": 403}),
@@ -241,6 +255,9 @@ def objects(settings, tmp_path, plan_2024, staff, outsourcing, care):
         "status": GeneralStatus.objects.filter(institution=plan_2024.institution).first(),
         "result": Result.objects.filter(indicator__program__category__plan__year=2023).first(),
         "submission": Submission.objects.get_or_create(program=outsourcing, quarter=1)[0],
+        "scheme": EvaluationScheme.objects.create(institution=plan_2024.institution, year=2024,
+                                                  name="평가 체계"),
+        "target": Target.objects.get(indicator=indicator, year=2024),
     }
     for name, obj in list(made.items()):
         if not obj.history.exists():  # last year's actuals are locked, and have one

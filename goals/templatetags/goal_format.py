@@ -20,6 +20,16 @@ def quantity(value, unit=""):
 
 
 @register.filter
+def score(value, places=2):
+    return fmt.score(value, int(places))
+
+
+@register.filter
+def level(value, unit=""):
+    return fmt.level(value, unit)
+
+
+@register.filter
 def eok(won, places=2):
     return fmt.eok(won, int(places))
 

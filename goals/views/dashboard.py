@@ -95,7 +95,7 @@ def indicator(request, code, year, pk):
         "institution": institution, "plan": plan, "book": book, "program": program,
         "figure": figure, "quarter": quarter,
         "quarter_rows": board.quarter_paces(program, figure),
-        "pace_chart": board.pace_chart(figure),
+        "pace_chart": board.pace_chart(figure, quarter),
         "years": years,
         "years_chart": board.years_chart(figure, years),
         "plan_charts": board.plan_charts(f"plan-{pk}", figure.indicator.measurement,

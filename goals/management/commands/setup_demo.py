@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from goals import roles
-from goals.models import Institution, Program
+from goals.models import EvaluationScheme, Institution, Program
 
 DEMO_PASSWORD = "demo-goals-2024"
 
@@ -26,6 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not Institution.objects.exists():
             call_command("load_document", stdout=self.stdout)
+        if not EvaluationScheme.objects.exists():
+            # Examples, marked as such, until checked against the year's 평가편람.
+            call_command("load_schemes", stdout=self.stdout)
         with transaction.atomic():
             groups = roles.ensure_groups()
             institution = Institution.objects.order_by("id").first()

@@ -31,3 +31,5 @@ class Command(BaseCommand):
         self.stdout.write(_("%(year)s년 계획: 추가 %(created)s, 수정 %(updated)s, 삭제 %(deleted)s")
                           % {"year": outcome.plan.year, "created": counts["created"],
                              "updated": counts["updated"], "deleted": counts["deleted"]})
+        for warning in outcome.warnings:
+            self.stdout.write(_("목표 난이도 경고: %(warning)s") % {"warning": warning})
