@@ -5,55 +5,115 @@ The year's figures of an institution, built once for every reader.
 programs and indicators it has, and runs every number through goals.figures.
 The dashboard, the PDF, the XLSX and the consistency check all read what it
 returns, so a number cannot differ between the screen and an export.
+
+Every value has a standing: its program's quarter is a draft, submitted,
+returned or approved (a year confirmed by planning staff stands approved).
+`Shown` says which values the figures count; by default only approved ones.
+The figures of a year are read at one quarter, its basis: the year so far,
+the achievement, the pace and its status all at the end of that quarter.
+
+The other reads of the dashboard (the years there are plans for, an
+indicator's past years, the links between two years) are here too.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Optional
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from . import figures
-from .models import (GeneralStatus, HeadlineTarget, Indicator, Kind, Narrative, Period, Plan,
-                     Program, Result, Submission, Target, UnitProject)
+from .history import result_changes
+from .models import (Evidence, GeneralStatus, HeadlineTarget, Indicator, Kind, Narrative, Period,
+                     Plan, Program, Result, Submission, Target, UnitProject)
+
+APPROVED = Submission.Status.APPROVED
+DRAFT = Submission.Status.DRAFT
+
+
+@dataclass(frozen=True)
+class Shown:
+    """
+    Which values the figures count. Approved values always (and a year
+    confirmed by planning staff); values of a quarter not approved yet (a
+    draft, submitted or returned) everywhere when `unapproved`, or only in
+    the programs of `owner_id` (staff see their own drafts). Figures made of
+    a value not approved carry the mark (IndicatorFigures.unapproved).
+    """
+
+    unapproved: bool = False
+    owner_id: Optional[int] = None
+
+    def counts(self, status, owner_id=None):
+        return (status == APPROVED or self.unapproved
+                or (self.owner_id is not None and owner_id == self.owner_id))
+
+
+APPROVED_ONLY = Shown()
+EVERYTHING = Shown(unapproved=True)
+
+
+class _Standing:
+    """Whether the values shown are approved, by quarter."""
+
+    unapproved: frozenset  # the quarters whose value shown is not approved yet
+
+    def is_unapproved(self, quarter):
+        """The quarter's own value is not approved."""
+        return quarter in self.unapproved
+
+    def is_unapproved_at(self, quarter):
+        """The year so far at the end of `quarter` counts a value not approved
+        (a confirmed year stands for its quarters at Q4)."""
+        if quarter == 4 and getattr(self, "is_confirmed", False):
+            return False
+        return any(earlier <= quarter for earlier in self.unapproved)
 
 
 @dataclass
-class UnitProjectFigures:
+class UnitProjectFigures(_Standing):
     unit_project: UnitProject
     target: figures.Value  # the plan year's
     targets: dict  # year → value or state
-    quarters: dict  # 1–4 → value or state
+    quarters: dict  # 1–4 → value, state or NOT_MEASURED
     result: figures.Value  # the year: confirmed, or rolled up from the quarters
     results: dict  # period → Result, for entry forms and notes
     cumulative: dict = field(default_factory=dict)  # 1–4 → the year so far at that quarter
+    unapproved: frozenset = frozenset()
 
 
 @dataclass
-class IndicatorFigures:
+class IndicatorFigures(_Standing):
+    """An indicator's figures, read at the year's basis quarter: `result`,
+    `achievement` and `pace` are all at the end of that quarter."""
+
     indicator: Indicator
     target: figures.Value
     target_note: str
     targets: dict  # year → value or state
-    quarters: dict  # 1–4 → value or state, its own or made of its unit projects
+    quarters: dict  # 1–4 → value, state or NOT_MEASURED, its own or made of its unit projects
     cumulative: dict  # 1–4 → the year so far at the end of that quarter
-    result: figures.Value  # the year: confirmed, or rolled up from the quarters entered
+    result: figures.Value  # the year so far at the basis quarter
     result_note: str
-    achievement: Optional[Decimal]
+    achievement: Optional[Decimal]  # of `result`
     baseline_actual: figures.Value
     baseline_target: figures.Value
     baseline_unit: str
     change: Optional[figures.Change]
-    pace: figures.Pace
+    pace: figures.Pace  # at the basis quarter
     unit_projects: list
     results: dict  # period → Result
+    quarter: int = 4  # the basis
+    year_result: figures.Value = None  # the whole year: confirmed, or all its quarters
     baseline_note: str = ""
     linked_target: figures.Value = None  # last year's indicator's own target and result
     linked_result: figures.Value = None
     is_confirmed: bool = False  # the year's result is confirmed, not rolled up from quarters
+    confirmed: figures.Value = None
+    unapproved: frozenset = frozenset()
 
     @cached_property
     def plan_totals(self):
@@ -61,17 +121,12 @@ class IndicatorFigures:
         return _unit_totals(self.unit_projects)
 
     @property
-    def latest_quarter(self):
-        entered = [quarter for quarter, value in self.quarters.items() if value is not None]
-        return max(entered) if entered else None
-
-    @property
-    def pace_status(self):
-        return self.pace.status
+    def result_is_unapproved(self):
+        return self.is_unapproved_at(self.quarter)
 
     def pace_at(self, quarter):
         """Where the indicator stood at the end of `quarter` (for a chart of the year)."""
-        return _pace(self.indicator, self.cumulative[quarter], self.target, quarter)
+        return _pace(self.indicator, self.quarters, self.target, quarter, self.confirmed)
 
 
 @dataclass
@@ -139,6 +194,12 @@ class _Programs:
     def average_achievement(self):
         return figures.mean(figure.achievement for figure in self.indicators)
 
+    @property
+    def achievement_is_unapproved(self):
+        """The average counts an achievement made of a value not approved."""
+        return any(figure.result_is_unapproved for figure in self.indicators
+                   if figure.achievement is not None)
+
 
 @dataclass
 class CategoryFigures(_Programs):
@@ -149,11 +210,18 @@ class CategoryFigures(_Programs):
 @dataclass
 class YearFigures(_Programs):
     plan: Plan
-    quarter: int  # the quarter the pace is judged at
+    quarter: int  # the basis: the quarter the year so far and the pace are read at
     status: Optional[GeneralStatus]
     previous_status: Optional[GeneralStatus]
     has_previous_plan: bool
     categories: list = field(default_factory=list)
+    shown: Shown = APPROVED_ONLY
+    default_quarter: int = 4  # the basis when none is asked for
+
+    @property
+    def shows_unapproved(self):
+        """Some figure counts a value not approved yet."""
+        return any(figure.result_is_unapproved for figure in self.indicators)
 
     @property
     def institution(self):
@@ -168,16 +236,20 @@ class YearFigures(_Programs):
         return [program for category in self.categories for program in category.programs]
 
 
+STATUSES = (figures.AHEAD, figures.ON_TRACK, figures.BEHIND, figures.NOT_ENTERED,
+            figures.UNMEASURED, figures.NO_TARGET)
+
+
 def count_statuses(indicator_figures):
-    counts = {status: 0 for status in (figures.AHEAD, figures.ON_TRACK, figures.BEHIND,
-                                       figures.NOT_ENTERED, figures.NO_TARGET)}
+    counts = dict.fromkeys(STATUSES, 0)
     for figure in indicator_figures:
         counts[figure.pace.status] += 1
     return counts
 
 
 def default_quarter(year, today=None):
-    """The quarter to judge pace at: the last one finished, Q4 for a past year."""
+    """The quarter staff and approvers land on: the last one finished, Q4
+    for a past year."""
     today = today or date.today()
     if year < today.year:
         return 4
@@ -186,11 +258,27 @@ def default_quarter(year, today=None):
     return max(1, (today.month - 1) // 3)
 
 
-def year_figures(institution, year, quarter=None, *, with_text=False, programs=None):
+def default_basis(year, latest_approved, today=None):
+    """The quarter a year's figures are read at when none is asked for: the
+    latest with approved values, or else the quarter of today's date in the
+    plan year (Q4 for a past year, Q1 for a coming one)."""
+    if latest_approved:
+        return latest_approved
+    today = today or date.today()
+    if year < today.year:
+        return 4
+    if year > today.year:
+        return 1
+    return (today.month - 1) // 3 + 1
+
+
+def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_text=False,
+                 programs=None):
     """
-    Everything about `institution`'s plan for `year`, with its figures.
-    Raises Plan.DoesNotExist when there is no such plan. `with_text` adds the
-    programs' narratives (for program pages and the report).
+    Everything about `institution`'s plan for `year`, with its figures read
+    at `quarter` (default_basis() when None), counting the values `shown`
+    allows. Raises Plan.DoesNotExist when there is no such plan. `with_text`
+    adds the programs' narratives (for program pages and the report).
 
     `programs` (ids, or a queryset of programs) keeps only those programs and
     the categories holding them, for a page about one program or about one
@@ -198,8 +286,12 @@ def year_figures(institution, year, quarter=None, *, with_text=False, programs=N
     fraction of the cost; the year's and categories' totals then add up only
     them.
     """
-    plan = Plan.objects.select_related("institution").get(institution=institution, year=year)
-    quarter = quarter or default_quarter(year)
+    plan = (Plan.objects.select_related("institution")
+            .annotate(latest_approved=Max("categories__programs__submissions__quarter",
+                                          filter=Q(categories__programs__submissions__status=APPROVED)))
+            .get(institution=institution, year=year))
+    basis = default_basis(year, plan.latest_approved)
+    quarter = quarter or basis
     has_previous_plan = Plan.objects.filter(institution=institution, year=year - 1).exists()
     statuses = {status.year: status for status in GeneralStatus.objects.filter(
         institution=institution, year__in=[year, year - 1])}
@@ -233,11 +325,18 @@ def year_figures(institution, year, quarter=None, *, with_text=False, programs=N
         "indicator_id", "unit_project_id", "year", "value", "state", "note")]
     # Entry pages show who saved each value last: joined here, not asked per result.
     results = list(Result.objects.filter(owners).select_related("updated_by"))
-    submissions = list(Submission.objects.filter(in_plan))
+    # Last year's too: its values count by their standing like this year's.
+    submissions = list(Submission.objects.filter(in_plan | Q(program__in=continued)))
     headlines = list(HeadlineTarget.objects.filter(in_plan))
     narratives = list(Narrative.objects.filter(in_plan)) if with_text else []
 
-    book = _Book(plan, quarter, targets, results, unit_projects)
+    indicator_by_id = {indicator.id: indicator for indicator in indicators}
+    indicator_by_id.update((indicator.previous.id, indicator.previous)
+                           for indicator in indicators if indicator.previous)
+    standings = _Standings(submissions, indicator_by_id, unit_projects,
+                           {program.id: program.owner_id for program in programs_read})
+    book = _Book(plan, quarter, targets, standings.counted(results, shown), unit_projects,
+                 standings)
     by_program = defaultdict(list)
     for indicator in indicators:
         by_program[indicator.program_id].append(indicator)
@@ -254,9 +353,6 @@ def year_figures(institution, year, quarter=None, *, with_text=False, programs=N
     for narrative in sorted(narratives, key=lambda n: n.order):
         narratives_by_program[narrative.program_id][narrative.section].append(narrative)
 
-    indicator_by_id = {indicator.id: indicator for indicator in indicators}
-    indicator_by_id.update((indicator.previous.id, indicator.previous)
-                           for indicator in indicators if indicator.previous)
     for unit_project in unit_projects:
         if unit_project.indicator_id in indicator_by_id:
             unit_project.indicator = indicator_by_id[unit_project.indicator_id]
@@ -290,7 +386,44 @@ def year_figures(institution, year, quarter=None, *, with_text=False, programs=N
         categories=[CategoryFigures(category, programs_by_category[category.id])
                     for category in categories
                     if programs is None or programs_by_category[category.id]],
+        shown=shown, default_quarter=basis,
     )
+
+
+class _Standings:
+    """The standing of every value read: its program's quarter's status."""
+
+    def __init__(self, submissions, indicator_by_id, unit_projects, owners):
+        self.status = {(submission.program_id, submission.quarter): submission.status
+                       for submission in submissions}
+        self.program_of_indicator = {pk: indicator.program_id
+                                     for pk, indicator in indicator_by_id.items()}
+        self.program_of_unit = {unit.id: unit.program_id for unit in unit_projects}
+        self.owners = owners  # program id → owner id, of the plan's programs
+
+    def program_id(self, result):
+        if result.indicator_id:
+            return self.program_of_indicator[result.indicator_id]
+        return self.program_of_unit[result.unit_project_id]
+
+    def of(self, program_id, period):
+        if period == Period.YEAR:
+            return APPROVED  # confirmed by planning staff, not entered by the quarter
+        return self.status.get((program_id, period), DRAFT)
+
+    def counted(self, results, shown):
+        """The results `shown` lets the figures count."""
+        kept = []
+        for result in results:
+            program_id = self.program_id(result)
+            if shown.counts(self.of(program_id, result.period), self.owners.get(program_id)):
+                kept.append(result)
+        return kept
+
+    def unapproved(self, program_id, quarters):
+        """The quarters with a value (in {quarter: value}) whose standing is not approved."""
+        return frozenset(quarter for quarter, value in quarters.items()
+                         if value is not None and self.of(program_id, quarter) != APPROVED)
 
 
 def _unit_totals(unit_figures):
@@ -303,9 +436,10 @@ def _unit_totals(unit_figures):
 class _Book:
     """The targets and results read for a plan, indexed by what they belong to."""
 
-    def __init__(self, plan, quarter, targets, results, unit_projects):
+    def __init__(self, plan, quarter, targets, results, unit_projects, standings):
         self.plan = plan
         self.quarter = quarter
+        self.standings = standings
         self.targets = defaultdict(dict)  # ("i" | "u", id) → {year: Target}
         for target in targets:
             self.targets[_key(target)][target.year] = target
@@ -329,9 +463,10 @@ class _Book:
             target=targets.get(year),
             targets=targets,
             quarters=quarters,
-            result=confirmed if confirmed is not None else figures.rollup(quarters.values(), rule),
+            result=figures.so_far(quarters, 4, rule, confirmed),
             results=results,
-            cumulative=_cumulative(quarters, rule),
+            cumulative=_cumulative(quarters, rule, confirmed),
+            unapproved=self.standings.unapproved(unit_project.program_id, quarters),
         )
 
     def periods(self, indicator):
@@ -354,25 +489,15 @@ class _Book:
     def year_value(self, indicator):
         """The indicator's year: confirmed, or rolled up from its quarters."""
         quarters, confirmed = self.periods(indicator)
-        if confirmed is not None:
-            return confirmed
-        return figures.rollup(quarters.values(), indicator.rollup)
-
-    def values(self, indicator):
-        """An indicator's quarters, the year so far at each, its year, and
-        whether that year is confirmed (not rolled up from the quarters)."""
-        quarters, confirmed = self.periods(indicator)
-        cumulative = _cumulative(quarters, indicator.rollup)
-        if confirmed is not None:
-            cumulative[4] = confirmed
-            return quarters, cumulative, confirmed, True
-        return quarters, cumulative, figures.rollup(quarters.values(), indicator.rollup), False
+        return figures.so_far(quarters, 4, indicator.rollup, confirmed)
 
     def indicator(self, indicator, unit_figures):
         year = self.plan.year
         targets = self.targets[("i", indicator.id)]
         target = targets.get(year)
-        quarters, cumulative, result, is_confirmed = self.values(indicator)
+        quarters, confirmed = self.periods(indicator)
+        cumulative = _cumulative(quarters, indicator.rollup, confirmed)
+        result = cumulative[self.quarter]
         linked_target, linked_note, linked_result = self.linked(indicator)
         # 전년 실적(전년 목표) as the plan states it, or else last year's own figures.
         if indicator.baseline_actual is not None or indicator.baseline_target is not None:
@@ -394,19 +519,23 @@ class _Book:
             quarters=quarters,
             cumulative=cumulative,
             result=result,
-            result_note=own_result.note if own_result else "",
+            result_note=own_result.note if own_result and self.quarter == 4 else "",
             achievement=figures.achievement(target_figure, result, indicator.direction, steps),
             baseline_actual=baseline_actual,
             baseline_target=baseline_target,
             baseline_unit=baseline_unit,
             change=figures.change(target_figure, baseline_target, indicator.is_new),
-            pace=_pace(indicator, cumulative[self.quarter], target_figure, self.quarter),
+            pace=_pace(indicator, quarters, target_figure, self.quarter, confirmed),
             unit_projects=mine,
             results=self.results[("i", indicator.id)],
+            quarter=self.quarter,
+            year_result=cumulative[4],
             baseline_note=baseline_note,
             linked_target=linked_target,
             linked_result=linked_result,
-            is_confirmed=is_confirmed,
+            is_confirmed=figures.is_known(confirmed),
+            confirmed=confirmed,
+            unapproved=self.standings.unapproved(indicator.program_id, quarters),
         )
 
     def linked(self, indicator):
@@ -433,14 +562,14 @@ class TargetRow:
         return self.value if self.value is not None else (self.state or None)
 
 
-def _pace(indicator, so_far, target, quarter):
-    return figures.pace(so_far, target, quarter, indicator.rollup, indicator.direction,
-                        indicator.milestone_steps)
+def _pace(indicator, quarters, target, quarter, confirmed):
+    return figures.pace_at(quarters, quarter, target, indicator.rollup, indicator.direction,
+                           indicator.milestone_steps, confirmed)
 
 
-def _cumulative(quarters, rule):
-    """The year so far at the end of each quarter."""
-    return {quarter: figures.rollup([quarters[q] for q in figures.QUARTERS if q <= quarter], rule)
+def _cumulative(quarters, rule, confirmed=None):
+    """The year so far at the end of each quarter; a confirmed year at Q4."""
+    return {quarter: figures.so_far(quarters, quarter, rule, confirmed)
             for quarter in figures.QUARTERS}
 
 
@@ -450,3 +579,89 @@ def _key(row):
 
 def _figure(result):
     return result.figure if result is not None else None
+
+
+# The dashboard's other reads ----------------------------------------------------
+
+
+def plan_years(institution):
+    """The years `institution` has a plan for, oldest first."""
+    return list(Plan.objects.filter(institution=institution).order_by("year")
+                .values_list("year", flat=True))
+
+
+def latest_plan(institution):
+    return Plan.objects.filter(institution=institution).order_by("-year").first()
+
+
+def of_indicator(pk):
+    """The program of indicator `pk`, for year_figures(programs=...)."""
+    return Program.objects.filter(indicators=pk).values("pk")
+
+
+def past_years(institution, figure, shown=APPROVED_ONLY, count=3):
+    """This year's figures of the indicator and those of the indicators it
+    continues, up to `count` years in all, each read as its year's default:
+    [(year, IndicatorFigures)], oldest first."""
+    years = [(figure.indicator.program.category.plan.year, figure)]
+    while len(years) < count and years[0][1].indicator.previous_id:
+        previous_id = years[0][1].indicator.previous_id
+        year = years[0][0] - 1
+        earlier = next((item for item in year_figures(
+            institution, year, shown=shown, programs=of_indicator(previous_id)).indicators
+            if item.indicator.pk == previous_id), None)
+        if earlier is None:
+            break
+        years.insert(0, (year, earlier))
+    return years
+
+
+def links_between(institution, earlier, later):
+    """Program and indicator links (id → previous id) of the years strictly
+    between `earlier` and `later`: how a 2022 indicator reaches 2024."""
+    links = {"program": {}, "indicator": {}}
+    if later - earlier > 1:
+        between = {"category__plan__institution": institution,
+                   "category__plan__year__gt": earlier, "category__plan__year__lt": later}
+        links["program"] = dict(Program.objects.filter(**between)
+                                .values_list("id", "previous_id"))
+        links["indicator"] = dict(Indicator.objects.filter(
+            **{f"program__{key}": value for key, value in between.items()})
+            .values_list("id", "previous_id"))
+    return links
+
+
+@dataclass
+class IndicatorInDepth:
+    """What the indicator page reads."""
+
+    book: YearFigures  # the year's figures of the indicator's program
+    program: ProgramFigures
+    figure: IndicatorFigures
+    years: list  # [(year, IndicatorFigures)] of the indicators it continues
+    evidence: list
+    changes: list  # goals.history.ResultChange of the quarters whose values are shown
+
+
+def indicator_in_depth(plan, pk, quarter, shown):
+    """Indicator `pk` of `plan` read at `quarter`, or None when the plan has
+    no such indicator."""
+    book = year_figures(plan.institution, plan.year, quarter, shown=shown,
+                        programs=of_indicator(pk))
+    found = next(((program, figure) for program in book.programs
+                  for figure in program.indicators if figure.indicator.pk == pk), None)
+    if found is None:
+        return None
+    program, figure = found
+    owner_id = program.program.owner_id
+    periods = [period for period in Period.values
+               if shown.counts(APPROVED if period == Period.YEAR
+                               else program.quarter_status(period), owner_id)]
+    return IndicatorInDepth(
+        book=book, program=program, figure=figure,
+        years=past_years(plan.institution, figure, shown),
+        evidence=list(Evidence.objects.filter(
+            Q(indicator=figure.indicator) | Q(unit_project__indicator=figure.indicator))),
+        changes=result_changes(figure.indicator, periods=periods),
+    )
+
