@@ -6,7 +6,9 @@ row and column, and nothing is written until every row is good.
 
 Hidden columns carry what identifies a row (the input's key) and the version
 and value it had when the sheet was made, so a value changed by someone else
-in between is not overwritten silently.
+in between is not overwritten silently. A value typed as text goes through
+goals.parsing like the entry page's ("2회", "해당 없음"); a value that looks
+like a mistake is listed and saved only once the upload confirms it.
 """
 
 import zipfile
@@ -24,8 +26,9 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import access, entry
+from . import access, entry, figures
 from . import formatting as fmt
+from .parsing import plain
 
 SHEET_TITLE = "실적 입력"
 HEADER_ROW = 2
@@ -117,14 +120,17 @@ def _write_line(sheet, row, program_quarter, indicator_name, line, is_open):
         NOTE: line.note,
         STATUS: str(program_quarter.status_label),
         KEY: line.key,
-        READ_VALUE: entry.plain(line.value),
+        READ_VALUE: plain(line.value),
         READ_NOTE: line.note,
     }
     for column, value in values.items():
         text_cell(sheet, row, column, value)
     sheet.cell(row=row, column=VERSION, value=line.version)
-    value_cell = sheet.cell(row=row, column=VALUE, value=line.value)
-    if isinstance(line.value, str):
+    value = line.value
+    if value is figures.NOT_MEASURED:
+        value = plain(value)
+    value_cell = sheet.cell(row=row, column=VALUE, value=value)
+    if isinstance(value, str):
         value_cell.data_type = "s"
     value_cell.number_format = "#,##0.##"
     if is_open:
@@ -156,9 +162,10 @@ class _CellProblem(ValueError):
     pass
 
 
-def upload(user, plan, quarter, file, program_quarters, reason=""):
+def upload(user, plan, quarter, file, program_quarters, reason="", confirm=False):
     """Save what an uploaded entry sheet says for `quarter`: (problems, number
-    of values changed). Nothing is written when there is any problem."""
+    of values changed). Nothing is written when there is any problem; a value
+    that looks like a mistake is one until the upload `confirm`s it."""
     problems = []
     sheet = _open(file, plan, quarter, problems)
     if sheet is None:
@@ -195,10 +202,14 @@ def upload(user, plan, quarter, file, program_quarters, reason=""):
         batches[program_quarter.program].append(entry.Entry(
             key=key, value=value, note=note, version=_version(cells[VERSION].value),
             read_value=_plain_text(cells[READ_VALUE].value),
-            read_note=_plain_text(cells[READ_NOTE].value), where=number))
+            read_note=_plain_text(cells[READ_NOTE].value), where=number,
+            confirmed=value if confirm else None))
     source = f"{entry.SOURCE_SHEET}({getattr(file, 'name', '')})"
     outcome = entry.save_quarters(user, quarter, batches, source=source, reason=reason,
                                   write=not problems)
+    problems += [SheetProblem(warning.entry.where, VALUE, _(
+        "%(message)s (값이 맞으면 '확인하고 저장'을 선택해 다시 올리세요.)") % {
+            "message": warning.message}) for warning in outcome.warnings or []]
     for problem in outcome.problems:
         if isinstance(problem, entry.ProgramProblem):
             problems += [SheetProblem(each.where, VALUE, problem.message)

@@ -98,11 +98,15 @@ def field_name(program, kind, owner):
     return f"p{program.pk}-{kind}_{key}"
 
 
-def fill(client, program, values, notes=None, quarter=1, reason=""):
-    """Open the entry page, type `values` ({owner: text}) and save."""
+def fill(client, program, values, notes=None, quarter=1, reason="", confirm=True):
+    """Open the entry page, type `values` ({owner: text}) and save; with
+    `confirm`, the values are confirmed should any look like a mistake (the
+    tests' values are not always likely ones)."""
     data = form_data(client.get(entry_url(quarter)), program)
     for owner, text in values.items():
         data[field_name(program, "value", owner)] = text
+        if confirm:
+            data[field_name(program, "confirm", owner)] = text
     for owner, text in (notes or {}).items():
         data[field_name(program, "note", owner)] = text
     data[f"p{program.pk}-reason"] = reason

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from goals import access, entry
 from goals.forms import CommentForm
 from goals.models import Period, Submission
-from goals.selectors import default_quarter, year_figures
+from goals.selectors import EVERYTHING, default_quarter, year_figures
 from goals.views.entry import program_of, quarter_or_404
 
 DONE = {
@@ -40,7 +40,7 @@ def page(request, code, year, quarter):
 def render_page(request, plan, quarter, bound=None, status=200):
     """The approval page; `bound` is a comment form sent back with its problem,
     as (program id, step, form)."""
-    book = year_figures(plan.institution, plan.year, quarter)
+    book = year_figures(plan.institution, plan.year, quarter, shown=EVERYTHING)
     program_quarters = entry.program_quarters(book, quarter)
     steps = (Submission.history.filter(program_id__in=[each.program.pk
                                                        for each in program_quarters],
