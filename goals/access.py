@@ -73,7 +73,13 @@ def within_institutions(queryset, user):
 
 
 def is_member(user, institution):
-    return institutions_of(user).filter(pk=institution.pk).exists()
+    """Asked several times a request: the user's institutions are read once and
+    kept on the user object, as roles.has_role() keeps their roles."""
+    ids = getattr(user, "_institution_ids", None)
+    if ids is None:
+        ids = set(institutions_of(user).values_list("pk", flat=True))
+        user._institution_ids = ids
+    return institution.pk in ids
 
 
 def can_read(user, institution):

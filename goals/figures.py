@@ -9,6 +9,7 @@ when nothing is known. Korean words for the kinds live in goals.formatting.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Optional, Sequence, Union
 
@@ -294,6 +295,36 @@ def so_far(quarters: dict, quarter: int, rule: str, confirmed: Value = None) -> 
     return rollup([quarters.get(q) for q in QUARTERS if q <= quarter], rule)
 
 
+def cumulative(quarters: dict, rule: str, confirmed: Value = None) -> dict:
+    """so_far() at the end of every quarter, {1–4: value}, in one pass (the
+    selector asks it of every indicator and unit project of a year)."""
+    made = {}
+    last = None
+    total = Decimal(0)
+    count = 0
+    numbers = True
+    for quarter in QUARTERS:
+        value = quarters.get(quarter)
+        if value is not None and value is not NOT_MEASURED:
+            last = value
+            count += 1
+            if numbers and isinstance(value, Decimal):
+                total += value
+            else:
+                numbers = False
+        if not count:
+            made[quarter] = None
+        elif rule == LATEST or not numbers:
+            made[quarter] = last
+        elif rule == AVERAGE:
+            made[quarter] = total / count
+        else:
+            made[quarter] = total
+    if is_known(confirmed):
+        made[4] = confirmed
+    return made
+
+
 def pace_at(quarters: dict, quarter: int, target: Value, rule: str, direction: str = HIGHER,
             steps: Sequence[str] = (), confirmed: Value = None) -> Pace:
     """
@@ -367,6 +398,7 @@ def won_to_eok(won: Optional[int], places: int = 2) -> Optional[Decimal]:
 # Plain number formats (the units and words come from goals.formatting) ------
 
 
+@lru_cache(maxsize=4096)  # a year's tables print the same few numbers many times
 def format_number(value: Decimal, places: Optional[int] = None) -> str:
     """Thousands separators; trailing zeros dropped unless `places` is given:
     28517 → 28,517; 94.40 → 94.4; 60.00 → 60."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from django.db.models import Max, Q
 
@@ -83,6 +83,7 @@ class UnitProjectFigures(_Standing):
     results: dict  # period → Result, for entry forms and notes
     cumulative: dict = field(default_factory=dict)  # 1–4 → the year so far at that quarter
     unapproved: frozenset = frozenset()
+    confirmed: figures.Value = None  # the year as confirmed
 
 
 @dataclass
@@ -134,7 +135,7 @@ class ProgramFigures:
     program: Program
     indicators: list
     unit_projects: list
-    submissions: dict  # quarter → Submission
+    submissions: dict  # quarter → SubmissionRow
     headlines: list
     narratives: dict  # section → [Narrative]
     previous_unit_projects: list  # last year's unit projects and their results (추진실적)
@@ -273,12 +274,15 @@ def default_basis(year, latest_approved, today=None):
 
 
 def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_text=False,
-                 programs=None):
+                 programs=None, for_entry=False):
     """
     Everything about `institution`'s plan for `year`, with its figures read
     at `quarter` (default_basis() when None), counting the values `shown`
     allows. Raises Plan.DoesNotExist when there is no such plan. `with_text`
     adds the programs' narratives (for program pages and the report).
+    `for_entry` reads the results as Result objects with who saved them and
+    their versions (for the entry and approval pages); other readers get
+    plain rows (ResultRow), much cheaper to make.
 
     `programs` (ids, or a queryset of programs) keeps only those programs and
     the categories holding them, for a page about one program or about one
@@ -313,20 +317,26 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
     in_plan = chosen("program__")
     # Last year's unit projects of continued programs: 추진실적 and baselines.
     continued = Program.objects.filter(chosen("continued_by__")).values("id")
-    unit_projects = list(UnitProject.objects.filter(in_plan | Q(program__in=continued))
-        .order_by("program_id", "order"))
+    units_read = in_plan | Q(program__in=continued)
+    unit_projects = list(UnitProject.objects.filter(units_read).order_by("program_id", "order"))
 
     plan_indicators = Indicator.objects.filter(in_plan).values("id")
     last_indicators = Indicator.objects.filter(chosen("continued_by__program__")).values("id")
     owners = (Q(indicator__in=plan_indicators) | Q(indicator__in=last_indicators)
-              | Q(unit_project__in=[unit.id for unit in unit_projects]))
-    # Targets are only read: plain rows are enough, and much cheaper than models.
-    targets = [TargetRow(*row) for row in Target.objects.filter(owners).values_list(
-        "indicator_id", "unit_project_id", "year", "value", "state", "note")]
-    # Entry pages show who saved each value last: joined here, not asked per result.
-    results = list(Result.objects.filter(owners).select_related("updated_by"))
+              | Q(unit_project__in=UnitProject.objects.filter(units_read).values("id")))
+    # Targets, submissions and (but on entry pages) results are only read:
+    # plain rows are enough, and much cheaper than models.
+    targets = [TargetRow._make(row) for row in Target.objects.filter(owners).values_list(
+        *TargetRow._fields)]
+    if for_entry:
+        # Entry pages show who saved each value last: joined here, not asked per result.
+        results = list(Result.objects.filter(owners).select_related("updated_by"))
+    else:
+        results = [ResultRow._make(row) for row in Result.objects.filter(owners).values_list(
+            *ResultRow._fields)]
     # Last year's too: its values count by their standing like this year's.
-    submissions = list(Submission.objects.filter(in_plan | Q(program__in=continued)))
+    submissions = [SubmissionRow._make(row) for row in Submission.objects.filter(
+        in_plan | Q(program__in=continued)).values_list(*SubmissionRow._fields)]
     headlines = list(HeadlineTarget.objects.filter(in_plan))
     narratives = list(Narrative.objects.filter(in_plan)) if with_text else []
 
@@ -355,16 +365,16 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
 
     for unit_project in unit_projects:
         if unit_project.indicator_id in indicator_by_id:
-            unit_project.indicator = indicator_by_id[unit_project.indicator_id]
+            _attach(unit_project, "indicator", indicator_by_id[unit_project.indicator_id])
 
     programs_by_category = defaultdict(list)
     for program in programs_read:
         # Readers follow .category.plan.institution from a program, and
         # .program from an indicator or unit project: no query, and one
         # category object for all of its programs.
-        program.category = category_by_id[program.category_id]
+        _attach(program, "category", category_by_id[program.category_id])
         for child in by_program[program.id] + units_by_program[program.id]:
-            child.program = program
+            _attach(child, "program", program)
         unit_figures = [book.unit_project(unit, year) for unit in units_by_program[program.id]]
         previous_units = ([book.unit_project(unit, year - 1)
                            for unit in units_by_program[program.previous_id]]
@@ -377,7 +387,7 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
             submissions=submissions_by_program[program.id],
             headlines=headlines_by_program[program.id],
             narratives={section: narratives_by_program[program.id][section]
-                        for section in Narrative.Section.values},
+                        for section in SECTIONS},
             previous_unit_projects=previous_units,
         ))
     return YearFigures(
@@ -396,6 +406,13 @@ class _Standings:
     def __init__(self, submissions, indicator_by_id, unit_projects, owners):
         self.status = {(submission.program_id, submission.quarter): submission.status
                        for submission in submissions}
+        approved = defaultdict(set)
+        for submission in submissions:
+            if submission.status == APPROVED:
+                approved[submission.program_id].add(submission.quarter)
+        self.not_approved = {program_id: tuple(quarter for quarter in figures.QUARTERS
+                                               if quarter not in quarters)
+                             for program_id, quarters in approved.items()}
         self.program_of_indicator = {pk: indicator.program_id
                                      for pk, indicator in indicator_by_id.items()}
         self.program_of_unit = {unit.id: unit.program_id for unit in unit_projects}
@@ -413,17 +430,31 @@ class _Standings:
 
     def counted(self, results, shown):
         """The results `shown` lets the figures count."""
+        if shown.unapproved:
+            return results
+        owners, status = self.owners, self.status
         kept = []
         for result in results:
             program_id = self.program_id(result)
-            if shown.counts(self.of(program_id, result.period), self.owners.get(program_id)):
+            if (result.period == Period.YEAR
+                    or shown.counts(status.get((program_id, result.period), DRAFT),
+                                    owners.get(program_id))):
                 kept.append(result)
         return kept
 
     def unapproved(self, program_id, quarters):
         """The quarters with a value (in {quarter: value}) whose standing is not approved."""
-        return frozenset(quarter for quarter, value in quarters.items()
-                         if value is not None and self.of(program_id, quarter) != APPROVED)
+        return frozenset(quarter for quarter in self.not_approved.get(program_id, figures.QUARTERS)
+                         if quarters[quarter] is not None)
+
+
+SECTIONS = Narrative.Section.values
+
+
+def _attach(obj, name, related):
+    """Set `obj.<name>` to the object read already, as select_related does:
+    cheaper than assigning it, which checks it and sets the id again."""
+    obj._meta.get_field(name).set_cached_value(obj, related)
 
 
 def _unit_totals(unit_figures):
@@ -453,38 +484,48 @@ class _Book:
 
     def unit_project(self, unit_project, year):
         results = self.results[("u", unit_project.id)]
-        quarters = {quarter: _figure(results.get(quarter)) for quarter in figures.QUARTERS}
-        confirmed = _figure(results.get(Period.YEAR))
+        quarters, confirmed = self.unit_periods(unit_project)
         rule = figures.SUM if unit_project.kind == "count" else figures.LATEST
         targets = {target_year: target.figure
                    for target_year, target in self.targets[("u", unit_project.id)].items()}
+        cumulative = figures.cumulative(quarters, rule, confirmed)
         return UnitProjectFigures(
             unit_project=unit_project,
             target=targets.get(year),
             targets=targets,
             quarters=quarters,
-            result=figures.so_far(quarters, 4, rule, confirmed),
+            result=cumulative[4],
             results=results,
-            cumulative=_cumulative(quarters, rule, confirmed),
+            cumulative=cumulative,
             unapproved=self.standings.unapproved(unit_project.program_id, quarters),
+            confirmed=confirmed,
         )
 
-    def periods(self, indicator):
+    def periods(self, indicator, parts=None):
         """An indicator's quarters and its confirmed year, from its own results
-        or, where it has none, from the unit projects that count towards it."""
+        or, where it has none, from the unit projects that count towards it
+        (`parts`: their UnitProjectFigures when already made)."""
         own = self.results[("i", indicator.id)]
-        parts = [self.results[("u", unit.id)] for unit in self.units_of_indicator[indicator.id]]
+        if parts is None:
+            parts = [self.unit_periods(unit) for unit in self.units_of_indicator[indicator.id]]
+        else:
+            parts = [(unit.quarters, unit.confirmed) for unit in parts]
+        quarters = {quarter: _figure(own.get(quarter)) for quarter in figures.QUARTERS}
+        confirmed = _figure(own.get(Period.YEAR))
         if not parts:
-            return ({quarter: _figure(own.get(quarter)) for quarter in figures.QUARTERS},
-                    _figure(own.get(Period.YEAR)))
+            return quarters, confirmed
+        for quarter in figures.QUARTERS:
+            if quarters[quarter] is None:
+                quarters[quarter] = figures.combine(
+                    [part_quarters[quarter] for part_quarters, _year in parts], indicator.rollup)
+        if confirmed is None:
+            confirmed = figures.combine([year for _quarters, year in parts], indicator.rollup)
+        return quarters, confirmed
 
-        def value(period):
-            mine = _figure(own.get(period))
-            if mine is not None:
-                return mine
-            return figures.combine([_figure(part.get(period)) for part in parts], indicator.rollup)
-
-        return {quarter: value(quarter) for quarter in figures.QUARTERS}, value(Period.YEAR)
+    def unit_periods(self, unit_project):
+        results = self.results[("u", unit_project.id)]
+        return ({quarter: _figure(results.get(quarter)) for quarter in figures.QUARTERS},
+                _figure(results.get(Period.YEAR)))
 
     def year_value(self, indicator):
         """The indicator's year: confirmed, or rolled up from its quarters."""
@@ -495,8 +536,9 @@ class _Book:
         year = self.plan.year
         targets = self.targets[("i", indicator.id)]
         target = targets.get(year)
-        quarters, confirmed = self.periods(indicator)
-        cumulative = _cumulative(quarters, indicator.rollup, confirmed)
+        mine = [unit for unit in unit_figures if unit.unit_project.indicator_id == indicator.id]
+        quarters, confirmed = self.periods(indicator, mine)
+        cumulative = figures.cumulative(quarters, indicator.rollup, confirmed)
         result = cumulative[self.quarter]
         linked_target, linked_note, linked_result = self.linked(indicator)
         # 전년 실적(전년 목표) as the plan states it, or else last year's own figures.
@@ -508,7 +550,6 @@ class _Book:
             baseline_unit = indicator.previous.unit if indicator.previous else indicator.unit
             baseline_note = linked_note
         target_figure = target.figure if target else None
-        mine = [unit for unit in unit_figures if unit.unit_project.indicator_id == indicator.id]
         steps = indicator.milestone_steps
         own_result = self.results[("i", indicator.id)].get(Period.YEAR)
         return IndicatorFigures(
@@ -548,8 +589,7 @@ class _Book:
                 self.year_value(previous))
 
 
-@dataclass(frozen=True)
-class TargetRow:
+class TargetRow(NamedTuple):
     indicator_id: Optional[int]
     unit_project_id: Optional[int]
     year: int
@@ -562,15 +602,37 @@ class TargetRow:
         return self.value if self.value is not None else (self.state or None)
 
 
+class SubmissionRow(NamedTuple):
+    """A program's quarter on its way to approval, as the figures read it."""
+
+    program_id: int
+    quarter: int
+    status: str
+    comment: str
+
+
+class ResultRow(NamedTuple):
+    """A result as readers of the figures need it (Result's fields of the same
+    names), read as a plain row: a tenth of the cost of a model."""
+
+    indicator_id: Optional[int]
+    unit_project_id: Optional[int]
+    period: int
+    value: Optional[Decimal]
+    state: str
+    not_measured: bool
+    note: str
+
+    @property
+    def figure(self):
+        if self.not_measured:
+            return figures.NOT_MEASURED
+        return self.value if self.value is not None else (self.state or None)
+
+
 def _pace(indicator, quarters, target, quarter, confirmed):
     return figures.pace_at(quarters, quarter, target, indicator.rollup, indicator.direction,
                            indicator.milestone_steps, confirmed)
-
-
-def _cumulative(quarters, rule, confirmed=None):
-    """The year so far at the end of each quarter; a confirmed year at Q4."""
-    return {quarter: figures.so_far(quarters, quarter, rule, confirmed)
-            for quarter in figures.QUARTERS}
 
 
 def _key(row):

@@ -273,3 +273,14 @@ def test_pace_at_always_has_a_status_and_never_judges_a_missing_quarter(quarters
         assert pace.status == figures.NOT_ENTERED
     assert pace.status in (figures.AHEAD, figures.ON_TRACK, figures.BEHIND, figures.NOT_ENTERED,
                            figures.UNMEASURED, figures.NO_TARGET)
+
+
+@given(quarters=st.lists(st.one_of(st.none(), st.just(figures.NOT_MEASURED), st.just("구축완료"),
+                                   st.decimals(min_value=0, max_value=1000, places=1)),
+                         min_size=4, max_size=4),
+       rule=st.sampled_from([figures.SUM, figures.LATEST, figures.AVERAGE]),
+       confirmed=st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=1)))
+def test_the_year_so_far_in_one_pass_is_the_roll_up_of_each_quarter(quarters, rule, confirmed):
+    by_quarter = dict(zip((1, 2, 3, 4), quarters))
+    assert figures.cumulative(by_quarter, rule, confirmed) == {
+        quarter: figures.so_far(by_quarter, quarter, rule, confirmed) for quarter in (1, 2, 3, 4)}

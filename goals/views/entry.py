@@ -23,6 +23,13 @@ def staff_plan(user, code, year):
     return plan
 
 
+def quarter_figures(plan, quarter, programs=None):
+    """The year's figures as a quarter is entered and approved: every value,
+    approved or not, with who saved it and its version."""
+    return year_figures(plan.institution, plan.year, quarter, shown=EVERYTHING, for_entry=True,
+                        programs=programs)
+
+
 def quarter_or_404(quarter):
     if quarter not in Period.values or quarter == Period.YEAR:
         raise Http404
@@ -48,8 +55,7 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
     """The entry page; `bound` holds a form sent back with its problems,
     {program id: QuarterForm or EvidenceForm}."""
     bound = bound or {}
-    book = year_figures(plan.institution, plan.year, quarter, shown=EVERYTHING,
-                        programs=owned_programs(plan, request.user))
+    book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
     sections = []
     program_quarters = entry.program_quarters(book, quarter, owner=request.user)
     evidence = Evidence.objects.filter(
@@ -95,8 +101,7 @@ def owned_program(user, code, year, quarter, program_id):
 
 
 def program_quarter(plan, quarter, program):
-    book = year_figures(plan.institution, plan.year, quarter, shown=EVERYTHING,
-                        programs=[program.pk])
+    book = quarter_figures(plan, quarter, [program.pk])
     return next(each for each in entry.program_quarters(book, quarter)
                 if each.program.pk == program.pk)
 
@@ -179,8 +184,7 @@ def delete_evidence(request, pk):
 def sheet(request, code, year, quarter):
     plan = staff_plan(request.user, code, year)
     quarter_or_404(quarter)
-    book = year_figures(plan.institution, plan.year, quarter, shown=EVERYTHING,
-                        programs=owned_programs(plan, request.user))
+    book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
     content = entry_sheet.build(plan, quarter,
                                 entry.program_quarters(book, quarter, owner=request.user),
                                 request.user)
@@ -197,7 +201,7 @@ def upload_sheet(request, code, year, quarter):
     form = SheetUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render_page(request, plan, quarter, bound={"sheet": form}, status=400)
-    book = year_figures(plan.institution, plan.year, quarter, shown=EVERYTHING)
+    book = quarter_figures(plan, quarter)
     problems, changed = entry_sheet.upload(
         request.user, plan, quarter, form.cleaned_data["file"],
         entry.program_quarters(book, quarter), reason=form.cleaned_data["reason"],
