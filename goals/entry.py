@@ -19,7 +19,8 @@ target of 40건) is not refused but held back with a warning until the user
 confirms it; the confirmation is kept in the history's reason.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from hashlib import sha256
 from typing import Optional
 
@@ -48,6 +49,11 @@ REASON_LENGTH = 100  # django-simple-history's change reason field
 def key_of(owner):
     """The key of an input in forms and sheets: i19 for an indicator, u10 for a unit project."""
     return f"{'i' if isinstance(owner, Indicator) else 'u'}{owner.pk}"
+
+
+def _row_key(row):
+    """key_of() the owner of a target or result, from its ids alone."""
+    return f"i{row.indicator_id}" if row.indicator_id else f"u{row.unit_project_id}"
 
 
 def inputs_of(indicators, unit_projects):
@@ -128,7 +134,7 @@ class Line:
     @property
     def so_far_label(self):
         """What `cumulative` is where it is not a sum: 최근값, 평균."""
-        rule = _rule_of(self.owner)
+        rule = self.owner.rollup
         return "" if rule == Rollup.SUM else fmt.so_far_label(rule)
 
     @property
@@ -293,7 +299,7 @@ class UnlikelyValue:
 class Outcome:
     problems: list
     changed: int = 0
-    warnings: list = None
+    warnings: list = field(default_factory=list)  # UnlikelyValue waiting to be confirmed
 
     @property
     def ok(self):
@@ -316,12 +322,6 @@ CONFIRMED = {
     figures.ABOVE_TARGET: gettext_lazy("목표의 %(times)s배 초과"),
     figures.DROP: gettext_lazy("전 분기보다 감소"),
 }
-
-
-def _rule_of(owner):
-    if isinstance(owner, Indicator):
-        return owner.rollup
-    return Rollup.SUM if owner.kind == Kind.COUNT else Rollup.LATEST
 
 
 @dataclass
@@ -411,7 +411,7 @@ def save_quarters(user, quarter, batches, *, source, reason="", write=True):
             return Outcome(problems, warnings=warnings)
         for change in changes:
             change.write(user, quarter, history_reason)
-    return Outcome([], len(changes), warnings=[])
+    return Outcome([], len(changes))
 
 
 def _check(entry, owner, stored, problems):
@@ -452,21 +452,25 @@ def _check(entry, owner, stored, problems):
 
 class _Context:
     """What a value is judged against before it is saved: each input's target
-    for the year and its value in the quarter before."""
+    for the year and its value in the quarter before, read when first asked."""
 
     def __init__(self, owners, year, quarter):
-        owners = list(owners)
-        self.targets = {}
-        indicator_ids = [owner.pk for owner in owners if isinstance(owner, Indicator)]
-        unit_ids = [owner.pk for owner in owners if isinstance(owner, UnitProject)]
-        for indicator_id, unit_id, value, state in Target.objects.filter(
-                Q(indicator_id__in=indicator_ids) | Q(unit_project_id__in=unit_ids),
-                year=year).values_list("indicator_id", "unit_project_id", "value", "state"):
-            key = f"i{indicator_id}" if indicator_id else f"u{unit_id}"
-            self.targets[key] = value if value is not None else (state or None)
-        self.previous = ({key: result.figure for key, result
-                          in _stored_results(owners, quarter - 1).items()}
-                         if quarter > 1 else {})
+        self.owners, self.year, self.quarter = list(owners), year, quarter
+
+    @cached_property
+    def targets(self):
+        indicator_ids = [owner.pk for owner in self.owners if isinstance(owner, Indicator)]
+        unit_ids = [owner.pk for owner in self.owners if isinstance(owner, UnitProject)]
+        return {_row_key(target): target.figure for target in Target.objects.filter(
+            Q(indicator_id__in=indicator_ids) | Q(unit_project_id__in=unit_ids),
+            year=self.year)}
+
+    @cached_property
+    def previous(self):
+        if self.quarter == 1:
+            return {}
+        return {key: result.figure
+                for key, result in _stored_results(self.owners, self.quarter - 1).items()}
 
 
 def _warned(change, context, warnings):
@@ -475,7 +479,7 @@ def _warned(change, context, warnings):
     owner, key = change.owner, key_of(change.owner)
     target = context.targets.get(key)
     previous = context.previous.get(key)
-    reasons = figures.unlikely(change.figure, target, previous, _rule_of(owner),
+    reasons = figures.unlikely(change.figure, target, previous, owner.rollup,
                                owner.kind == Kind.COUNT)
     if not reasons:
         return False
@@ -532,7 +536,7 @@ def _stored_results(owners, quarter, lock=False):
         results = results.select_for_update(of=("self",))
     stored = {}
     for result in results.select_related("updated_by"):
-        key = f"i{result.indicator_id}" if result.indicator_id else f"u{result.unit_project_id}"
+        key = _row_key(result)
         owner = owners[key]
         if isinstance(owner, Indicator):
             result.indicator = owner

@@ -505,6 +505,11 @@ class UnitProject(models.Model):
             return self.indicator.kind
         return {Unit.PERCENT: Kind.RATE, Unit.POINTS: Kind.SCORE}.get(self.unit, Kind.COUNT)
 
+    @property
+    def rollup(self):
+        """How its quarters make its year: counts add up, the rest is the latest value."""
+        return Rollup.SUM if self.kind == Kind.COUNT else Rollup.LATEST
+
     def check_value(self, value, state=""):
         upper = Decimal(100) if self.kind in (Kind.RATE, Kind.SCORE) else None
         return check_value(self.kind, value, state, upper, DEFAULT_STEPS)

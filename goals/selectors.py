@@ -57,9 +57,9 @@ EVERYTHING = Shown(unapproved=True)
 
 
 class _Standing:
-    """Whether the values shown are approved, by quarter."""
-
-    unapproved: frozenset  # the quarters whose value shown is not approved yet
+    """Whether the values shown are approved, by quarter, of figures with
+    `unapproved` (the quarters whose value shown is not approved yet) and
+    `confirmed` (the year as confirmed)."""
 
     def is_unapproved(self, quarter):
         """The quarter's own value is not approved."""
@@ -68,7 +68,7 @@ class _Standing:
     def is_unapproved_at(self, quarter):
         """The year so far at the end of `quarter` counts a value not approved
         (a confirmed year stands for its quarters at Q4)."""
-        if quarter == 4 and getattr(self, "is_confirmed", False):
+        if quarter == 4 and figures.is_known(self.confirmed):
             return False
         return any(earlier <= quarter for earlier in self.unapproved)
 
@@ -217,12 +217,6 @@ class YearFigures(_Programs):
     has_previous_plan: bool
     categories: list = field(default_factory=list)
     shown: Shown = APPROVED_ONLY
-    default_quarter: int = 4  # the basis when none is asked for
-
-    @property
-    def shows_unapproved(self):
-        """Some figure counts a value not approved yet."""
-        return any(figure.result_is_unapproved for figure in self.indicators)
 
     @property
     def institution(self):
@@ -290,12 +284,12 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
     fraction of the cost; the year's and categories' totals then add up only
     them.
     """
+    approved = Q(categories__programs__submissions__status=APPROVED)
     plan = (Plan.objects.select_related("institution")
             .annotate(latest_approved=Max("categories__programs__submissions__quarter",
-                                          filter=Q(categories__programs__submissions__status=APPROVED)))
+                                          filter=approved))
             .get(institution=institution, year=year))
-    basis = default_basis(year, plan.latest_approved)
-    quarter = quarter or basis
+    quarter = quarter or default_basis(year, plan.latest_approved)
     has_previous_plan = Plan.objects.filter(institution=institution, year=year - 1).exists()
     statuses = {status.year: status for status in GeneralStatus.objects.filter(
         institution=institution, year__in=[year, year - 1])}
@@ -396,7 +390,7 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
         categories=[CategoryFigures(category, programs_by_category[category.id])
                     for category in categories
                     if programs is None or programs_by_category[category.id]],
-        shown=shown, default_quarter=basis,
+        shown=shown,
     )
 
 
@@ -423,13 +417,9 @@ class _Standings:
             return self.program_of_indicator[result.indicator_id]
         return self.program_of_unit[result.unit_project_id]
 
-    def of(self, program_id, period):
-        if period == Period.YEAR:
-            return APPROVED  # confirmed by planning staff, not entered by the quarter
-        return self.status.get((program_id, period), DRAFT)
-
     def counted(self, results, shown):
-        """The results `shown` lets the figures count."""
+        """The results `shown` lets the figures count; a year confirmed by
+        planning staff (not entered by the quarter) stands approved."""
         if shown.unapproved:
             return results
         owners, status = self.owners, self.status
@@ -485,7 +475,7 @@ class _Book:
     def unit_project(self, unit_project, year):
         results = self.results[("u", unit_project.id)]
         quarters, confirmed = self.unit_periods(unit_project)
-        rule = figures.SUM if unit_project.kind == "count" else figures.LATEST
+        rule = unit_project.rollup
         targets = {target_year: target.figure
                    for target_year, target in self.targets[("u", unit_project.id)].items()}
         cumulative = figures.cumulative(quarters, rule, confirmed)

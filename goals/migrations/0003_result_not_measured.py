@@ -28,7 +28,8 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="result",
             constraint=models.CheckConstraint(
-                condition=models.Q(("value__isnull", False), models.Q(("state", ""), _negated=True),
+                condition=models.Q(("value__isnull", False),
+                                   models.Q(("state", ""), _negated=True),
                                    ("not_measured", True), _connector="OR"),
                 name="result_value_or_state"),
         ),

@@ -39,8 +39,8 @@ class _Choices:
         return kept_query(quarter, self.include_unapproved)
 
     def download_query(self, book):
-        """A report downloaded from the page holds what the page shows: its
-        basis, and the values not approved yet if the page shows them."""
+        """A report downloaded from the page holds what the page shows: the
+        basis asked for, and the values not approved yet if the page shows them."""
         return kept_query(self.quarter, self.exports_unapproved(book) or None)
 
     def exports_unapproved(self, book):
