@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from goals.examples import add_examples
 from goals.management.commands.setup_demo import DEMO_PASSWORD
+from tests.accessibility import assert_accessible
 from tests.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -95,6 +96,7 @@ def test_the_director_walks_the_example_year_and_the_basis_stays(live_server, in
     expect(table.locator(".mark--unapproved").first).to_be_visible()
     expect(page.locator(".values-shown")).to_contain_text("제출 전 값 포함")
     screenshot(page, "overview-with-unapproved.png")
+    assert_accessible(page, "overview-with-unapproved")  # the marks, the banner, the choice
 
     # The director looks at Q1, then picks Q2 and follows a program and an indicator.
     page.get_by_label("표시할 값").select_option("approved")
