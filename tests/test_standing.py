@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from goals import roles
-from goals.models import Indicator, Period, Program, Result, Submission
+from goals.models import Indicator, Program, Result, Submission
 from goals.synthetic import build_synthetic_plan
 from tests.test_dashboard import Tables, indicator_rows, page, user_of
 
