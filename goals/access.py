@@ -5,6 +5,10 @@ A user sees only the institutions they are a member of: anything of another
 institution is a 404, as if it did not exist. Inside their institution,
 everyone with a role reads; staff change the results of their own programs;
 approvers approve, return and reopen quarters.
+
+What is read of the results is what the institution stands behind: approved
+values, unless the approver or the director asks for the values not approved
+yet as well (shown_values).
 """
 
 from functools import reduce
@@ -14,9 +18,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from . import roles
 from .models import Institution, Plan
+from .selectors import APPROVED_ONLY, EVERYTHING, Shown
 
 
 def institutions_of(user):
@@ -74,7 +80,13 @@ def within_institutions(queryset, user):
 
 
 def is_member(user, institution):
-    return institutions_of(user).filter(pk=institution.pk).exists()
+    """Asked several times a request: the user's institutions are read once and
+    kept on the user object, as roles.has_role() keeps their roles."""
+    ids = getattr(user, "_institution_ids", None)
+    if ids is None:
+        ids = set(institutions_of(user).values_list("pk", flat=True))
+        user._institution_ids = ids
+    return institution.pk in ids
 
 
 def can_read(user, institution):
@@ -128,3 +140,39 @@ def can_keep_plan(user, institution):
     structure, targets and budgets, e.g. by uploading the report's workbook."""
     return is_member(user, institution) and (
         user.is_superuser or roles.has_role(user, roles.APPROVER, roles.ADMINISTRATOR))
+
+
+def may_include_unapproved(user, institution):
+    """The approver and the director may read the figures with the values
+    not approved yet (marked 미승인); the province's reviewer never does."""
+    return roles.has_role(user, roles.APPROVER, roles.DIRECTOR) and is_member(user, institution)
+
+
+def shown_values(user, institution, include_unapproved=None, *, export=False):
+    """
+    Which values `user` reads `institution`'s figures with (a
+    goals.selectors.Shown), and a message when what was asked for is not
+    theirs to have (they get the default).
+
+    `include_unapproved` is what was asked: True, False, or None for the
+    default. By default the approver reads every value, staff read their own
+    programs' values and the approved values of the others, and everyone
+    else reads approved values; an export holds approved values unless asked.
+    """
+    may = may_include_unapproved(user, institution)
+    refusal = None
+    if include_unapproved and not may:
+        include_unapproved = None
+        refusal = (_("검토자에게는 승인된 값만 보입니다.")
+                   if roles.has_role(user, roles.REVIEWER)
+                   else _("제출 전 값은 승인자와 원장만 볼 수 있습니다. 승인된 값을 보여 드립니다."))
+    if include_unapproved is not None:
+        return (EVERYTHING if include_unapproved else APPROVED_ONLY), refusal
+    if export:
+        return APPROVED_ONLY, refusal
+    if may and roles.has_role(user, roles.APPROVER):
+        return EVERYTHING, refusal
+    if roles.has_role(user, roles.STAFF):
+        return Shown(owner_id=user.pk), refusal
+    return APPROVED_ONLY, refusal
+

@@ -6,7 +6,9 @@ Every chart is an image with a title and a description that reads out all of
 its figures (`role="img"`, `<title>`, `<desc>`), and the pages print the same
 figures in a table next to it. The charts only draw: every number and every
 text they show is handed to them, already computed by the selector and
-written by goals.formatting.
+written by goals.formatting. The charts of the dashboard's figures (an
+indicator's pace and years, a three-year plan) are made at the end; a value
+not approved yet says so (미승인) in the text it is read out with.
 """
 
 from dataclasses import dataclass
@@ -16,6 +18,10 @@ from typing import Optional, Sequence
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from . import figures
+from . import formatting as fmt
+from .models import QUARTERS, Period
 
 WIDTH = 640
 LABEL_WIDTH = 230
@@ -192,3 +198,76 @@ def _n(value, places=1):
 def _clip(text, length):
     return text if len(text) <= length else text[:length - 1] + "…"
 
+
+# The dashboard's charts --------------------------------------------------------
+
+
+def _with_mark(text, is_unapproved):
+    return f"{text} ({fmt.UNAPPROVED})" if is_unapproved and text else text
+
+
+def pace_chart(figure, basis=4):
+    """An indicator's year so far at each quarter against the pace it should
+    keep, and over Q4 the band of the year-end forecast from the quarter
+    `basis`."""
+    paces = [figure.pace_at(quarter) for quarter in QUARTERS]
+    texts = [_with_mark(fmt.rate(pace.progress), figure.is_unapproved_at(quarter))
+             if pace.progress is not None else fmt.pace(pace.status)
+             for quarter, pace in zip(QUARTERS, paces)]
+    return column_chart(
+        "pace", [str(Period(quarter).label) for quarter in QUARTERS],
+        [Series(_("진도율"), [pace.progress for pace in paces], texts, "result")],
+        line=Series(_("기대 진도"), [pace.expected for pace in paces],
+                    [fmt.rate(pace.expected) for pace in paces], "pace"),
+        title=_("%(name)s: 분기 말 진도율과 기대 진도(연간 목표 대비 %%)")
+        % {"name": figure.indicator.measurement}, unit="%", band=forecast_band(figure, basis))
+
+
+def forecast_band(figure, quarter):
+    """The year-end forecast as a share of the annual target, for the pace
+    chart: the band from the weakest to the strongest quarter repeated."""
+    forecast = figure.forecast_at(quarter)
+    if forecast is None or forecast.low is None or not figures.is_number(figure.target):
+        return None
+    value, low, high = (figures.achievement(figure.target, each)
+                        for each in (forecast.value, forecast.low, forecast.high))
+    return Band(len(QUARTERS) - 1, low, high, _(
+        "연말 예상 %(value)s(%(low)s–%(high)s)") % {
+        "value": fmt.rate(value), "low": fmt.rate(low), "high": fmt.rate(high)})
+
+
+def years_chart(figure, years):
+    """Targets and results of the years given ([(year, IndicatorFigures)]) that are numbers."""
+    unit = figure.indicator.unit
+    shown = [(year, item) for year, item in years
+             if not isinstance(item.target, str) and not isinstance(item.result, str)]
+    if not shown:
+        return ""
+    return column_chart(
+        "years-chart", [str(year) for year, _item in shown],
+        [Series(_("목표"), [item.target for _year, item in shown],
+                [fmt.quantity(item.target, unit) for _year, item in shown], "target"),
+         Series(_("실적"), [item.result for _year, item in shown],
+                [_with_mark(fmt.quantity(item.result, unit), item.result_is_unapproved)
+                 for _year, item in shown], "result")],
+        unit=unit, title=_("%(name)s: 연도별 목표와 실적") % {"name": figure.indicator.measurement})
+
+
+def plan_charts(chart_id, name, totals):
+    """The three-year plan's 계 ({year: UnitTotal}), one chart a unit: 135명 and
+    16회 share no axis."""
+    years = sorted(totals)
+    by_unit = {}
+    for year in years:
+        for value, unit in totals[year].sums:
+            by_unit.setdefault(unit, {})[year] = value
+    made = []
+    for number, (unit, per_year) in enumerate(by_unit.items()):
+        values = [per_year.get(year) for year in years]
+        made.append(column_chart(
+            f"{chart_id}-{number}", [str(year) for year in years],
+            [Series(_("목표 계(%(unit)s)") % {"unit": unit}, values,
+                    [fmt.quantity(value, unit) for value in values], "target")],
+            title=_("%(name)s: 3개년 목표 계(%(unit)s)") % {"name": name, "unit": unit},
+            unit=unit))
+    return made

@@ -13,10 +13,14 @@ the row (select_for_update), SQLite's IMMEDIATE transactions serialize writers.
 A form or a sheet carries each value's version as it was read. When the
 stored version differs, somebody saved in between: nothing is written and the
 user is told who saved what, so nothing is lost silently.
+
+A value that looks like a typing mistake (goals.figures.unlikely: 500건 for a
+target of 40건) is not refused but held back with a warning until the user
+confirms it; the confirmation is kept in the history's reason.
 """
 
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from functools import cached_property
 from hashlib import sha256
 from typing import Optional
 
@@ -27,15 +31,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import access, evidence_files
+from . import access, evidence_files, figures, parsing
 from . import formatting as fmt
-from .models import DEFAULT_STEPS, Evidence, Indicator, Kind, Plan, Result, Submission, UnitProject
+from .models import (DEFAULT_STEPS, Evidence, Indicator, Kind, Plan, Result, Rollup, Submission,
+                     Target, UnitProject)
+from .parsing import BadValue, plain
 
 SOURCE_FORM = gettext_lazy("실적 입력 화면")
 SOURCE_SHEET = gettext_lazy("엑셀 업로드")
 
-# Result.value holds 14 digits, two of them after the point.
-LARGEST_VALUE = Decimal(10) ** 12
 REASON_LENGTH = 100  # django-simple-history's change reason field
 
 
@@ -45,6 +49,11 @@ REASON_LENGTH = 100  # django-simple-history's change reason field
 def key_of(owner):
     """The key of an input in forms and sheets: i19 for an indicator, u10 for a unit project."""
     return f"{'i' if isinstance(owner, Indicator) else 'u'}{owner.pk}"
+
+
+def _row_key(row):
+    """key_of() the owner of a target or result, from its ids alone."""
+    return f"i{row.indicator_id}" if row.indicator_id else f"u{row.unit_project_id}"
 
 
 def inputs_of(indicators, unit_projects):
@@ -63,15 +72,6 @@ def steps_of(owner):
     return owner.milestone_steps if isinstance(owner, Indicator) else list(DEFAULT_STEPS)
 
 
-def plain(value):
-    """A value as typed into a field: 1234, 88.3, 구축완료; empty for none."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return format(value.normalize(), "f")
-
-
 def closed_reason(plan, status):
     """Why staff may not change a program's quarter now, or None."""
     if plan.status == Plan.Status.CLOSED:
@@ -82,7 +82,7 @@ def closed_reason(plan, status):
         return _("승인된 분기입니다. 값을 바꾸려면 승인자에게 재개를 요청하세요.")
     if status == Submission.Status.SUBMITTED:
         return _("제출한 분기입니다. 값을 바꾸려면 승인자에게 반려를 요청하세요.")
-    return None
+    return None  # a draft, or returned to be corrected
 
 
 def display_name(user):
@@ -132,6 +132,12 @@ class Line:
         return self.figure.cumulative[self.quarter]
 
     @property
+    def so_far_label(self):
+        """What `cumulative` is where it is not a sum: 최근값, 평균."""
+        rule = self.owner.rollup
+        return "" if rule == Rollup.SUM else fmt.so_far_label(rule)
+
+    @property
     def last_quarter(self):
         return self.figure.quarters[self.quarter - 1] if self.quarter > 1 else None
 
@@ -170,6 +176,11 @@ class IndicatorLines:
         """The indicator itself for the quarter: target, so far, and its value
         made of the lines by the selector."""
         return Line(self.figure.indicator, self.figure, self.quarter)
+
+    @property
+    def combined_label(self):
+        """단위사업 합계 where the lines add up, 단위사업 평균 where they do not."""
+        return fmt.combined_label(self.figure.indicator.rollup)
 
 
 @dataclass
@@ -252,6 +263,7 @@ class Entry:
     read_value: object = None  # None: not known; any value that differs is a change
     read_note: str = ""
     where: object = None  # the caller's handle on the entry: a form field, a sheet row
+    confirmed: object = None  # the value the user confirmed after a warning
 
 
 @dataclass(frozen=True)
@@ -274,38 +286,42 @@ class ProgramProblem:
     entries: tuple  # the entries that would have changed something
 
 
+@dataclass(frozen=True)
+class UnlikelyValue:
+    """A value that looks like a mistake: held back until the user confirms it."""
+
+    entry: Entry
+    message: str
+    value: object  # the figure warned about, as the user typed it back (plain)
+
+
 @dataclass
 class Outcome:
     problems: list
     changed: int = 0
+    warnings: list = field(default_factory=list)  # UnlikelyValue waiting to be confirmed
 
     @property
     def ok(self):
-        return not self.problems
-
-
-class BadValue(ValueError):
-    pass
+        return not self.problems and not self.warnings
 
 
 def parse(owner, raw):
-    """(value, state) of what was typed for `owner`; (None, "") when empty.
-    Raises BadValue with a Korean message for text that is not a number."""
-    text = "" if raw is None else str(raw).strip()
-    if not text:
-        return None, ""
-    if owner.kind == Kind.MILESTONE:
-        return None, text
-    try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise BadValue(_("숫자를 입력하세요('%(text)s'은(는) 숫자가 아닙니다).") % {
-            "text": text if len(text) <= 20 else f"{text[:20]}…"})
-    if not value.is_finite():
-        raise BadValue(_("숫자를 입력하세요."))
-    if value.copy_abs() >= LARGEST_VALUE:  # abs() would overflow on 1e999999999
-        raise BadValue(_("값이 너무 큽니다."))
-    return value, ""
+    """The figure typed for `owner` (goals.parsing): a number, a state, NOT_MEASURED
+    or None. Raises BadValue with a Korean message."""
+    return parsing.parse(raw, unit=owner.unit, qualitative=owner.kind == Kind.MILESTONE,
+                         subject=_("지표") if isinstance(owner, Indicator) else _("단위사업"))
+
+
+WARNINGS = {
+    figures.ABOVE_TARGET: gettext_lazy("연간 목표(%(target)s)의 %(times)s배가 넘습니다."),
+    figures.DROP: gettext_lazy("전 분기(%(previous)s)보다 줄었습니다. 누계로 관리하는 값은 "
+                               "보통 줄지 않습니다."),
+}
+CONFIRMED = {
+    figures.ABOVE_TARGET: gettext_lazy("목표의 %(times)s배 초과"),
+    figures.DROP: gettext_lazy("전 분기보다 감소"),
+}
 
 
 @dataclass
@@ -313,23 +329,41 @@ class _Change:
     entry: Entry
     owner: object
     stored: Optional[Result]
-    value: Optional[Decimal]
-    state: str
+    figure: object  # a number, a state or NOT_MEASURED; None clears the value
     note: str
+    confirmed: tuple = ()  # the warnings the user confirmed
 
     def write(self, user, quarter, reason):
-        if self.value is None and not self.state:
+        if self.confirmed:
+            # The confirmation goes last and is never the part cut off.
+            confirmation = _(" [경고 확인: %(what)s]") % {"what": ", ".join(
+                str(CONFIRMED[code]) % {"times": figures.UNLIKELY_TIMES_TARGET}
+                for code in self.confirmed)}
+            reason = reason[:REASON_LENGTH - len(confirmation)] + confirmation
+        reason = reason[:REASON_LENGTH]
+        if self.figure is None:
             self.stored._history_user = user
             self.stored._change_reason = reason
             self.stored.delete()
             return
         result = self.stored or Result(period=quarter, **{
             "indicator" if isinstance(self.owner, Indicator) else "unit_project": self.owner})
-        result.value, result.state, result.note = self.value, self.state, self.note
+        result.value, result.state, result.not_measured = _columns(self.figure)
+        result.note = self.note
+        result.is_example = False  # whoever saves it makes it theirs
         result.updated_by = user
         result._history_user = user
         result._change_reason = reason
         result.save()
+
+
+def _columns(figure):
+    """(value, state, not_measured) of a figure as Result stores it."""
+    if figure is figures.NOT_MEASURED:
+        return None, "", True
+    if isinstance(figure, str):
+        return None, figure, False
+    return figure, "", False
 
 
 def save_quarter(user, program, quarter, entries, *, source=SOURCE_FORM, reason=""):
@@ -341,16 +375,18 @@ def save_quarter(user, program, quarter, entries, *, source=SOURCE_FORM, reason=
 
 def save_quarters(user, quarter, batches, *, source, reason="", write=True):
     """Save several programs' entries ({program: [Entry]}) for `quarter`, all
-    or nothing. With write=False only check them."""
+    or nothing. With write=False only check them. Nothing is written either
+    while a value waits for its warning to be confirmed (Outcome.warnings)."""
     for program in batches:
         access.require(access.can_enter(user, program))
     history_reason = f"{source}: {reason}" if reason else str(source)
     with transaction.atomic():
-        problems, changes = [], []
+        problems, warnings, changes = [], [], []
         for program, entries in batches.items():
             submission = _locked_submission(program, quarter, user)
             inputs = {key_of(owner): owner for owner in _inputs(program)}
             stored = _stored_results(inputs.values(), quarter, lock=True)
+            context = _Context(inputs.values(), program.category.plan.year, quarter)
             mine, seen = [], set()
             for entry in entries:
                 owner = inputs.get(entry.key)
@@ -361,6 +397,8 @@ def save_quarters(user, quarter, batches, *, source, reason="", write=True):
                     continue
                 seen.add(entry.key)
                 change = _check(entry, owner, stored.get(entry.key), problems)
+                if change and _warned(change, context, warnings):
+                    continue
                 if change:
                     mine.append(change)
             closed = closed_reason(program.category.plan, submission.status)
@@ -368,47 +406,96 @@ def save_quarters(user, quarter, batches, *, source, reason="", write=True):
                 problems.append(ProgramProblem(program, closed,
                                                tuple(change.entry for change in mine)))
             changes += mine
-        if problems or not write:
+        if problems or warnings or not write:
             transaction.set_rollback(True)
-            return Outcome(problems)
+            return Outcome(problems, warnings=warnings)
         for change in changes:
-            change.write(user, quarter, history_reason[:REASON_LENGTH])
+            change.write(user, quarter, history_reason)
     return Outcome([], len(changes))
 
 
 def _check(entry, owner, stored, problems):
     """The change `entry` makes, or None; what is wrong with it goes to `problems`."""
     try:
-        value, state = parse(owner, entry.value)
+        figure = parse(owner, entry.value)
     except BadValue as error:
         problems.append(Problem(entry, str(error)))
         return None
     note = (entry.note or "").strip()
     if entry.read_value is not None:
         try:
-            if (value, state, note) == (*parse(owner, entry.read_value),
-                                        (entry.read_note or "").strip()):
+            if (figure, note) == (parse(owner, entry.read_value),
+                                  (entry.read_note or "").strip()):
                 return None  # not touched since it was read
         except BadValue:
             pass
-    current = (stored.value, stored.state, stored.note) if stored else (None, "", "")
-    if (value, state, note) == current:
+    current = (stored.figure, stored.note) if stored else (None, "")
+    if (figure, note) == current:
         return None
     found = len(problems)
-    if value is None and not state:  # clearing the value
+    if figure is None:  # clearing the value
         if stored is None or (note and note != stored.note):
             problems.append(Problem(entry, _("비고를 남기려면 값을 입력하세요.")))
             return None
-    else:
+    elif figure is not figures.NOT_MEASURED:
+        value, state, _not_measured = _columns(figure)
         message = owner.check_value(value, state)
         if message:
             problems.append(Problem(entry, str(message)))
     if entry.version != (stored.version if stored else 0):
-        problems.append(Problem(entry, _conflict_message(stored, state or value),
+        problems.append(Problem(entry, _conflict_message(stored, figure),
                                 conflict=True, current=stored))
     if len(problems) > found:
         return None
-    return _Change(entry, owner, stored, value, state, note)
+    return _Change(entry, owner, stored, figure, note)
+
+
+class _Context:
+    """What a value is judged against before it is saved: each input's target
+    for the year and its value in the quarter before, read when first asked."""
+
+    def __init__(self, owners, year, quarter):
+        self.owners, self.year, self.quarter = list(owners), year, quarter
+
+    @cached_property
+    def targets(self):
+        indicator_ids = [owner.pk for owner in self.owners if isinstance(owner, Indicator)]
+        unit_ids = [owner.pk for owner in self.owners if isinstance(owner, UnitProject)]
+        return {_row_key(target): target.figure for target in Target.objects.filter(
+            Q(indicator_id__in=indicator_ids) | Q(unit_project_id__in=unit_ids),
+            year=self.year)}
+
+    @cached_property
+    def previous(self):
+        if self.quarter == 1:
+            return {}
+        return {key: result.figure
+                for key, result in _stored_results(self.owners, self.quarter - 1).items()}
+
+
+def _warned(change, context, warnings):
+    """Whether `change` waits for its warning to be confirmed (added to
+    `warnings`); a confirmed warning goes with the change into the history."""
+    owner, key = change.owner, key_of(change.owner)
+    target = context.targets.get(key)
+    previous = context.previous.get(key)
+    reasons = figures.unlikely(change.figure, target, previous, owner.rollup,
+                               owner.kind == Kind.COUNT)
+    if not reasons:
+        return False
+    try:
+        confirmed = parse(owner, change.entry.confirmed) == change.figure
+    except BadValue:
+        confirmed = False
+    if confirmed:
+        change.confirmed = tuple(reasons)
+        return False
+    message = " ".join(str(WARNINGS[reason]) % {
+        "target": fmt.quantity(target, owner.unit), "times": figures.UNLIKELY_TIMES_TARGET,
+        "previous": fmt.quantity(previous, owner.unit)} for reason in reasons)
+    warnings.append(UnlikelyValue(change.entry, _("%(message)s 값이 맞으면 확인하고 저장하세요.") % {
+        "message": message}, plain(change.figure)))
+    return True
 
 
 def _conflict_message(stored, yours):
@@ -449,7 +536,7 @@ def _stored_results(owners, quarter, lock=False):
         results = results.select_for_update(of=("self",))
     stored = {}
     for result in results.select_related("updated_by"):
-        key = f"i{result.indicator_id}" if result.indicator_id else f"u{result.unit_project_id}"
+        key = _row_key(result)
         owner = owners[key]
         if isinstance(owner, Indicator):
             result.indicator = owner
@@ -497,9 +584,9 @@ class Refused(Exception):
 
 
 def submit(user, program, quarter):
-    """Staff hand in their program's quarter (draft → submitted). Every input
-    needs a value: a blank is not a report (0 is), and the approver would lock
-    the blanks in."""
+    """Staff hand in their program's quarter (draft or returned → submitted).
+    Every input needs a value: a blank is not a report (0 or 해당 없음 is), and
+    the approver would lock the blanks in."""
     access.require(access.can_enter(user, program))
     with transaction.atomic():
         submission = _locked_submission(program, quarter, user)
@@ -510,8 +597,9 @@ def submit(user, program, quarter):
         if missing:
             names = " / ".join(owner.measurement if isinstance(owner, Indicator) else owner.name
                               for owner in missing)
-            raise Refused(_("빈 값이 있어 제출할 수 없습니다: %(names)s. 실적이 없으면 0을 "
-                            "입력하세요.") % {"names": names})
+            raise Refused(_("빈 값이 있어 제출할 수 없습니다: %(names)s. 실적이 없으면 0을, "
+                            "이번 분기에 측정하지 않으면 '해당 없음'을 입력하세요.")
+                          % {"names": names})
         _move(submission, Submission.Status.SUBMITTED, user, "", _("제출"))
 
 
@@ -523,11 +611,13 @@ def approve(user, program, quarter):
 
 
 def return_quarter(user, program, quarter, comment):
-    """An approver sends a submitted quarter back to its owner, saying why."""
+    """An approver sends a submitted quarter back to its owner, saying why:
+    returned, the owner corrects it and submits again."""
     comment = _required(comment, _("반려 사유를 적어 주세요."))
     _approver_step(user, program, quarter, Submission.Status.SUBMITTED,
                    _("제출된 분기만 반려할 수 있습니다."),
-                   Submission.Status.DRAFT, comment, _("반려: %(comment)s") % {"comment": comment})
+                   Submission.Status.RETURNED, comment,
+                   _("반려: %(comment)s") % {"comment": comment})
 
 
 def reopen(user, program, quarter, reason):

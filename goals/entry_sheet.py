@@ -6,7 +6,9 @@ row and column, and nothing is written until every row is good.
 
 Hidden columns carry what identifies a row (the input's key) and the version
 and value it had when the sheet was made, so a value changed by someone else
-in between is not overwritten silently.
+in between is not overwritten silently. A value typed as text goes through
+goals.parsing like the entry page's ("2회", "해당 없음"); a value that looks
+like a mistake is listed and saved only once the upload confirms it.
 """
 
 from collections import defaultdict
@@ -21,8 +23,10 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import access, entry, uploads
+
+from . import access, entry, figures, uploads
 from . import formatting as fmt
+from .parsing import plain
 
 SHEET_TITLE = "실적 입력"
 STEPS_TITLE = "단계"  # hidden: the steps the milestones' drop-downs offer
@@ -147,14 +151,17 @@ def _write_line(sheet, row, program_quarter, indicator_name, line, is_open, choi
         NOTE: line.note,
         STATUS: str(program_quarter.status_label),
         KEY: line.key,
-        READ_VALUE: entry.plain(line.value),
+        READ_VALUE: plain(line.value),
         READ_NOTE: line.note,
     }
     for column, value in values.items():
         text_cell(sheet, row, column, value)
     sheet.cell(row=row, column=VERSION, value=line.version)
-    value_cell = sheet.cell(row=row, column=VALUE, value=line.value)
-    if isinstance(line.value, str):
+    value = line.value
+    if value is figures.NOT_MEASURED:
+        value = plain(value)
+    value_cell = sheet.cell(row=row, column=VALUE, value=value)
+    if isinstance(value, str):
         value_cell.data_type = "s"
     value_cell.number_format = "#,##0.##"
     if is_open:
@@ -183,16 +190,17 @@ class _CellProblem(ValueError):
     pass
 
 
-def upload(user, plan, quarter, file, program_quarters, reason=""):
+def upload(user, plan, quarter, file, program_quarters, reason="", confirm=False):
     """Save what an uploaded entry sheet says for `quarter`: (problems, number
-    of values changed). Nothing is written when there is any problem."""
+    of values changed). Nothing is written when there is any problem; a value
+    that looks like a mistake is one until the upload `confirm`s it."""
     problems = []
     budget = uploads.entry_sheet_budget()
     sheet = _open(file, plan, quarter, budget, problems)
     if sheet is None:
         return problems, 0
     try:
-        batches = _read(user, sheet, program_quarters, budget, problems)
+        batches = _read(user, sheet, program_quarters, budget, problems, confirm)
     except uploads.UploadRefused as refusal:
         return [SheetProblem(0, 0, refusal.message)], 0
     finally:
@@ -200,6 +208,9 @@ def upload(user, plan, quarter, file, program_quarters, reason=""):
     source = f"{entry.SOURCE_SHEET}({getattr(file, 'name', '')})"
     outcome = entry.save_quarters(user, quarter, batches, source=source, reason=reason,
                                   write=not problems)
+    problems += [SheetProblem(warning.entry.where, VALUE, _(
+        "%(message)s (값이 맞으면 '확인하고 저장'을 선택해 다시 올리세요.)") % {
+            "message": warning.message}) for warning in outcome.warnings or []]
     for problem in outcome.problems:
         if isinstance(problem, entry.ProgramProblem):
             problems += [SheetProblem(each.where, VALUE, problem.message)
@@ -211,8 +222,9 @@ def upload(user, plan, quarter, file, program_quarters, reason=""):
     return problems, 0 if problems else outcome.changed
 
 
-def _read(user, sheet, program_quarters, budget, problems):
-    """{program: [Entry]} of the sheet's rows; what is wrong goes to `problems`."""
+def _read(user, sheet, program_quarters, budget, problems, confirm=False):
+    """{program: [Entry]} of the sheet's rows; what is wrong goes to `problems`.
+    With `confirm`, every value is sent as confirmed despite its warning."""
     lines = {line.key: (program_quarter, line)
              for program_quarter in program_quarters for line in program_quarter.lines}
     batches = defaultdict(list)
@@ -250,7 +262,8 @@ def _read(user, sheet, program_quarters, budget, problems):
         batches[program_quarter.program].append(entry.Entry(
             key=key, value=value, note=note, version=_version(cells[VERSION].value),
             read_value=_plain_text(cells[READ_VALUE].value),
-            read_note=_plain_text(cells[READ_NOTE].value), where=number))
+            read_note=_plain_text(cells[READ_NOTE].value), where=number,
+            confirmed=value if confirm else None))
     return batches
 
 

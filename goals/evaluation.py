@@ -62,7 +62,7 @@ def histories(book):
         units = list(UnitProject.objects.filter(indicator__in=ancestors))
         results = list(Result.objects.filter(Q(indicator__in=ancestors)
                                              | Q(unit_project__indicator__in=ancestors)))
-    held = _Book(None, 4, [], results, units)  # read as the selector reads a year
+    held = _Book(None, 4, [], results, units, None)  # read as the selector reads a year
 
     series = {}
     for figure in book.indicators:
@@ -172,7 +172,7 @@ def _evaluate_indicator(figure, item, scheme, history, year, quarter):
         return scoring.evaluate(rule, target, actual, past, indicator.direction)
 
     row.forecast = figure.forecast_at(quarter)
-    so_far = (figure.result if figure.is_confirmed
+    so_far = (figure.confirmed if figure.is_confirmed
               else figures.annualised(figure.cumulative[quarter], quarter, indicator.rollup))
     row.now = score(so_far)
     row.expected = score(row.forecast.value if row.forecast else None)

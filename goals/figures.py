@@ -3,15 +3,41 @@ The figures of the goal book, computed one way for every screen and export.
 
 Pure Python, no Django: the selector feeds these functions and the dashboard,
 the PDF, the XLSX and any API print what they return. A value is a Decimal for
-a number, a str for a qualitative state (구축완료, 상시), or None when nothing
-is known. Korean words for the kinds live in goals.formatting.
+a number, a str for a qualitative state (구축완료, 상시), NOT_MEASURED for a
+quarter in which the indicator is not measured (해당 없음 / 측정 전), or None
+when nothing is known. Korean words for the kinds live in goals.formatting.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Optional, Sequence, Union
 
-Value = Optional[Union[Decimal, str]]
+
+
+class NotMeasured:
+    """해당 없음 / 측정 전: the value of a quarter in which the indicator is not
+    measured (a satisfaction survey once a year, a score before its survey).
+    It was entered, so the quarter is complete, but it is not 0: roll-ups
+    skip it and the pace is judged on what came before it."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self):
+        return "NOT_MEASURED"
+
+    def __reduce__(self):
+        return (NotMeasured, ())
+
+
+NOT_MEASURED = NotMeasured()
+
+Value = Optional[Union[Decimal, str, NotMeasured]]
 
 HUNDRED = Decimal(100)
 QUARTERS = (1, 2, 3, 4)
@@ -36,7 +62,8 @@ CHANGED = "changed"  # a qualitative target that changed (구축완료 → 상�
 AHEAD = "ahead"
 ON_TRACK = "on_track"
 BEHIND = "behind"
-NOT_ENTERED = "not_entered"
+NOT_ENTERED = "not_entered"  # the quarter has no value: nothing to judge, whatever came before
+UNMEASURED = "unmeasured"  # not measured yet this year (측정 전), and nothing before it
 NO_TARGET = "no_target"
 
 # Percentage points above the expected pace that count as ahead of it.
@@ -45,6 +72,11 @@ AHEAD_MARGIN = Decimal(10)
 
 def is_number(value: Value) -> bool:
     return isinstance(value, Decimal)
+
+
+def is_known(value: Value) -> bool:
+    """A number or a state: something a roll-up counts."""
+    return value is not None and value is not NOT_MEASURED
 
 
 def round_half_up(value: Decimal, places: int = 0) -> Decimal:
@@ -130,11 +162,11 @@ def change(this_target: Value, last_target: Value, is_new: bool = False) -> Opti
 
 def rollup(quarter_values: Iterable[Value], rule: str) -> Value:
     """
-    The year so far from its quarters, skipping quarters not entered.
-    SUM adds counts; LATEST takes the last entered value (a rate, a score, a
-    milestone); AVERAGE takes the mean of the entered values.
+    The year so far from its quarters, skipping quarters not entered or not
+    measured. SUM adds counts; LATEST takes the last entered value (a rate, a
+    score, a milestone); AVERAGE takes the mean of the entered values.
     """
-    entered = [value for value in quarter_values if value is not None]
+    entered = [value for value in quarter_values if is_known(value)]
     if not entered:
         return None
     if rule == LATEST or not all(is_number(value) for value in entered):
@@ -146,9 +178,13 @@ def rollup(quarter_values: Iterable[Value], rule: str) -> Value:
 
 def combine(values: Iterable[Value], rule: str) -> Value:
     """One period's value of an indicator made of unit projects: counts add up,
-    other values are averaged; qualitative values stand alone."""
-    entered = [value for value in values if value is not None]
+    other values are averaged; qualitative values stand alone. Not measured
+    when every part says so; a part without a value leaves it unknown."""
+    values = list(values)
+    entered = [value for value in values if is_known(value)]
     if not entered:
+        if values and all(value is NOT_MEASURED for value in values):
+            return NOT_MEASURED
         return None
     if not all(is_number(value) for value in entered):
         return entered[-1] if len(entered) == 1 else None
@@ -251,6 +287,89 @@ def pace(so_far: Value, target: Value, quarter: int, rule: str,
     return _pace_from(progress, expected)
 
 
+def so_far(quarters: dict, quarter: int, rule: str, confirmed: Value = None) -> Value:
+    """The year so far at the end of `quarter` ({1–4: value}); at the end of
+    Q4 a confirmed year stands for its quarters."""
+    if quarter == 4 and is_known(confirmed):
+        return confirmed
+    return rollup([quarters.get(q) for q in QUARTERS if q <= quarter], rule)
+
+
+def cumulative(quarters: dict, rule: str, confirmed: Value = None) -> dict:
+    """so_far() at the end of every quarter, {1–4: value}, in one pass (the
+    selector asks it of every indicator and unit project of a year)."""
+    made = {}
+    last = None
+    total = Decimal(0)
+    count = 0
+    numbers = True
+    for quarter in QUARTERS:
+        value = quarters.get(quarter)
+        if value is not None and value is not NOT_MEASURED:
+            last = value
+            count += 1
+            if numbers and isinstance(value, Decimal):
+                total += value
+            else:
+                numbers = False
+        if not count:
+            made[quarter] = None
+        elif rule == LATEST or not numbers:
+            made[quarter] = last
+        elif rule == AVERAGE:
+            made[quarter] = total / count
+        else:
+            made[quarter] = total
+    if is_known(confirmed):
+        made[4] = confirmed
+    return made
+
+
+def pace_at(quarters: dict, quarter: int, target: Value, rule: str, direction: str = HIGHER,
+            steps: Sequence[str] = (), confirmed: Value = None) -> Pace:
+    """
+    Where an indicator stands at the end of `quarter`, from its quarters. A
+    quarter without a value is not entered, whatever came before it (a
+    missing Q2 is not "behind"); a quarter not measured is judged on the year
+    so far, or is 측정 전 when nothing was measured yet.
+    """
+    this = quarters.get(quarter)
+    if target is not None and this is None and not (quarter == 4 and is_known(confirmed)):
+        return Pace(NOT_ENTERED, expected=expected_share(quarter, rule))
+    year_so_far = so_far(quarters, quarter, rule, confirmed)
+    if target is not None and year_so_far is None:
+        return Pace(UNMEASURED)
+    return pace(year_so_far, target, quarter, rule, direction, steps)
+
+
+# Values that may be typing mistakes ------------------------------------------
+
+# A quarter's value this many times the annual target is probably a typo
+# (500건 for 50건).
+UNLIKELY_TIMES_TARGET = 3
+ABOVE_TARGET = "above_target"
+DROP = "drop"
+
+
+def unlikely(value: Value, target: Value, previous: Value, rule: str,
+             is_count: bool) -> list:
+    """
+    Why a quarter's value looks like a mistake, as a list of reasons (empty
+    when it does not): more than UNLIKELY_TIMES_TARGET times the annual target,
+    or lower than the quarter before in a count kept as a running total (a
+    count whose year is its latest value). It is for the user to confirm,
+    not a refusal.
+    """
+    if not is_number(value):
+        return []
+    reasons = []
+    if is_number(target) and target > 0 and value > target * UNLIKELY_TIMES_TARGET:
+        reasons.append(ABOVE_TARGET)
+    if is_count and rule == LATEST and is_number(previous) and value < previous:
+        reasons.append(DROP)
+    return reasons
+
+
 def _pace_from(progress: Optional[Decimal], expected: Decimal) -> Pace:
     if progress is None:
         return Pace(NOT_ENTERED, expected=expected)
@@ -286,7 +405,7 @@ def forecast(quarter_values: Sequence[Value], quarter: int, rule: str) -> Option
     """
     if quarter not in QUARTERS:
         raise ValueError(f"quarter must be 1–4, not {quarter!r}")
-    entered = [value for value in list(quarter_values)[:quarter] if value is not None]
+    entered = [value for value in list(quarter_values)[:quarter] if is_known(value)]
     if not entered:
         return None
     if rule == LATEST or not all(is_number(value) for value in entered):
@@ -329,6 +448,7 @@ def won_to_eok(won: Optional[int], places: int = 2) -> Optional[Decimal]:
 # Plain number formats (the units and words come from goals.formatting) ------
 
 
+@lru_cache(maxsize=4096)  # a year's tables print the same few numbers many times
 def format_number(value: Decimal, places: Optional[int] = None) -> str:
     """Thousands separators; trailing zeros dropped unless `places` is given:
     28517 → 28,517; 94.40 → 94.4; 60.00 → 60."""

@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy
 from . import figures
 
 EMPTY = "-"
+NOT_MEASURED = gettext_lazy("해당 없음")
+# Beside a value that is not approved yet (a draft, submitted or returned quarter).
+UNAPPROVED = gettext_lazy("미승인")
+UNAPPROVED_INCLUDED = gettext_lazy("미승인 포함")
 
 CHANGE_WORDS = {
     figures.INCREASE: gettext_lazy("증"),
@@ -28,24 +32,41 @@ PACE_LABELS = {
     figures.ON_TRACK: gettext_lazy("정상"),
     figures.BEHIND: gettext_lazy("지연"),
     figures.NOT_ENTERED: gettext_lazy("미입력"),
+    figures.UNMEASURED: gettext_lazy("측정 전"),
     figures.NO_TARGET: gettext_lazy("목표 없음"),
+}
+
+# What the year so far is, by the roll-up rule: a sum only where values add up.
+SO_FAR_LABELS = {
+    figures.SUM: gettext_lazy("누계"),
+    figures.LATEST: gettext_lazy("최근값"),
+    figures.AVERAGE: gettext_lazy("평균"),
+}
+# An indicator's quarter made of its unit projects (goals.figures.combine).
+COMBINED_LABELS = {
+    figures.SUM: gettext_lazy("단위사업 합계"),
+    figures.LATEST: gettext_lazy("단위사업 평균"),
+    figures.AVERAGE: gettext_lazy("단위사업 평균"),
 }
 
 
 def number(value):
-    """94.40 → 94.4; 28517 → 28,517; a state (구축완료) as it is."""
+    """94.40 → 94.4; 28517 → 28,517; a state (구축완료) as it is; 해당 없음."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
+    if value is figures.NOT_MEASURED:
+        return str(NOT_MEASURED)
     return figures.format_number(Decimal(value))
 
 
 def quantity(value, unit="", note=""):
-    """60회; 94.4점; 100%; 1건(2개소); 구축완료."""
+    """60회; 94.4점; 100%; 1건(2개소); 구축완료; 해당 없음."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else f"{number(value)}{unit}"
+    text = (number(value) if isinstance(value, str) or value is figures.NOT_MEASURED
+            else f"{number(value)}{unit}")
     return f"{text}({note})" if note else text
 
 
@@ -115,6 +136,14 @@ def unit_total(total):
 
 def pace(status):
     return str(PACE_LABELS[status])
+
+
+def so_far_label(rule):
+    return str(SO_FAR_LABELS[rule])
+
+
+def combined_label(rule):
+    return str(COMBINED_LABELS[rule])
 
 
 def period_text(start, end):

@@ -1,24 +1,162 @@
-"""The forms of the entry and approval pages (what they send is saved by goals.entry), and
-the evaluation page's choices and the target simulator's proposals."""
+"""
+The forms of the pages: the dashboard's choices in the query string (the
+basis quarter, the values shown, filters, the years compared), the entry
+and approval pages' forms, whose values goals.entry saves, and the
+evaluation page's choices and the target simulator's proposals.
+"""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import entry, evidence_files
 from . import formatting as fmt
 from .models import QUARTERS, Period
+from .overview import NO_OWNER, STATUSES, owner_name
+from .parsing import plain
+
+# The dashboard's choices ---------------------------------------------------------
+
+APPROVED_VALUES = "approved"
+ALL_VALUES = "all"
+
+
+class ValuesForm(forms.Form):
+    """Which values the figures count, for those who may choose (the approver,
+    the director): approved ones only, or also those not approved yet."""
+
+    values = forms.ChoiceField(label=_("표시할 값"), required=False, choices=[
+        (APPROVED_VALUES, _("승인된 값만")), (ALL_VALUES, _("제출 전 값 포함"))])
+
+    def __init__(self, data, *, shown=None, may_choose_values=False, **kwargs):
+        """`shown` (goals.selectors.Shown) is what the page shows: the form
+        says so when the address did not (and reports a choice it does not know)."""
+        if shown is not None and may_choose_values and not data.get("values"):
+            data = data.copy()
+            data["values"] = ALL_VALUES if shown.unapproved else APPROVED_VALUES
+        super().__init__(data, **kwargs)
+        self.may_choose_values = may_choose_values
+
+    @staticmethod
+    def include_unapproved(data):
+        """True or False as the query string asks, None when it does not."""
+        return {ALL_VALUES: True, APPROVED_VALUES: False}.get(data.get("values"))
+
+
+def kept_query(quarter=None, include_unapproved=None):
+    """The query string that keeps the basis quarter and the values chosen
+    across links: q=2&values=all."""
+    query = {}
+    if quarter:
+        query["q"] = quarter
+    if include_unapproved is not None:
+        query["values"] = ALL_VALUES if include_unapproved else APPROVED_VALUES
+    return urlencode(query)
+
+
+class BasisForm(ValuesForm):
+    """The quarter a year's figures are read at (q), and the values shown.
+    Not the entry page's QuarterForm, which holds a quarter's values."""
+
+    q = forms.TypedChoiceField(label=_("기준 분기"), coerce=int, required=False,
+                               choices=[(quarter, Period(quarter).label) for quarter in QUARTERS])
+
+    def __init__(self, data, *, quarter=None, **kwargs):
+        """`quarter` is the basis in use: the form shows it when the address gave none."""
+        if quarter and not data.get("q"):
+            data = data.copy()
+            data["q"] = str(quarter)
+        super().__init__(data, **kwargs)
+
+    @classmethod
+    def asked_quarter(cls, data):
+        """The quarter asked for, or None (the form reports a bad one)."""
+        try:
+            return cls.base_fields["q"].clean(data.get("q")) or None
+        except forms.ValidationError:
+            return None
+
+
+class OverviewFilters(BasisForm):
+    """The overview's choices, all in the query string: the quarter, the
+    values shown, and which rows to show."""
+
+    category = forms.ChoiceField(label=_("전략 분야"), required=False)
+    status = forms.ChoiceField(label=_("진도"), required=False)
+    owner = forms.ChoiceField(label=_("담당자"), required=False)
+
+    def __init__(self, data, book, **kwargs):
+        super().__init__(data, quarter=book.quarter, shown=book.shown, **kwargs)
+        everything = [("", gettext("전체"))]
+        self.fields["category"].choices = everything + [
+            (str(category.category.pk), category.category.name) for category in book.categories]
+        self.fields["status"].choices = everything + [
+            (status, fmt.pace(status)) for status in STATUSES]
+        owners = {program.program.owner for program in book.programs}
+        named = sorted(((str(owner.pk), owner_name(owner)) for owner in owners if owner),
+                       key=lambda choice: choice[1])
+        unowned = [(NO_OWNER, gettext("지정 안 됨"))] if None in owners else []
+        self.fields["owner"].choices = everything + named + unowned
+
+    def filter(self, rows):
+        """The rows the choices keep; a choice that is not valid filters nothing."""
+        self.is_valid()
+        category, status, owner = (self.cleaned_data.get(name)
+                                   for name in ("category", "status", "owner"))
+        if category:
+            rows = [row for row in rows if str(row.category.category.pk) == category]
+        if status:
+            rows = [row for row in rows if row.status == status]
+        if owner:
+            rows = [row for row in rows
+                    if (row.owner_id is None if owner == NO_OWNER else str(row.owner_id) == owner)]
+        return rows
+
+    @property
+    def is_filtered(self):
+        return any(self.data.get(name) for name in ("category", "status", "owner"))
+
+
+class CompareForm(ValuesForm):
+    """Two of the institution's years, in either order, and the values shown."""
+
+    a = forms.TypedChoiceField(label=_("비교 연도"), coerce=int)
+    b = forms.TypedChoiceField(label=_("기준 연도"), coerce=int)
+
+    def __init__(self, data, years, **kwargs):
+        super().__init__(data, **kwargs)
+        for name in ("a", "b"):
+            self.fields[name].choices = [(year, gettext("%(year)s년") % {"year": year})
+                                         for year in years]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("a") is not None and data.get("a") == data.get("b"):
+            raise forms.ValidationError(gettext("서로 다른 두 연도를 고르세요."))
+        return data
+
+
+# The entry and approval pages ------------------------------------------------------
 
 
 @dataclass
 class Row:
-    """An input of the quarter form with its bound fields."""
+    """An input of the quarter form with its bound fields, and the warning
+    about its value if it looks like a mistake (entry.UnlikelyValue)."""
 
     line: entry.Line
     value: forms.BoundField
     note: forms.BoundField
     hidden: list
+    confirm: forms.BoundField
+    form: object
+
+    @property
+    def warning(self):
+        return self.form.warnings.get(self.line.key)
 
 
 class QuarterForm(forms.Form):
@@ -32,6 +170,7 @@ class QuarterForm(forms.Form):
         kwargs.setdefault("prefix", f"p{program_quarter.program.pk}")
         super().__init__(*args, **kwargs)
         self.program_quarter = program_quarter
+        self.warnings = {}  # key → entry.UnlikelyValue
         for line in program_quarter.lines:
             self._add_fields(line)
         self.groups = [(group, [self._row(line) for line in group.lines])
@@ -40,7 +179,7 @@ class QuarterForm(forms.Form):
 
     def _add_fields(self, line):
         # The template writes these inputs out itself (entry_row.html).
-        key, shown = line.key, entry.plain(line.value)
+        key, shown = line.key, plain(line.value)
         self.fields[f"value_{key}"] = forms.CharField(
             label=_("%(name)s 실적") % {"name": line.name}, required=False, initial=shown,
             max_length=50)
@@ -53,11 +192,16 @@ class QuarterForm(forms.Form):
             required=False, initial=shown, widget=forms.HiddenInput)
         self.fields[f"read_note_{key}"] = forms.CharField(
             required=False, initial=line.note, widget=forms.HiddenInput)
+        # Ticked beside a warning: the value as it was warned about, which is
+        # saved only if it is still the value sent.
+        self.fields[f"confirm_{key}"] = forms.CharField(
+            label=_("이 값이 맞습니다"), required=False, max_length=50)
 
     def _row(self, line):
         key = line.key
         return Row(line, self[f"value_{key}"], self[f"note_{key}"],
-                   [self[f"{name}_{key}"] for name in ("version", "read_value", "read_note")])
+                   [self[f"{name}_{key}"] for name in ("version", "read_value", "read_note")],
+                   self[f"confirm_{key}"], self)
 
     def entries(self):
         """What was sent, for goals.entry.save_quarter(); call after is_valid()."""
@@ -66,11 +210,15 @@ class QuarterForm(forms.Form):
             key=line.key, value=data[f"value_{line.key}"], note=data[f"note_{line.key}"],
             version=data[f"version_{line.key}"] or 0,
             read_value=data[f"read_value_{line.key}"], read_note=data[f"read_note_{line.key}"],
-            where=line.key) for line in self.program_quarter.lines]
+            where=line.key, confirmed=data[f"confirm_{line.key}"] or None)
+            for line in self.program_quarter.lines]
 
     def show(self, outcome):
-        """Put what goals.entry refused beside its fields. A conflict also takes
-        the stored version, so saving again is a deliberate overwrite."""
+        """Put what goals.entry refused or held back beside its fields. A
+        conflict also takes the stored version, so saving again is a
+        deliberate overwrite."""
+        for warning in outcome.warnings or []:
+            self.warnings[warning.entry.where] = warning
         for problem in outcome.problems:
             if isinstance(problem, entry.ProgramProblem):
                 self.add_error(None, problem.message)
@@ -81,7 +229,7 @@ class QuarterForm(forms.Form):
                 current = problem.current
                 self.data = self.data.copy()
                 self.data[self.add_prefix(f"version_{key}")] = current.version if current else 0
-                self.data[self.add_prefix(f"read_value_{key}")] = entry.plain(
+                self.data[self.add_prefix(f"read_value_{key}")] = plain(
                     current.figure if current else None)
                 self.data[self.add_prefix(f"read_note_{key}")] = current.note if current else ""
 
@@ -119,6 +267,9 @@ class SheetUploadForm(forms.Form):
     file = forms.FileField(label=_("작성한 엑셀 파일(xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
     reason = forms.CharField(label=_("변경 사유(선택)"), required=False, max_length=60)
+    confirm = forms.BooleanField(
+        label=_("확인하고 저장"), required=False,
+        help_text=_("목표의 몇 배가 넘는 값처럼 확인이 필요한 값도 이대로 저장합니다."))
 
 
 # The evaluation -------------------------------------------------------------------

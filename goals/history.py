@@ -11,6 +11,7 @@ from typing import Optional
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import figures
 from . import formatting as fmt
 from .models import Period, Result
 
@@ -30,9 +31,11 @@ class ResultChange:
     reason: str
 
 
-def result_changes(indicator=None, program=None):
+def result_changes(indicator=None, program=None, periods=None):
     """Changes to the results of an indicator (and the unit projects that count
-    towards it), or of every indicator and unit project of a program; newest first."""
+    towards it), or of every indicator and unit project of a program; newest
+    first. `periods` keeps only the changes of those periods (the quarters a
+    reader may see the values of)."""
     if indicator is not None:
         units = list(indicator.unit_projects.all())
         owners = Q(indicator_id=indicator.id) | Q(unit_project_id__in=[u.id for u in units])
@@ -46,6 +49,8 @@ def result_changes(indicator=None, program=None):
     names.update({("u", unit.id): unit.name for unit in units})
     records = (Result.history.filter(owners).select_related("history_user")
                .order_by("history_date", "history_id"))
+    if periods is not None:
+        records = records.filter(period__in=periods)
     last_seen = {}
     changes = []
     for record in records:
@@ -70,4 +75,6 @@ def result_changes(indicator=None, program=None):
 
 
 def _shown(record):
+    if record.not_measured:
+        return fmt.number(figures.NOT_MEASURED)
     return fmt.number(record.value if record.value is not None else record.state)

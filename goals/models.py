@@ -9,7 +9,8 @@ what was achieved.
                                  ├─ UnitProject (단위사업) ─ Target, Result
                                  ├─ Narrative (사업내용, 추진실적, 중점 추진계획)
                                  ├─ HeadlineTarget (the summary page's figures)
-                                 └─ Submission (a quarter: draft → submitted → approved)
+                                 └─ Submission (a quarter: draft → submitted → approved,
+                                                or returned to its owner)
 """
 
 import uuid
@@ -136,12 +137,14 @@ DEFAULT_STEPS = ["미착수", "추진중", "구축완료"]
 STATE_LENGTH = 50  # a target's or result's state, such as a milestone's step
 
 
-def _value_checks(prefix):
+def _value_checks(prefix, or_else=None):
     """A target or result holds a number, a state (구축완료, 상시), or both, never
-    a negative number."""
+    a negative number; `or_else` is what else may stand for them (a result
+    of a quarter that is not measured)."""
+    holds = Q(value__isnull=False) | ~Q(state="")
     return [
         models.CheckConstraint(
-            condition=Q(value__isnull=False) | ~Q(state=""),
+            condition=holds | or_else if or_else is not None else holds,
             name=f"{prefix}_value_or_state",
         ),
         models.CheckConstraint(
@@ -632,6 +635,11 @@ class UnitProject(KeepsPlaceWhileLocked):
             return self.indicator.kind
         return {Unit.PERCENT: Kind.RATE, Unit.POINTS: Kind.SCORE}.get(self.unit, Kind.COUNT)
 
+    @property
+    def rollup(self):
+        """How its quarters make its year: counts add up, the rest is the latest value."""
+        return Rollup.SUM if self.kind == Kind.COUNT else Rollup.LATEST
+
     def check_value(self, value, state=""):
         upper = Decimal(100) if self.kind in (Kind.RATE, Kind.SCORE) else None
         return check_value(self.kind, value, state, upper, DEFAULT_STEPS)
@@ -749,6 +757,7 @@ class Submission(KeepsPlaceWhileLocked):
     class Status(models.TextChoices):
         DRAFT = "draft", _("작성중")
         SUBMITTED = "submitted", _("제출")
+        RETURNED = "returned", _("반려")  # back with its owner, who corrects and resubmits
         APPROVED = "approved", _("승인")
 
     program = models.ForeignKey(Program, models.CASCADE, related_name="submissions",
@@ -761,6 +770,7 @@ class Submission(KeepsPlaceWhileLocked):
     updated_at = models.DateTimeField(_("변경 일시"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
                                    blank=True, related_name="+", verbose_name=_("변경자"))
+    is_example = models.BooleanField(_("예시 데이터"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -772,7 +782,8 @@ class Submission(KeepsPlaceWhileLocked):
                                     name="submission_one_per_program_quarter"),
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4),
                                    name="submission_quarter_valid"),
-            models.CheckConstraint(condition=Q(status__in=["draft", "submitted", "approved"]),
+            models.CheckConstraint(condition=Q(status__in=["draft", "submitted", "returned",
+                                                           "approved"]),
                                    name="submission_status_valid"),
         ]
 
@@ -812,6 +823,10 @@ class Result(KeepsPlaceWhileLocked):
     value = models.DecimalField(_("실적값"), max_digits=14, decimal_places=2,
                                 null=True, blank=True)
     state = models.CharField(_("정성 실적"), max_length=STATE_LENGTH, blank=True)
+    # 해당 없음 / 측정 전: a quarter in which the indicator is not measured (a
+    # yearly survey, a score before its survey). It is entered, so the
+    # quarter can be submitted, but it is not 0: roll-ups skip it.
+    not_measured = models.BooleanField(_("해당 없음·측정 전"), default=False)
     note = models.TextField(_("비고"), blank=True)
     # Raised on every save; a form carries the version it was read at, so a
     # second writer learns that somebody else saved first.
@@ -819,6 +834,9 @@ class Result(KeepsPlaceWhileLocked):
     updated_at = models.DateTimeField(_("변경 일시"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
                                    blank=True, related_name="+", verbose_name=_("변경자"))
+    is_example = models.BooleanField(
+        _("예시 데이터"), default=False,
+        help_text=_("데모가 넣은 예시 실적. remove_examples 명령으로 지웁니다."))
     history = HistoricalRecords()
 
     class Meta:
@@ -826,7 +844,10 @@ class Result(KeepsPlaceWhileLocked):
         verbose_name_plural = _("실적")
         ordering = ["period"]
         constraints = [
-            *_value_checks("result"),
+            *_value_checks("result", or_else=Q(not_measured=True)),
+            models.CheckConstraint(
+                condition=Q(not_measured=False) | Q(value__isnull=True, state=""),
+                name="result_not_measured_has_no_value"),
             models.CheckConstraint(condition=Q(period__gte=1, period__lte=5),
                                    name="result_period_valid"),
             models.UniqueConstraint(fields=["indicator", "period"],
@@ -850,6 +871,10 @@ class Result(KeepsPlaceWhileLocked):
 
     @property
     def figure(self):
+        """The result as the figures module takes it: a number, a state, or
+        figures.NOT_MEASURED."""
+        if self.not_measured:
+            return figures.NOT_MEASURED
         return self.value if self.value is not None else (self.state or None)
 
     def held_lock(self):
@@ -857,6 +882,10 @@ class Result(KeepsPlaceWhileLocked):
 
     def clean(self):
         super().clean()
+        if self.not_measured:
+            if self.value is not None or self.state:
+                raise ValidationError({"value": _("해당 없음인 분기에는 값을 적지 않습니다.")})
+            return
         owner = self.owner
         if owner is not None:
             message = owner.check_value(self.value, self.state)

@@ -5,56 +5,117 @@ The year's figures of an institution, built once for every reader.
 programs and indicators it has, and runs every number through goals.figures.
 The dashboard, the PDF, the XLSX and the consistency check all read what it
 returns, so a number cannot differ between the screen and an export.
+
+Every value has a standing: its program's quarter is a draft, submitted,
+returned or approved (a year confirmed by planning staff stands approved).
+`Shown` says which values the figures count; by default only approved ones.
+The figures of a year are read at one quarter, its basis: the year so far,
+the achievement, the pace and its status all at the end of that quarter.
+
+The other reads of the dashboard (the years there are plans for, an
+indicator's past years, the links between two years) are here too.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
 from decimal import Decimal
-from typing import Optional
+from functools import cached_property
+from typing import NamedTuple, Optional
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from . import figures
-from .models import (GeneralStatus, HeadlineTarget, Indicator, Kind, Narrative, Period, Plan,
-                     Program, Result, Submission, Target, TargetRevision, UnitProject)
+from .history import result_changes
+from .models import (Evidence, GeneralStatus, HeadlineTarget, Indicator, Kind, Narrative, Period,
+                     Plan, Program, Result, Submission, Target, TargetRevision, UnitProject)
+
+APPROVED = Submission.Status.APPROVED
+DRAFT = Submission.Status.DRAFT
+
+
+@dataclass(frozen=True)
+class Shown:
+    """
+    Which values the figures count. Approved values always (and a year
+    confirmed by planning staff); values of a quarter not approved yet (a
+    draft, submitted or returned) everywhere when `unapproved`, or only in
+    the programs of `owner_id` (staff see their own drafts). Figures made of
+    a value not approved carry the mark (IndicatorFigures.unapproved).
+    """
+
+    unapproved: bool = False
+    owner_id: Optional[int] = None
+
+    def counts(self, status, owner_id=None):
+        return (status == APPROVED or self.unapproved
+                or (self.owner_id is not None and owner_id == self.owner_id))
+
+
+APPROVED_ONLY = Shown()
+EVERYTHING = Shown(unapproved=True)
+
+
+class _Standing:
+    """Whether the values shown are approved, by quarter, of figures with
+    `unapproved` (the quarters whose value shown is not approved yet) and
+    `confirmed` (the year as confirmed)."""
+
+    def is_unapproved(self, quarter):
+        """The quarter's own value is not approved."""
+        return quarter in self.unapproved
+
+    def is_unapproved_at(self, quarter):
+        """The year so far at the end of `quarter` counts a value not approved
+        (a confirmed year stands for its quarters at Q4)."""
+        if quarter == 4 and figures.is_known(self.confirmed):
+            return False
+        return any(earlier <= quarter for earlier in self.unapproved)
 
 
 @dataclass
-class UnitProjectFigures:
+class UnitProjectFigures(_Standing):
     unit_project: UnitProject
     target: figures.Value  # the plan year's
     targets: dict  # year → value or state
-    quarters: dict  # 1–4 → value or state
+    quarters: dict  # 1–4 → value, state or NOT_MEASURED
     result: figures.Value  # the year: confirmed, or rolled up from the quarters
     results: dict  # period → Result, for entry forms and notes
     cumulative: dict = field(default_factory=dict)  # 1–4 → the year so far at that quarter
+    unapproved: frozenset = frozenset()
+    confirmed: figures.Value = None  # the year as confirmed
 
 
 @dataclass
-class IndicatorFigures:
+class IndicatorFigures(_Standing):
+    """An indicator's figures, read at the year's basis quarter: `result`,
+    `achievement` and `pace` are all at the end of that quarter."""
+
     indicator: Indicator
     target: figures.Value  # in force: the revised (변경) target, or the original (당초)
     target_note: str
     targets: dict  # year → value or state
-    quarters: dict  # 1–4 → value or state, its own or made of its unit projects
+    quarters: dict  # 1–4 → value, state or NOT_MEASURED, its own or made of its unit projects
     cumulative: dict  # 1–4 → the year so far at the end of that quarter
-    result: figures.Value  # the year: confirmed, or rolled up from the quarters entered
+    result: figures.Value  # the year so far at the basis quarter
     result_note: str
-    achievement: Optional[Decimal]
+    achievement: Optional[Decimal]  # of `result`
     baseline_actual: figures.Value
     baseline_target: figures.Value
     baseline_unit: str
     change: Optional[figures.Change]
-    pace: figures.Pace
+    pace: figures.Pace  # at the basis quarter
     unit_projects: list
     results: dict  # period → Result
+    quarter: int = 4  # the basis
+    year_result: figures.Value = None  # the whole year: confirmed, or all its quarters
     baseline_note: str = ""
     linked_target: figures.Value = None  # last year's indicator's own target and result
     linked_result: figures.Value = None
     is_confirmed: bool = False  # the year's result is confirmed, not rolled up from quarters
     original_target: figures.Value = None  # 당초 목표: the target before any revision
+    confirmed: figures.Value = None
+    unapproved: frozenset = frozenset()
 
     @cached_property
     def plan_totals(self):
@@ -67,24 +128,20 @@ class IndicatorFigures:
         return self.original_target != self.target
 
     @property
-    def latest_quarter(self):
-        entered = [quarter for quarter, value in self.quarters.items() if value is not None]
-        return max(entered) if entered else None
-
-    @property
-    def pace_status(self):
-        return self.pace.status
+    def result_is_unapproved(self):
+        return self.is_unapproved_at(self.quarter)
 
     def pace_at(self, quarter):
         """Where the indicator stood at the end of `quarter` (for a chart of the year)."""
-        return _pace(self.indicator, self.cumulative[quarter], self.target, quarter)
+        return _pace(self.indicator, self.quarters, self.target, quarter, self.confirmed)
 
     def forecast_at(self, quarter):
         """The year-end forecast from the quarters entered up to `quarter`; a
         confirmed year is its own forecast."""
         if self.is_confirmed:
-            known = figures.is_number(self.result)
-            return figures.Forecast(self.result, *((self.result, self.result) if known else ()))
+            known = figures.is_number(self.confirmed)
+            return figures.Forecast(self.confirmed,
+                                    *((self.confirmed, self.confirmed) if known else ()))
         return figures.forecast([self.quarters[q] for q in figures.QUARTERS], quarter,
                                 self.indicator.rollup)
 
@@ -94,7 +151,7 @@ class ProgramFigures:
     program: Program
     indicators: list
     unit_projects: list
-    submissions: dict  # quarter → Submission
+    submissions: dict  # quarter → SubmissionRow
     headlines: list
     narratives: dict  # section → [Narrative]
     previous_unit_projects: list  # last year's unit projects and their results (추진실적)
@@ -154,6 +211,12 @@ class _Programs:
     def average_achievement(self):
         return figures.mean(figure.achievement for figure in self.indicators)
 
+    @property
+    def achievement_is_unapproved(self):
+        """The average counts an achievement made of a value not approved."""
+        return any(figure.result_is_unapproved for figure in self.indicators
+                   if figure.achievement is not None)
+
 
 @dataclass
 class CategoryFigures(_Programs):
@@ -164,11 +227,12 @@ class CategoryFigures(_Programs):
 @dataclass
 class YearFigures(_Programs):
     plan: Plan
-    quarter: int  # the quarter the pace is judged at
+    quarter: int  # the basis: the quarter the year so far and the pace are read at
     status: Optional[GeneralStatus]
     previous_status: Optional[GeneralStatus]
     has_previous_plan: bool
     categories: list = field(default_factory=list)
+    shown: Shown = APPROVED_ONLY
 
     @property
     def institution(self):
@@ -183,16 +247,20 @@ class YearFigures(_Programs):
         return [program for category in self.categories for program in category.programs]
 
 
+STATUSES = (figures.AHEAD, figures.ON_TRACK, figures.BEHIND, figures.NOT_ENTERED,
+            figures.UNMEASURED, figures.NO_TARGET)
+
+
 def count_statuses(indicator_figures):
-    counts = {status: 0 for status in (figures.AHEAD, figures.ON_TRACK, figures.BEHIND,
-                                       figures.NOT_ENTERED, figures.NO_TARGET)}
+    counts = dict.fromkeys(STATUSES, 0)
     for figure in indicator_figures:
         counts[figure.pace.status] += 1
     return counts
 
 
 def default_quarter(year, today=None):
-    """The quarter to judge pace at: the last one finished, Q4 for a past year."""
+    """The quarter staff and approvers land on: the last one finished, Q4
+    for a past year."""
     today = today or date.today()
     if year < today.year:
         return 4
@@ -201,11 +269,30 @@ def default_quarter(year, today=None):
     return max(1, (today.month - 1) // 3)
 
 
-def year_figures(institution, year, quarter=None, *, with_text=False, programs=None):
+def default_basis(year, latest_approved, today=None):
+    """The quarter a year's figures are read at when none is asked for: the
+    latest with approved values, or else the quarter of today's date in the
+    plan year (Q4 for a past year, Q1 for a coming one)."""
+    if latest_approved:
+        return latest_approved
+    today = today or date.today()
+    if year < today.year:
+        return 4
+    if year > today.year:
+        return 1
+    return (today.month - 1) // 3 + 1
+
+
+def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_text=False,
+                 programs=None, for_entry=False):
     """
-    Everything about `institution`'s plan for `year`, with its figures.
-    Raises Plan.DoesNotExist when there is no such plan. `with_text` adds the
-    programs' narratives (for program pages and the report).
+    Everything about `institution`'s plan for `year`, with its figures read
+    at `quarter` (default_basis() when None), counting the values `shown`
+    allows. Raises Plan.DoesNotExist when there is no such plan. `with_text`
+    adds the programs' narratives (for program pages and the report).
+    `for_entry` reads the results as Result objects with who saved them and
+    their versions (for the entry and approval pages); other readers get
+    plain rows (ResultRow), much cheaper to make.
 
     `programs` (ids, or a queryset of programs) keeps only those programs and
     the categories holding them, for a page about one program or about one
@@ -213,8 +300,12 @@ def year_figures(institution, year, quarter=None, *, with_text=False, programs=N
     fraction of the cost; the year's and categories' totals then add up only
     them.
     """
-    plan = Plan.objects.select_related("institution").get(institution=institution, year=year)
-    quarter = quarter or default_quarter(year)
+    approved = Q(categories__programs__submissions__status=APPROVED)
+    plan = (Plan.objects.select_related("institution")
+            .annotate(latest_approved=Max("categories__programs__submissions__quarter",
+                                          filter=approved))
+            .get(institution=institution, year=year))
+    quarter = quarter or default_basis(year, plan.latest_approved)
     has_previous_plan = Plan.objects.filter(institution=institution, year=year - 1).exists()
     statuses = {status.year: status for status in GeneralStatus.objects.filter(
         institution=institution, year__in=[year, year - 1])}
@@ -236,26 +327,37 @@ def year_figures(institution, year, quarter=None, *, with_text=False, programs=N
     in_plan = chosen("program__")
     # Last year's unit projects of continued programs: 추진실적 and baselines.
     continued = Program.objects.filter(chosen("continued_by__")).values("id")
-    unit_projects = list(UnitProject.objects.filter(in_plan | Q(program__in=continued))
-        .order_by("program_id", "order"))
+    units_read = in_plan | Q(program__in=continued)
+    unit_projects = list(UnitProject.objects.filter(units_read).order_by("program_id", "order"))
 
     plan_indicators = Indicator.objects.filter(in_plan).values("id")
     last_indicators = Indicator.objects.filter(chosen("continued_by__program__")).values("id")
     owners = (Q(indicator__in=plan_indicators) | Q(indicator__in=last_indicators)
-              | Q(unit_project__in=[unit.id for unit in unit_projects]))
-    # Targets are only read: plain rows are enough, and much cheaper than models.
-    # Each comes with its latest revision (변경), if any, in the same query.
-    targets = [TargetRow(*row) for row in Target.objects.filter(owners).annotate(
-        **TargetRevision.latest_of_each()).values_list(
-        "indicator_id", "unit_project_id", "year", "value", "state", "note", "revised_value",
-        "revised_state")]
-    # Entry pages show who saved each value last: joined here, not asked per result.
-    results = list(Result.objects.filter(owners).select_related("updated_by"))
-    submissions = list(Submission.objects.filter(in_plan))
+              | Q(unit_project__in=UnitProject.objects.filter(units_read).values("id")))
+    # Targets, submissions and (but on entry pages) results are only read:
+    # plain rows are enough, and much cheaper than models.
+    # Each target comes with its latest revision (변경), if any, in the same query.
+    targets = [TargetRow._make(row) for row in Target.objects.filter(owners).annotate(
+        **TargetRevision.latest_of_each()).values_list(*TargetRow._fields)]
+    if for_entry:
+        # Entry pages show who saved each value last: joined here, not asked per result.
+        results = list(Result.objects.filter(owners).select_related("updated_by"))
+    else:
+        results = [ResultRow._make(row) for row in Result.objects.filter(owners).values_list(
+            *ResultRow._fields)]
+    # Last year's too: its values count by their standing like this year's.
+    submissions = [SubmissionRow._make(row) for row in Submission.objects.filter(
+        in_plan | Q(program__in=continued)).values_list(*SubmissionRow._fields)]
     headlines = list(HeadlineTarget.objects.filter(in_plan))
     narratives = list(Narrative.objects.filter(in_plan)) if with_text else []
 
-    book = _Book(plan, quarter, targets, results, unit_projects)
+    indicator_by_id = {indicator.id: indicator for indicator in indicators}
+    indicator_by_id.update((indicator.previous.id, indicator.previous)
+                           for indicator in indicators if indicator.previous)
+    standings = _Standings(submissions, indicator_by_id, unit_projects,
+                           {program.id: program.owner_id for program in programs_read})
+    book = _Book(plan, quarter, targets, standings.counted(results, shown), unit_projects,
+                 standings)
     by_program = defaultdict(list)
     for indicator in indicators:
         by_program[indicator.program_id].append(indicator)
@@ -272,21 +374,18 @@ def year_figures(institution, year, quarter=None, *, with_text=False, programs=N
     for narrative in sorted(narratives, key=lambda n: n.order):
         narratives_by_program[narrative.program_id][narrative.section].append(narrative)
 
-    indicator_by_id = {indicator.id: indicator for indicator in indicators}
-    indicator_by_id.update((indicator.previous.id, indicator.previous)
-                           for indicator in indicators if indicator.previous)
     for unit_project in unit_projects:
         if unit_project.indicator_id in indicator_by_id:
-            unit_project.indicator = indicator_by_id[unit_project.indicator_id]
+            _attach(unit_project, "indicator", indicator_by_id[unit_project.indicator_id])
 
     programs_by_category = defaultdict(list)
     for program in programs_read:
         # Readers follow .category.plan.institution from a program, and
         # .program from an indicator or unit project: no query, and one
         # category object for all of its programs.
-        program.category = category_by_id[program.category_id]
+        _attach(program, "category", category_by_id[program.category_id])
         for child in by_program[program.id] + units_by_program[program.id]:
-            child.program = program
+            _attach(child, "program", program)
         unit_figures = [book.unit_project(unit, year) for unit in units_by_program[program.id]]
         previous_units = ([book.unit_project(unit, year - 1)
                            for unit in units_by_program[program.previous_id]]
@@ -299,7 +398,7 @@ def year_figures(institution, year, quarter=None, *, with_text=False, programs=N
             submissions=submissions_by_program[program.id],
             headlines=headlines_by_program[program.id],
             narratives={section: narratives_by_program[program.id][section]
-                        for section in Narrative.Section.values},
+                        for section in SECTIONS},
             previous_unit_projects=previous_units,
         ))
     return YearFigures(
@@ -308,7 +407,61 @@ def year_figures(institution, year, quarter=None, *, with_text=False, programs=N
         categories=[CategoryFigures(category, programs_by_category[category.id])
                     for category in categories
                     if programs is None or programs_by_category[category.id]],
+        shown=shown,
     )
+
+
+class _Standings:
+    """The standing of every value read: its program's quarter's status."""
+
+    def __init__(self, submissions, indicator_by_id, unit_projects, owners):
+        self.status = {(submission.program_id, submission.quarter): submission.status
+                       for submission in submissions}
+        approved = defaultdict(set)
+        for submission in submissions:
+            if submission.status == APPROVED:
+                approved[submission.program_id].add(submission.quarter)
+        self.not_approved = {program_id: tuple(quarter for quarter in figures.QUARTERS
+                                               if quarter not in quarters)
+                             for program_id, quarters in approved.items()}
+        self.program_of_indicator = {pk: indicator.program_id
+                                     for pk, indicator in indicator_by_id.items()}
+        self.program_of_unit = {unit.id: unit.program_id for unit in unit_projects}
+        self.owners = owners  # program id → owner id, of the plan's programs
+
+    def program_id(self, result):
+        if result.indicator_id:
+            return self.program_of_indicator[result.indicator_id]
+        return self.program_of_unit[result.unit_project_id]
+
+    def counted(self, results, shown):
+        """The results `shown` lets the figures count; a year confirmed by
+        planning staff (not entered by the quarter) stands approved."""
+        if shown.unapproved:
+            return results
+        owners, status = self.owners, self.status
+        kept = []
+        for result in results:
+            program_id = self.program_id(result)
+            if (result.period == Period.YEAR
+                    or shown.counts(status.get((program_id, result.period), DRAFT),
+                                    owners.get(program_id))):
+                kept.append(result)
+        return kept
+
+    def unapproved(self, program_id, quarters):
+        """The quarters with a value (in {quarter: value}) whose standing is not approved."""
+        return frozenset(quarter for quarter in self.not_approved.get(program_id, figures.QUARTERS)
+                         if quarters[quarter] is not None)
+
+
+SECTIONS = Narrative.Section.values
+
+
+def _attach(obj, name, related):
+    """Set `obj.<name>` to the object read already, as select_related does:
+    cheaper than assigning it, which checks it and sets the id again."""
+    obj._meta.get_field(name).set_cached_value(obj, related)
 
 
 def _unit_totals(unit_figures):
@@ -321,9 +474,10 @@ def _unit_totals(unit_figures):
 class _Book:
     """The targets and results read for a plan, indexed by what they belong to."""
 
-    def __init__(self, plan, quarter, targets, results, unit_projects):
+    def __init__(self, plan, quarter, targets, results, unit_projects, standings):
         self.plan = plan
         self.quarter = quarter
+        self.standings = standings
         self.targets = defaultdict(dict)  # ("i" | "u", id) → {year: Target}
         for target in targets:
             self.targets[_key(target)][target.year] = target
@@ -337,60 +491,62 @@ class _Book:
 
     def unit_project(self, unit_project, year):
         results = self.results[("u", unit_project.id)]
-        quarters = {quarter: _figure(results.get(quarter)) for quarter in figures.QUARTERS}
-        confirmed = _figure(results.get(Period.YEAR))
-        rule = figures.SUM if unit_project.kind == "count" else figures.LATEST
+        quarters, confirmed = self.unit_periods(unit_project)
+        rule = unit_project.rollup
         targets = {target_year: target.figure
                    for target_year, target in self.targets[("u", unit_project.id)].items()}
+        cumulative = figures.cumulative(quarters, rule, confirmed)
         return UnitProjectFigures(
             unit_project=unit_project,
             target=targets.get(year),
             targets=targets,
             quarters=quarters,
-            result=confirmed if confirmed is not None else figures.rollup(quarters.values(), rule),
+            result=cumulative[4],
             results=results,
-            cumulative=_cumulative(quarters, rule),
+            cumulative=cumulative,
+            unapproved=self.standings.unapproved(unit_project.program_id, quarters),
+            confirmed=confirmed,
         )
 
-    def periods(self, indicator):
+    def periods(self, indicator, parts=None):
         """An indicator's quarters and its confirmed year, from its own results
-        or, where it has none, from the unit projects that count towards it."""
+        or, where it has none, from the unit projects that count towards it
+        (`parts`: their UnitProjectFigures when already made)."""
         own = self.results[("i", indicator.id)]
-        parts = [self.results[("u", unit.id)] for unit in self.units_of_indicator[indicator.id]]
+        if parts is None:
+            parts = [self.unit_periods(unit) for unit in self.units_of_indicator[indicator.id]]
+        else:
+            parts = [(unit.quarters, unit.confirmed) for unit in parts]
+        quarters = {quarter: _figure(own.get(quarter)) for quarter in figures.QUARTERS}
+        confirmed = _figure(own.get(Period.YEAR))
         if not parts:
-            return ({quarter: _figure(own.get(quarter)) for quarter in figures.QUARTERS},
-                    _figure(own.get(Period.YEAR)))
+            return quarters, confirmed
+        for quarter in figures.QUARTERS:
+            if quarters[quarter] is None:
+                quarters[quarter] = figures.combine(
+                    [part_quarters[quarter] for part_quarters, _year in parts], indicator.rollup)
+        if confirmed is None:
+            confirmed = figures.combine([year for _quarters, year in parts], indicator.rollup)
+        return quarters, confirmed
 
-        def value(period):
-            mine = _figure(own.get(period))
-            if mine is not None:
-                return mine
-            return figures.combine([_figure(part.get(period)) for part in parts], indicator.rollup)
-
-        return {quarter: value(quarter) for quarter in figures.QUARTERS}, value(Period.YEAR)
+    def unit_periods(self, unit_project):
+        results = self.results[("u", unit_project.id)]
+        return ({quarter: _figure(results.get(quarter)) for quarter in figures.QUARTERS},
+                _figure(results.get(Period.YEAR)))
 
     def year_value(self, indicator):
         """The indicator's year: confirmed, or rolled up from its quarters."""
         quarters, confirmed = self.periods(indicator)
-        if confirmed is not None:
-            return confirmed
-        return figures.rollup(quarters.values(), indicator.rollup)
-
-    def values(self, indicator):
-        """An indicator's quarters, the year so far at each, its year, and
-        whether that year is confirmed (not rolled up from the quarters)."""
-        quarters, confirmed = self.periods(indicator)
-        cumulative = _cumulative(quarters, indicator.rollup)
-        if confirmed is not None:
-            cumulative[4] = confirmed
-            return quarters, cumulative, confirmed, True
-        return quarters, cumulative, figures.rollup(quarters.values(), indicator.rollup), False
+        return figures.so_far(quarters, 4, indicator.rollup, confirmed)
 
     def indicator(self, indicator, unit_figures):
         year = self.plan.year
         targets = self.targets[("i", indicator.id)]
         target = targets.get(year)
-        quarters, cumulative, result, is_confirmed = self.values(indicator)
+        mine = [unit for unit in unit_figures if unit.unit_project.indicator_id == indicator.id]
+        quarters, confirmed = self.periods(indicator, mine)
+        cumulative = figures.cumulative(quarters, indicator.rollup, confirmed)
+        result = cumulative[self.quarter]
         linked_target, linked_note, linked_result = self.linked(indicator)
         # 전년 실적(전년 목표) as the plan states it, or else last year's own figures.
         if indicator.baseline_actual is not None or indicator.baseline_target is not None:
@@ -401,7 +557,6 @@ class _Book:
             baseline_unit = indicator.previous.unit if indicator.previous else indicator.unit
             baseline_note = linked_note
         target_figure = target.figure if target else None
-        mine = [unit for unit in unit_figures if unit.unit_project.indicator_id == indicator.id]
         steps = indicator.milestone_steps
         own_result = self.results[("i", indicator.id)].get(Period.YEAR)
         return IndicatorFigures(
@@ -412,20 +567,24 @@ class _Book:
             quarters=quarters,
             cumulative=cumulative,
             result=result,
-            result_note=own_result.note if own_result else "",
+            result_note=own_result.note if own_result and self.quarter == 4 else "",
             achievement=figures.achievement(target_figure, result, indicator.direction, steps),
             baseline_actual=baseline_actual,
             baseline_target=baseline_target,
             baseline_unit=baseline_unit,
             change=figures.change(target_figure, baseline_target, indicator.is_new),
-            pace=_pace(indicator, cumulative[self.quarter], target_figure, self.quarter),
+            pace=_pace(indicator, quarters, target_figure, self.quarter, confirmed),
             unit_projects=mine,
             results=self.results[("i", indicator.id)],
+            quarter=self.quarter,
+            year_result=cumulative[4],
             baseline_note=baseline_note,
             linked_target=linked_target,
             linked_result=linked_result,
-            is_confirmed=is_confirmed,
             original_target=target.original if target else None,
+            is_confirmed=figures.is_known(confirmed),
+            confirmed=confirmed,
+            unapproved=self.standings.unapproved(indicator.program_id, quarters),
         )
 
     def linked(self, indicator):
@@ -438,8 +597,7 @@ class _Book:
                 self.year_value(previous))
 
 
-@dataclass(frozen=True)
-class TargetRow:
+class TargetRow(NamedTuple):
     indicator_id: Optional[int]
     unit_project_id: Optional[int]
     year: int
@@ -466,15 +624,37 @@ class TargetRow:
         return self.original
 
 
-def _pace(indicator, so_far, target, quarter):
-    return figures.pace(so_far, target, quarter, indicator.rollup, indicator.direction,
-                        indicator.milestone_steps)
+class SubmissionRow(NamedTuple):
+    """A program's quarter on its way to approval, as the figures read it."""
+
+    program_id: int
+    quarter: int
+    status: str
+    comment: str
 
 
-def _cumulative(quarters, rule):
-    """The year so far at the end of each quarter."""
-    return {quarter: figures.rollup([quarters[q] for q in figures.QUARTERS if q <= quarter], rule)
-            for quarter in figures.QUARTERS}
+class ResultRow(NamedTuple):
+    """A result as readers of the figures need it (Result's fields of the same
+    names), read as a plain row: a tenth of the cost of a model."""
+
+    indicator_id: Optional[int]
+    unit_project_id: Optional[int]
+    period: int
+    value: Optional[Decimal]
+    state: str
+    not_measured: bool
+    note: str
+
+    @property
+    def figure(self):
+        if self.not_measured:
+            return figures.NOT_MEASURED
+        return self.value if self.value is not None else (self.state or None)
+
+
+def _pace(indicator, quarters, target, quarter, confirmed):
+    return figures.pace_at(quarters, quarter, target, indicator.rollup, indicator.direction,
+                           indicator.milestone_steps, confirmed)
 
 
 def _key(row):
@@ -483,3 +663,89 @@ def _key(row):
 
 def _figure(result):
     return result.figure if result is not None else None
+
+
+# The dashboard's other reads ----------------------------------------------------
+
+
+def plan_years(institution):
+    """The years `institution` has a plan for, oldest first."""
+    return list(Plan.objects.filter(institution=institution).order_by("year")
+                .values_list("year", flat=True))
+
+
+def latest_plan(institution):
+    return Plan.objects.filter(institution=institution).order_by("-year").first()
+
+
+def of_indicator(pk):
+    """The program of indicator `pk`, for year_figures(programs=...)."""
+    return Program.objects.filter(indicators=pk).values("pk")
+
+
+def past_years(institution, figure, shown=APPROVED_ONLY, count=3):
+    """This year's figures of the indicator and those of the indicators it
+    continues, up to `count` years in all, each read as its year's default:
+    [(year, IndicatorFigures)], oldest first."""
+    years = [(figure.indicator.program.category.plan.year, figure)]
+    while len(years) < count and years[0][1].indicator.previous_id:
+        previous_id = years[0][1].indicator.previous_id
+        year = years[0][0] - 1
+        earlier = next((item for item in year_figures(
+            institution, year, shown=shown, programs=of_indicator(previous_id)).indicators
+            if item.indicator.pk == previous_id), None)
+        if earlier is None:
+            break
+        years.insert(0, (year, earlier))
+    return years
+
+
+def links_between(institution, earlier, later):
+    """Program and indicator links (id → previous id) of the years strictly
+    between `earlier` and `later`: how a 2022 indicator reaches 2024."""
+    links = {"program": {}, "indicator": {}}
+    if later - earlier > 1:
+        between = {"category__plan__institution": institution,
+                   "category__plan__year__gt": earlier, "category__plan__year__lt": later}
+        links["program"] = dict(Program.objects.filter(**between)
+                                .values_list("id", "previous_id"))
+        links["indicator"] = dict(Indicator.objects.filter(
+            **{f"program__{key}": value for key, value in between.items()})
+            .values_list("id", "previous_id"))
+    return links
+
+
+@dataclass
+class IndicatorInDepth:
+    """What the indicator page reads."""
+
+    book: YearFigures  # the year's figures of the indicator's program
+    program: ProgramFigures
+    figure: IndicatorFigures
+    years: list  # [(year, IndicatorFigures)] of the indicators it continues
+    evidence: list
+    changes: list  # goals.history.ResultChange of the quarters whose values are shown
+
+
+def indicator_in_depth(plan, pk, quarter, shown):
+    """Indicator `pk` of `plan` read at `quarter`, or None when the plan has
+    no such indicator."""
+    book = year_figures(plan.institution, plan.year, quarter, shown=shown,
+                        programs=of_indicator(pk))
+    found = next(((program, figure) for program in book.programs
+                  for figure in program.indicators if figure.indicator.pk == pk), None)
+    if found is None:
+        return None
+    program, figure = found
+    owner_id = program.program.owner_id
+    periods = [period for period in Period.values
+               if shown.counts(APPROVED if period == Period.YEAR
+                               else program.quarter_status(period), owner_id)]
+    return IndicatorInDepth(
+        book=book, program=program, figure=figure,
+        years=past_years(plan.institution, figure, shown),
+        evidence=list(Evidence.objects.filter(
+            Q(indicator=figure.indicator) | Q(unit_project__indicator=figure.indicator))),
+        changes=result_changes(figure.indicator, periods=periods),
+    )
+

@@ -2,7 +2,7 @@
 The dashboard's tables, with django-tables2: headers, sorting links and the
 order of the rows.
 
-Their rows arrive written (goals.dashboard): each carries its cells as HTML
+Their rows arrive written (goals.overview, goals.comparison): each carries its cells as HTML
 from goals.formatting and a sort key per column. django-tables2 renders a
 cell through several layers of accessors and introspection, about half a
 millisecond a row here, which at 500 indicators would cost more than the
@@ -80,7 +80,7 @@ class IndicatorTable(WrittenTable):
     budget = number_column(_("사업비(억원)"))
     target = number_column(_("성과목표"))
     result = number_column(_("실적"))
-    reach = tables.Column(verbose_name=_("실적 기준"), attrs=CENTER)
+    standing = tables.Column(verbose_name=_("분기 상태"), attrs=CENTER)
     achievement = number_column(_("달성률"))
     pace = tables.Column(verbose_name=_("진도"), attrs=CENTER)
     baseline = number_column(_("전년 실적(전년 목표)"))
@@ -103,6 +103,7 @@ class CategoryTable(WrittenTable):
     not_entered = number_column(_("미입력"))
     on_track = number_column(_("정상"))
     ahead = number_column(_("앞섬"))
+    unmeasured = number_column(_("측정 전"))
     no_target = number_column(_("목표 없음"))
     achievement = number_column(_("평균 달성률"))
 

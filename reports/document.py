@@ -15,7 +15,8 @@ from typing import Optional
 from django.utils.translation import gettext as _
 
 from goals.models import Plan, Submission
-from goals.selectors import ProgramFigures, UnitProjectFigures, YearFigures, year_figures
+from goals.selectors import (APPROVED_ONLY, ProgramFigures, UnitProjectFigures, YearFigures,
+                             year_figures)
 
 PLAN_YEARS = 3  # the three-year plan: the year and the two after it
 
@@ -105,12 +106,20 @@ class Report:
     def title(self):
         return _("%(year)s년 경영성과 목표 현황") % {"year": self.year}
 
+    @property
+    def includes_unapproved(self):
+        """The report counts values not approved yet (each marked 미승인)."""
+        return self.book.shown.unapproved
 
-def gather(institution, year, *, quarterly=False, made_on=None, quarter=None):
-    """The report of `institution`'s `year`. Raises Plan.DoesNotExist without a plan."""
-    book = year_figures(institution, year, quarter, with_text=True)
+
+def gather(institution, year, *, quarterly=False, made_on=None, quarter=None,
+           shown=APPROVED_ONLY):
+    """The report of `institution`'s `year` read at `quarter` (None: the
+    year's default), with the values `shown` allows: approved ones unless
+    asked. Raises Plan.DoesNotExist without a plan."""
+    book = year_figures(institution, year, quarter, shown=shown, with_text=True)
     try:
-        previous = year_figures(institution, year - 1, 4)
+        previous = year_figures(institution, year - 1, 4, shown=shown)
     except Plan.DoesNotExist:
         previous = None
     report = Report(book=book, previous=previous, made_on=made_on or date.today(),

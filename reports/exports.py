@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 
 from goals.models import (Category, GeneralStatus, HeadlineTarget, Indicator, Institution,
                           Narrative, Plan, Program, Result, Submission, Target, UnitProject)
+from goals.selectors import APPROVED_ONLY
 
 from .document import gather
 from .pdf import render_pdf
@@ -38,16 +39,18 @@ def fingerprint():
     return hashlib.sha256(":".join(latest).encode()).hexdigest()[:20]
 
 
-def export(plan, kind, *, quarterly=False, today=None):
-    """The bytes of `plan`'s report as `kind` ("pdf" or "xlsx"), from the cache
-    when nothing has changed since it was made today."""
+def export(plan, kind, *, quarterly=False, today=None, quarter=None, shown=APPROVED_ONLY):
+    """The bytes of `plan`'s report as `kind` ("pdf" or "xlsx"), read at
+    `quarter` with the values `shown` allows, from the cache when nothing has
+    changed since it was made today."""
     today = today or date.today()
     quarterly = quarterly and kind == "pdf"  # the workbook always has its quarters sheet
     key = ":".join(["report", str(plan.pk), kind, "q" if quarterly else "-", today.isoformat(),
-                    get_language() or "", fingerprint()])
+                    get_language() or "", str(quarter or "-"), repr(shown), fingerprint()])
     data = cache.get(key)
     if data is None:
-        report = gather(plan.institution, plan.year, quarterly=quarterly, made_on=today)
+        report = gather(plan.institution, plan.year, quarterly=quarterly, made_on=today,
+                        quarter=quarter, shown=shown)
         data = RENDERERS[kind](report)
         cache.set(key, data, KEEP_SECONDS)
     return data

@@ -111,7 +111,7 @@ QUARTER_COLUMNS = columns(
     Column("target", _("성과목표"), width=10),
     *[Column(f"q{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("분기 실적"), width=8)
       for quarter in (1, 2, 3, 4)],
-    Column("result", _("누계"), width=9),
+    Column("result", _("기준 분기까지 실적"), width=10, wrap=True),
     Column("progress", _("진도(%)"), width=8),
     Column("pace", _("상태"), width=8),
     *[Column(f"status_{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("제출 상태"),

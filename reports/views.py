@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from goals import access
+from goals.forms import BasisForm, ValuesForm
 from kpi_site.security import accepts_upload
 
 from . import exports
@@ -14,12 +15,17 @@ from .importer import ImportFailed, import_workbook
 
 
 def download(request, code, year, kind):
-    """The year's report as PDF or XLSX, to anyone who may read the institution."""
+    """The year's report as PDF or XLSX, to anyone who may read the institution:
+    approved values, or also those not approved yet (marked) for those who may
+    ask (?values=all), read at the quarter asked for (?q=2) or the year's default."""
     if kind not in exports.RENDERERS:
         raise Http404
     plan = access.plan_or_404(request.user, code, year)
     quarterly = request.GET.get("quarterly") == "1"
-    data = exports.export(plan, kind, quarterly=quarterly)
+    shown, _refusal = access.shown_values(
+        request.user, plan.institution, ValuesForm.include_unapproved(request.GET), export=True)
+    data = exports.export(plan, kind, quarterly=quarterly, shown=shown,
+                          quarter=BasisForm.asked_quarter(request.GET))
     response = HttpResponse(data, content_type=exports.CONTENT_TYPES[kind])
     response["Content-Disposition"] = content_disposition_header(
         True, exports.filename(plan, kind, quarterly))

@@ -151,14 +151,17 @@ class SheetWriter:
             self.widths[key] = min(max(self.widths[key], display_width(shown) + 2), limit)
         return cell
 
-    def put_figure(self, key, value, unit="", note="", **options):
+    def put_figure(self, key, value, unit="", note="", unapproved=False, **options):
         """A target or result: a number with its unit (and note) in the format,
-        or a state (구축완료, 상시) as text."""
+        or a state (구축완료, 상시) as text; marked 미승인 when `unapproved`,
+        the number still a number."""
+        mark = f" {fmt.UNAPPROVED}" if unapproved and value is not None else ""
         if figures.is_number(value):
-            suffix = f"{unit}({note})" if note else unit
+            suffix = (f"{unit}({note})" if note else unit) + mark
             return self.put(key, value, figure_format(value, suffix),
-                            shown=fmt.quantity(value, unit, note), **options)
-        return self.put(key, fmt.quantity(value, unit, note) if value else None, **options)
+                            shown=fmt.quantity(value, unit, note) + mark, **options)
+        return self.put(key, fmt.quantity(value, unit, note) + mark if value else None,
+                        **options)
 
     def next_row(self):
         self.row += 1
@@ -361,9 +364,10 @@ def _last_year(workbook, report):
 
 def _quarters(workbook, report):
     book = report.book
+    title = (_("분기별 실적(%(quarter)s분기 말 기준, 제출 전 값 포함: 미승인 표시)")
+             if report.includes_unapproved else _("분기별 실적(%(quarter)s분기 말 기준, 승인된 값)"))
     out = SheetWriter(workbook, layout.QUARTERS, layout.QUARTER_COLUMNS,
-                      _heading(report, _("분기별 실적(%(quarter)s분기 말 기준)")
-                               % {"quarter": book.quarter}))
+                      _heading(report, title % {"quarter": book.quarter}))
     for category in book.categories:
         category_row = out.row
         for program in category.programs:
@@ -376,8 +380,10 @@ def _quarters(workbook, report):
                 out.put("measurement", figure.indicator.measurement)
                 out.put_figure("target", figure.target, unit)
                 for quarter, value in figure.quarters.items():
-                    out.put_figure(f"q{quarter}", value, unit)
-                out.put_figure("result", figure.result, unit)
+                    out.put_figure(f"q{quarter}", value, unit,
+                                   unapproved=figure.is_unapproved(quarter))
+                out.put_figure("result", figure.result, unit,
+                               unapproved=figure.result_is_unapproved)
                 out.put("progress", figure.pace.progress, RATE, shown=fmt.rate(figure.pace.progress))
                 out.put("pace", fmt.pace(figure.pace.status))
                 for quarter, column in enumerate(statuses, start=1):

@@ -86,12 +86,18 @@ def test_returning_needs_a_comment_and_gives_the_quarter_back(client, approver, 
     client.post(step_url(submitted, "return"),
                 {f"return{submitted.pk}-comment": "ESG 실적 증빙을 붙여 주세요"})
     submission = Submission.objects.get(program=submitted, quarter=1)
-    assert (submission.status, submission.comment) == ("draft", "ESG 실적 증빙을 붙여 주세요")
+    assert (submission.status, submission.comment) == ("returned", "ESG 실적 증빙을 붙여 주세요")
     assert submission.history.first().history_change_reason == "반려: ESG 실적 증빙을 붙여 주세요"
+    approval = client.get(APPROVAL).content.decode()
+    assert '<span class="status status--returned">반려 1</span>' in approval
+    assert "반려했습니다. 담당자가 고쳐 다시 제출하면 승인할 수 있습니다." in approval
+    # Returned, the owner corrects the quarter like a draft and submits it again.
     client.force_login(staff)
     page = client.get(entry_url()).content.decode()
-    assert "승인자 의견: ESG 실적 증빙을 붙여 주세요" in page
+    assert "반려 사유: ESG 실적 증빙을 붙여 주세요" in page
     assert fill(client, submitted, {units(submitted)[3]: "6"}).status_code == 302
+    entry.submit(staff, submitted, 1)
+    assert Submission.objects.get(program=submitted, quarter=1).status == "submitted"
 
 
 def test_reopening_needs_a_reason_and_unlocks(client, approver, submitted, staff):

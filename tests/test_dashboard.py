@@ -108,8 +108,15 @@ def outsourcing_indicator(year=2024):
                                  program__name="수탁기관 운영 활성화 지원")
 
 
-def enter(unit_project, quarter, value):
+def enter(unit_project, quarter, value, approved=True):
+    """A quarter's value of a unit project, its program's quarter approved
+    unless said otherwise (what the director sees by default)."""
+    Submission.objects.filter(program=unit_project.program, quarter=quarter).update(
+        status=Submission.Status.DRAFT)
     Result.objects.create(unit_project=unit_project, period=quarter, value=D(value))
+    if approved and quarter in (1, 2, 3, 4):
+        Submission.objects.update_or_create(program=unit_project.program, quarter=quarter,
+                                            defaults={"status": Submission.Status.APPROVED})
 
 
 # The overview ------------------------------------------------------------------
@@ -145,7 +152,7 @@ def test_category_totals_and_status_counts(client, director):
     indicator = outsourcing_indicator()
     units = list(indicator.unit_projects.order_by("order"))
     enter(units[0], Period.Q1, 20)
-    enter(units[1], Period.Q1, 15)  # 35 of 60 by Q2: 58%, on track for 50%
+    enter(units[1], Period.Q2, 15)  # 35 of 60 by Q2: 58%, on track for 50%
     html = page(client, "/jbsss/2024/?q=2")
     totals = {row[0]: row for row in Tables(html).starting("분야별 합계")[1:]}
     assert totals["사회서비스 공공성 강화"][1:5] == ["2", "2", "0.32", "0"]
@@ -155,18 +162,22 @@ def test_category_totals_and_status_counts(client, director):
     assert totals["합계"][header.index("미입력")] == "20"
     _header, rows = indicator_rows(html)
     row = rows[("수탁기관 운영 활성화 지원", "지원사업횟수")]
-    assert (row["실적"], row["실적 기준"]) == ("35회", "1분기까지")
-    assert row["달성률"] == "58%"
-    assert row["진도"] == "정상 58%/50%"
-    # Once its unit projects' year is confirmed, that is what the result reaches.
+    assert (row["실적"], row["분기 상태"], row["달성률"], row["진도"]) == (
+        "35회", "승인", "58%", "정상 58%/50%")
+    # At the end of Q1 every figure of the row is Q1's: 20 of 60.
+    _header, rows = indicator_rows(page(client, "/jbsss/2024/?q=1"))
+    row = rows[("수탁기관 운영 활성화 지원", "지원사업횟수")]
+    assert (row["실적"], row["달성률"], row["진도"]) == ("20회", "33%", "정상 33%/25%")
+    # Q3 has no value yet: not entered, never behind, whatever came before.
+    _header, rows = indicator_rows(page(client, "/jbsss/2024/?q=3"))
+    row = rows[("수탁기관 운영 활성화 지원", "지원사업횟수")]
+    assert (row["실적"], row["진도"]) == ("35회", "미입력")
+    # At Q4 a confirmed year stands for the quarters.
     for unit in units:
         enter(unit, Period.YEAR, 10)
-    _header, rows = indicator_rows(page(client, "/jbsss/2024/?q=2"))
+    _header, rows = indicator_rows(page(client, "/jbsss/2024/?q=4"))
     row = rows[("수탁기관 운영 활성화 지원", "지원사업횟수")]
-    assert (row["실적"], row["실적 기준"]) == (f"{10 * len(units)}회", "연간")
-    # The same figures judged at the end of Q3 are behind the pace.
-    _header, rows = indicator_rows(page(client, "/jbsss/2024/?q=3"))
-    assert rows[("수탁기관 운영 활성화 지원", "지원사업횟수")]["진도"] == "지연 58%/75%"
+    assert (row["실적"], row["진도"]) == (f"{10 * len(units)}회", "앞섬 133%/100%")
 
 
 def test_a_score_is_judged_against_its_target_not_a_straight_line(client, director):
@@ -175,6 +186,19 @@ def test_a_score_is_judged_against_its_target_not_a_straight_line(client, direct
     _header, rows = indicator_rows(page(client, "/jbsss/2024/?q=1"))
     # 86 of 85 points in Q1 is on track (not "ahead" of a 25% straight line).
     assert rows[("민간제공기관 소통강화", "만족도 점수")]["진도"] == "정상 101%/100%"
+
+
+def test_a_quarter_not_measured_is_not_zero_and_not_behind(client, director):
+    score = Indicator.objects.get(program__category__plan__year=2024, measurement="만족도 점수")
+    unit = score.unit_projects.get()
+    Result.objects.create(unit_project=unit, period=Period.Q1, not_measured=True)
+    Submission.objects.create(program=score.program, quarter=1,
+                              status=Submission.Status.APPROVED)
+    _header, rows = indicator_rows(page(client, "/jbsss/2024/?q=1"))
+    row = rows[("민간제공기관 소통강화", "만족도 점수")]
+    assert (row["실적"], row["달성률"], row["진도"]) == ("-", "-", "측정 전")
+    totals = Tables(page(client, "/jbsss/2024/?q=1")).starting("분야별 합계")
+    assert totals[-1][totals[0].index("측정 전")] == "1"
 
 
 def test_sorting_goes_by_the_value_not_the_text(client, director):
@@ -210,7 +234,7 @@ def test_filter_by_category_status_and_owner(client, director, plan_2024):
                          ("소속시설 서비스 품질 제고 지원", "지원건수")}
     assert all(row["담당자"] == "staff1" for row in rows.values())
     assert len(indicator_rows(page(client, "/jbsss/2024/?owner=none"))[1]) == 19
-    enter(outsourcing_indicator().unit_projects.first(), Period.Q1, 3)
+    enter(outsourcing_indicator().unit_projects.first(), Period.Q2, 3)
     _header, rows = indicator_rows(page(client, "/jbsss/2024/?q=2&status=behind"))
     assert list(rows) == [("수탁기관 운영 활성화 지원", "지원사업횟수")]
     nothing = Tables(page(client, "/jbsss/2024/?q=2&status=ahead")).starting("성과지표별 현황")
@@ -227,12 +251,14 @@ def test_a_bad_choice_is_reported_next_to_its_field(client, director):
 
 def test_switching_years(client, director):
     html = page(client, "/jbsss/2024/")
-    assert '<a href="/jbsss/2023/">2023년</a>' in html
-    assert 'href="/jbsss/2024/" aria-current="page"' in html
+    # The basis quarter goes along to the other year.
+    assert '<a href="/jbsss/2023/?q=4">2023년</a>' in html
+    assert 'href="/jbsss/2024/?q=4" aria-current="page"' in html
     _header, rows = indicator_rows(page(client, "/jbsss/2023/"))
     row = rows[("수탁기관 운영 활성화 지원", "지원사업 횟수")]
-    assert [row[name] for name in ("성과목표", "실적", "실적 기준", "달성률")] == [
-        "56회", "82회", "연간", "146%"]
+    # A closed year read at Q4: its confirmed results, approved by planning staff.
+    assert [row[name] for name in ("성과목표", "실적", "분기 상태", "달성률")] == [
+        "56회", "82회", "확정", "146%"]
     assert row["진도"] == "앞섬 146%/100%"
 
 
@@ -371,8 +397,8 @@ def test_the_program_page_has_a_plan_total_where_the_report_has_one(client, dire
 def test_the_program_page_groups_unit_projects_and_shows_the_quarters(client, director):
     program = Program.objects.get(category__plan__year=2024, name="전북형 돌봄 체계화 및 고도화")
     units = {unit.name: unit for unit in program.unit_projects.all()}
-    enter(units["돌봄지원단"], Period.Q1, 10)
-    enter(units["사회서비스 연계상담"], Period.Q1, 3)
+    enter(units["돌봄지원단"], Period.Q1, 10, approved=False)
+    enter(units["사회서비스 연계상담"], Period.Q1, 3, approved=False)
     Submission.objects.create(program=program, quarter=1, status=Submission.Status.APPROVED)
     html = page(client, f"/jbsss/2024/programs/{program.pk}/")
     tables = Tables(html)
@@ -419,15 +445,25 @@ def test_the_indicator_page(client, director, settings, tmp_path):
     Evidence.objects.create(program=program, quarter=1, unit_project=unit,
                             file=ContentFile(b"%PDF", name="x.pdf"), name="조직진단 결과.pdf",
                             content_type="application/pdf", size=4, sha256="0" * 64)
+    # Q1 is a draft: the director reads Q2's approved value only.
     html = page(client, f"/jbsss/2024/indicators/{indicator.pk}/?q=2")
     tables = Tables(html)
     quarters = tables.starting("분기별 실적과 진도")
-    assert quarters[1] == ["1분기", "14회", "14회", "23%", "25%", "지연", "작성중"]
-    assert quarters[2] == ["2분기", "6회", "20회", "33%", "50%", "지연", "작성중"]
-    assert quarters[3][1:3] == ["-", "20회"]
+    assert quarters[1] == ["1분기", "-", "-", "-", "25%", "미입력", "작성중"]
+    assert quarters[2] == ["2분기", "6회", "6회", "10%", "50%", "지연", "승인"]
+    assert "조직진단 3개소" not in html and "미승인" not in html.split("</h1>", 1)[1].split(
+        "values-shown", 1)[0]
+    assert not [row for row in tables.starting("변경 이력") if row[3] == "1분기"]
+    # With the values not approved yet, each is marked.
+    html = page(client, f"/jbsss/2024/indicators/{indicator.pk}/?q=2&values=all")
+    tables = Tables(html)
+    quarters = tables.starting("분기별 실적과 진도")
+    assert quarters[1] == ["1분기", "14회 미승인", "14회 미승인", "23%", "25%", "지연", "작성중"]
+    assert quarters[2] == ["2분기", "6회", "20회 미승인", "33%", "50%", "지연", "승인"]
+    assert quarters[3][1:3] == ["-", "20회 미승인"]
     years = tables.starting("최근 3년의 목표와 실적")
     assert years[1:] == [["2023년", "지원사업 횟수", "56회", "82회", "146%"],
-                         ["2024년", "지원사업횟수", "60회", "20회", "33%"]]
+                         ["2024년", "지원사업횟수", "60회", "20회 미승인", "33%"]]
     assert "조직진단 결과.pdf" in html
     notes = tables.starting("비고")
     assert ["1분기", unit.name, "조직진단 3개소"] in notes
@@ -435,7 +471,8 @@ def test_the_indicator_page(client, director, settings, tmp_path):
     assert [row[1:7] for row in history if row[4] == "수정"] == [
         ["director", unit.name, "1분기", "수정", "12", "14"]]
     pace = re.search(r'<svg class="chart" id="pace".*?</svg>', html, re.S).group()
-    assert "1분기: 진도율 23%, 기대 진도 25%" in pace
+    assert "1분기: 진도율 23% (미승인), 기대 진도 25%" in pace
+    assert "2분기: 진도율 33% (미승인), 기대 진도 50%" in pace
 
 
 def test_an_indicator_of_another_year_is_not_found(client, director):

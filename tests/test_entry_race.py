@@ -92,8 +92,10 @@ def test_writers_of_the_same_value_write_it_once(staff, program):
 
 def test_writers_of_different_inputs_all_save(staff, program):
     units = units_of(program)
+    # Some of these values are far above their unit's target: confirmed at once.
     outcomes, escaped = at_once(lambda unit: entry.save_quarter(staff, program, 1, [
-        entry.Entry(entry.key_of(unit), str(unit.order), version=0)]), units)
+        entry.Entry(entry.key_of(unit), str(unit.order), version=0, confirmed=str(unit.order))
+    ]), units)
     assert escaped == []
     assert [outcomes[unit].changed for unit in units] == [1] * len(units)
     assert versions(units) == [1] * len(units)
@@ -115,7 +117,8 @@ def test_writers_of_different_values_lose_nothing(staff, program):
         for _attempt in range(WRITERS * 3):
             read = versions(units)
             outcome = entry.save_quarter(staff, program, 1, [
-                entry.Entry(entry.key_of(unit), str(value), version=version)
+                entry.Entry(entry.key_of(unit), str(value), version=version,
+                            confirmed=str(value))
                 for unit, version in zip(units, read)])
             if outcome.ok:
                 saved.append([version + 1 for version in read])
@@ -208,7 +211,7 @@ def test_approvers_taking_steps_at_once_one_wins(institution, submitted):
     winner, action = taken[0]
     submission = Submission.objects.get(program=submitted, quarter=1)
     assert submission.status == (Submission.Status.APPROVED if action == "approve"
-                                 else Submission.Status.DRAFT)
+                                 else Submission.Status.RETURNED)
     assert submission.updated_by == approvers[winner]
     for number, (action, refused) in outcomes.items():
         if number != winner:

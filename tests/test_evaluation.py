@@ -21,7 +21,7 @@ from goals.models import (Category, EvaluationScheme, GradeBand, Indicator, Past
 from goals.schemes import SchemeDocumentError, load_schemes, read_schemes
 from goals.selectors import year_figures
 from goals.synthetic import build_synthetic_plan
-from tests.entry_fixtures import approver, make_user, staff  # noqa: F401
+from tests.entry_fixtures import approved_results, approver, make_user, staff  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +103,9 @@ def test_a_scheme_document_with_an_unknown_indicator_loads_nothing(institution):
 
 
 def enter(indicator, **quarters):
-    for period, value in quarters.items():
-        Result.objects.create(indicator=indicator, period=int(period[1]), value=D(value))
+    """Results of `indicator`'s quarters, approved: the evaluation counts
+    approved values only."""
+    approved_results(indicator, {int(period[1]): value for period, value in quarters.items()})
 
 
 def test_2024_forecast_from_two_quarters(institution, schemes):

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.entry_fixtures import approved_results
 from goals.management.commands.setup_demo import DEMO_PASSWORD
 from goals.models import Indicator, Result
 from tests.browser import log_in, screenshot
@@ -24,8 +25,7 @@ def test_the_director_reads_the_expected_evaluation(live_server, institution, br
     call_command("setup_demo", stdout=StringIO())  # loads the example schemes too
     support = Indicator.objects.get(program__category__plan__year=2024,
                                     measurement="지원사업횟수")
-    for quarter, value in [(1, 15), (2, 17)]:
-        Result.objects.create(indicator=support, period=quarter, value=D(value))
+    approved_results(support, {1: 15, 2: 17})
     page, base = browser_page, live_server.url
     log_in(page, base, "director", DEMO_PASSWORD)
 

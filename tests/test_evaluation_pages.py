@@ -18,7 +18,7 @@ from reports import layout
 from reports.document import gather
 from reports.importer import ImportFailed, import_workbook
 from reports.xlsx import render_xlsx
-from tests.entry_fixtures import approver, make_user  # noqa: F401
+from tests.entry_fixtures import approved_results, approver, make_user  # noqa: F401
 from tests.test_admin import inline_data
 
 pytestmark = pytest.mark.django_db
@@ -113,8 +113,7 @@ def test_the_simulator_tries_a_target_and_refuses_text(client, director, schemes
 
 def test_the_pace_chart_shows_the_forecast_band(client, director):
     indicator = support()
-    for quarter, value in [(1, 15), (2, 17)]:
-        Result.objects.create(indicator=indicator, period=quarter, value=D(value))
+    approved_results(indicator, {1: 15, 2: 17})
     page = client.get(f"/jbsss/2024/indicators/{indicator.pk}/?q=2").content.decode()
     # 64회 expected against 60회: 107%, from 62회 (103%) to 66회 (110%).
     assert "연말 예상 107%(103%–110%)" in page

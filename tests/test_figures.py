@@ -213,3 +213,74 @@ def test_the_figures_module_does_not_import_django():
     imported |= {node.module for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) and node.module}
     assert not any(name.startswith("django") for name in imported)
+
+
+# A quarter's own value decides whether it can be judged ------------------------
+
+
+def test_a_missing_quarter_is_not_entered_whatever_came_before():
+    quarters = {1: D(30), 2: None, 3: None, 4: None}
+    assert figures.pace_at(quarters, 2, D(40), figures.SUM).status == figures.NOT_ENTERED
+    assert figures.pace_at(quarters, 1, D(40), figures.SUM).status == figures.AHEAD
+
+
+def test_a_quarter_not_measured_is_skipped_not_zero():
+    nm = figures.NOT_MEASURED
+    assert figures.rollup([D(80), nm, D(90)], figures.AVERAGE) == D(85)
+    assert figures.rollup([nm, nm], figures.SUM) is None
+    assert figures.combine([nm, nm], figures.SUM) is nm
+    assert figures.combine([nm, None], figures.SUM) is None  # a part without a value
+    assert figures.combine([nm, D(2)], figures.SUM) == D(2)
+    # A score measured once a year: before its survey it is 측정 전, never 0% 지연.
+    score = {1: nm, 2: nm, 3: None, 4: None}
+    assert figures.pace_at(score, 2, D(85), figures.LATEST).status == figures.UNMEASURED
+    # A count not measured in Q2 is judged on the year so far.
+    count = {1: D(20), 2: nm, 3: None, 4: None}
+    pace = figures.pace_at(count, 2, D(40), figures.SUM)
+    assert (pace.status, pace.progress) == (figures.ON_TRACK, D(50))
+
+
+def test_a_confirmed_year_stands_for_a_missing_fourth_quarter():
+    quarters = {1: D(10), 2: D(10), 3: None, 4: None}
+    assert figures.pace_at(quarters, 4, D(40), figures.SUM,
+                           confirmed=D(42)).status == figures.ON_TRACK
+    assert figures.so_far(quarters, 4, figures.SUM, D(44)) == D(44)
+    assert figures.so_far(quarters, 2, figures.SUM, D(44)) == D(20)
+
+
+def test_values_that_look_like_mistakes():
+    assert figures.unlikely(D(500), D(40), None, figures.SUM, True) == [figures.ABOVE_TARGET]
+    assert figures.unlikely(D(120), D(40), None, figures.SUM, True) == []
+    # A count kept as a running total does not go down.
+    assert figures.unlikely(D(8), D(40), D(12), figures.LATEST, True) == [figures.DROP]
+    assert figures.unlikely(D(8), D(40), D(12), figures.SUM, True) == []
+    assert figures.unlikely(D(70), D(85), D(90), figures.LATEST, False) == []
+    assert figures.unlikely(figures.NOT_MEASURED, D(1), None, figures.SUM, True) == []
+    assert figures.unlikely(D(5), D(0), None, figures.SUM, True) == []
+
+
+@given(quarters=st.lists(st.one_of(st.none(), st.just(figures.NOT_MEASURED),
+                                   st.decimals(min_value=0, max_value=1000, places=1)),
+                         min_size=4, max_size=4),
+       quarter=st.sampled_from([1, 2, 3, 4]),
+       rule=st.sampled_from([figures.SUM, figures.LATEST, figures.AVERAGE]),
+       target=st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=1)))
+def test_pace_at_always_has_a_status_and_never_judges_a_missing_quarter(quarters, quarter, rule,
+                                                                        target):
+    by_quarter = dict(zip((1, 2, 3, 4), quarters))
+    pace = figures.pace_at(by_quarter, quarter, target, rule)
+    if target is not None and by_quarter[quarter] is None:
+        assert pace.status == figures.NOT_ENTERED
+    assert pace.status in (figures.AHEAD, figures.ON_TRACK, figures.BEHIND, figures.NOT_ENTERED,
+                           figures.UNMEASURED, figures.NO_TARGET)
+
+
+@given(quarters=st.lists(st.one_of(st.none(), st.just(figures.NOT_MEASURED), st.just("구축완료"),
+                                   st.decimals(min_value=0, max_value=1000, places=1)),
+                         min_size=4, max_size=4),
+       rule=st.sampled_from([figures.SUM, figures.LATEST, figures.AVERAGE]),
+       confirmed=st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=1)))
+def test_the_year_so_far_in_one_pass_is_the_roll_up_of_each_quarter(quarters, rule, confirmed):
+    by_quarter = dict(zip((1, 2, 3, 4), quarters))
+    assert figures.cumulative(by_quarter, rule, confirmed) == {
+        quarter: figures.so_far(by_quarter, quarter, rule, confirmed) for quarter in (1, 2, 3, 4)}

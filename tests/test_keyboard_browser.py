@@ -90,7 +90,7 @@ def test_log_in_and_enter_a_value_from_the_keyboard(live_server, institution, br
     section = page.locator(f"#program-{outsourcing.pk}")
     field = section.get_by_label("소속시설 조직진단 및 모니터링", exact=True)
     tab_to(page, field)
-    page.keyboard.type("7회")
+    page.keyboard.type("7건")  # a unit, but not this unit project's
     tab_to(page, section.get_by_role("button", name="저장"))
     with page.expect_navigation():
         page.keyboard.press("Space")
@@ -104,7 +104,8 @@ def test_log_in_and_enter_a_value_from_the_keyboard(live_server, institution, br
     page.keyboard.press("Enter")
     expect(field).to_be_focused()
     assert_focus_shows(page)
-    expect(field).to_have_value("7회")
+    expect(field).to_have_value("7건")
+    expect(section.locator(".field-error").first).to_contain_text("이 단위사업의 단위는 '회'입니다.")
     screenshot(page, "keyboard-error-field.png", full_page=False)
     page.keyboard.press("Control+A")
     page.keyboard.type("7")

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from goals import figures
 from goals import formatting as fmt
-from goals.models import Indicator, Period, Result
+from goals.models import Indicator, Period, Result, Submission
 from goals.selectors import year_figures
 from goals.synthetic import build_synthetic_plan
 
@@ -113,6 +113,12 @@ def test_the_2023_results_with_achievement(institution):
     assert all(figure.pace.status != figures.NOT_ENTERED for figure in book.indicators)
 
 
+def approve(program, *quarters):
+    for quarter in quarters:
+        Submission.objects.create(program=program, quarter=quarter,
+                                  status=Submission.Status.APPROVED)
+
+
 def test_quarters_entered_for_unit_projects_make_the_indicators_year(institution):
     outsourcing = Indicator.objects.get(program__category__plan__year=2024,
                                         measurement="지원사업횟수")
@@ -120,6 +126,7 @@ def test_quarters_entered_for_unit_projects_make_the_indicators_year(institution
     Result.objects.create(unit_project=units[0], period=Period.Q1, value=D(7))
     Result.objects.create(unit_project=units[1], period=Period.Q1, value=D(5))
     Result.objects.create(unit_project=units[0], period=Period.Q2, value=D(6))
+    approve(outsourcing.program, 1, 2)
     figure = next(f for f in year_figures(institution, 2024, quarter=2).indicators
                   if f.indicator == outsourcing)
     assert figure.quarters == {1: D(12), 2: D(6), 3: None, 4: None}
@@ -134,6 +141,7 @@ def test_a_score_is_the_latest_quarter_not_a_sum(institution):
     unit = score.unit_projects.get()
     Result.objects.create(unit_project=unit, period=Period.Q1, value=D("80.5"))
     Result.objects.create(unit_project=unit, period=Period.Q2, value=D("88"))
+    approve(score.program, 1, 2)
     figure = next(f for f in year_figures(institution, 2024, quarter=2).indicators
                   if f.indicator == score)
     assert figure.result == D(88)

@@ -3,6 +3,7 @@
 from django import template
 
 from goals import formatting as fmt
+from goals import overview
 
 register = template.Library()
 
@@ -39,6 +40,12 @@ def baseline(figure):
     """전년 실적(전년 목표) of an IndicatorFigures."""
     return fmt.baseline(figure.baseline_actual, figure.baseline_target, figure.baseline_unit,
                         figure.baseline_note)
+
+
+@register.simple_tag
+def unapproved_mark(is_unapproved):
+    """미승인 beside a value (or a figure made of one) not approved yet."""
+    return overview.unapproved_mark() if is_unapproved else ""
 
 
 @register.filter

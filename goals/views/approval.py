@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from goals import access, entry
 from goals.forms import CommentForm
 from goals.models import Period, Submission
-from goals.selectors import default_quarter, year_figures
-from goals.views.entry import program_of, quarter_or_404
+from goals.selectors import default_quarter
+from goals.views.entry import program_of, quarter_figures, quarter_or_404
 
 DONE = {
     "approve": gettext_lazy("%(program)s %(quarter)s분기를 승인했습니다. 값이 잠겼습니다."),
@@ -40,7 +40,7 @@ def page(request, code, year, quarter):
 def render_page(request, plan, quarter, bound=None, status=200):
     """The approval page; `bound` is a comment form sent back with its problem,
     as (program id, step, form)."""
-    book = year_figures(plan.institution, plan.year, quarter)
+    book = quarter_figures(plan, quarter)
     program_quarters = entry.program_quarters(book, quarter)
     steps = (Submission.history.filter(program_id__in=[each.program.pk
                                                        for each in program_quarters],

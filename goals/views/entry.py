@@ -8,10 +8,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals import access, entry, entry_sheet, roles
+from goals import access, entry, entry_sheet, parsing, roles
 from goals.forms import EvidenceForm, QuarterForm, SheetUploadForm
 from goals.models import Evidence, Period, Program
-from goals.selectors import default_quarter, year_figures
+from goals.selectors import EVERYTHING, default_quarter, year_figures
 from kpi_site.security import accepts_upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,6 +22,13 @@ def staff_plan(user, code, year):
     plan = access.plan_or_404(user, code, year)
     access.require(roles.has_role(user, roles.STAFF))
     return plan
+
+
+def quarter_figures(plan, quarter, programs=None):
+    """The year's figures as a quarter is entered and approved: every value,
+    approved or not, with who saved it and its version."""
+    return year_figures(plan.institution, plan.year, quarter, shown=EVERYTHING, for_entry=True,
+                        programs=programs)
 
 
 def quarter_or_404(quarter):
@@ -49,8 +56,7 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
     """The entry page; `bound` holds a form sent back with its problems,
     {program id: QuarterForm or EvidenceForm}."""
     bound = bound or {}
-    book = year_figures(plan.institution, plan.year, quarter,
-                        programs=owned_programs(plan, request.user))
+    book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
     sections = []
     program_quarters = entry.program_quarters(book, quarter, owner=request.user)
     evidence = Evidence.objects.filter(
@@ -72,7 +78,7 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
         "institution": plan.institution, "plan": plan, "quarter": quarter,
         "quarters": Period.values[:4], "sections": sections,
         "sheet_form": bound.get("sheet") or SheetUploadForm(),
-        "sheet_problems": sheet_problems,
+        "sheet_problems": sheet_problems, "not_measured": parsing.NOT_MEASURED_TEXT,
     }, status=status)
 
 
@@ -96,7 +102,7 @@ def owned_program(user, code, year, quarter, program_id):
 
 
 def program_quarter(plan, quarter, program):
-    book = year_figures(plan.institution, plan.year, quarter, programs=[program.pk])
+    book = quarter_figures(plan, quarter, [program.pk])
     return next(each for each in entry.program_quarters(book, quarter)
                 if each.program.pk == program.pk)
 
@@ -117,6 +123,12 @@ def save(request, code, year, quarter, program_id):
                     "program": program.name})
             return _back(plan, quarter, program)
         form.show(outcome)
+        if not outcome.problems:
+            messages.warning(request, _(
+                "%(program)s: 확인이 필요한 값이 있어 아직 저장하지 않았습니다. 값이 맞으면 "
+                "'이 값이 맞습니다'를 선택하고, 아니면 고친 뒤 다시 저장하세요.")
+                % {"program": program.name})
+            return render_page(request, plan, quarter, bound={("values", program.pk): form})
     messages.error(request, _("%(program)s: 저장하지 못했습니다. 표시된 칸을 고치세요. "
                               "아무 값도 저장되지 않았습니다.") % {"program": program.name})
     return render_page(request, plan, quarter, bound={("values", program.pk): form},
@@ -174,8 +186,7 @@ def delete_evidence(request, pk):
 def sheet(request, code, year, quarter):
     plan = staff_plan(request.user, code, year)
     quarter_or_404(quarter)
-    book = year_figures(plan.institution, plan.year, quarter,
-                        programs=owned_programs(plan, request.user))
+    book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
     content = entry_sheet.build(plan, quarter,
                                 entry.program_quarters(book, quarter, owner=request.user),
                                 request.user)
@@ -193,10 +204,11 @@ def upload_sheet(request, code, year, quarter):
     form = SheetUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render_page(request, plan, quarter, bound={"sheet": form}, status=400)
-    book = year_figures(plan.institution, plan.year, quarter)
+    book = quarter_figures(plan, quarter)
     problems, changed = entry_sheet.upload(
         request.user, plan, quarter, form.cleaned_data["file"],
-        entry.program_quarters(book, quarter), reason=form.cleaned_data["reason"])
+        entry.program_quarters(book, quarter), reason=form.cleaned_data["reason"],
+        confirm=form.cleaned_data["confirm"])
     if problems:
         messages.error(request, _("엑셀 파일에 고칠 곳이 %(count)s군데 있습니다. 아무 값도 "
                                   "저장되지 않았습니다.") % {"count": len(problems)})

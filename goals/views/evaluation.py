@@ -11,7 +11,6 @@ from goals import access
 from goals.evaluation import TargetSimulator, evaluation
 from goals.forms import EvaluationForm, TargetSimulatorForm, asked_number
 from goals.models import QUARTERS
-from goals.selectors import default_quarter
 
 
 def page(request, code, year):
@@ -30,7 +29,7 @@ def review(request, code, year):
 
 def _render(request, plan, read_only):
     quarter = asked_number(request.GET, "q")
-    quarter = quarter if quarter in QUARTERS else default_quarter(plan.year)
+    quarter = quarter if quarter in QUARTERS else None  # the year's basis quarter
     result = evaluation(plan.institution, plan.year, asked_number(request.GET, "scheme"), quarter)
     return render(request, "goals/evaluation.html", {
         "institution": plan.institution, "plan": plan, "result": result,

@@ -2,7 +2,7 @@
 filters do not cover (a figure with its note, periods and terms)."""
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from goals import access
@@ -18,6 +18,22 @@ register.filter("circled", circled)
 def figure(value, unit="", note=""):
     """60회; 1건(2개소); 구축완료; "-" when there is none."""
     return fmt.quantity(value, unit, note) or fmt.EMPTY
+
+
+@register.simple_tag
+def marked_figure(value, unit="", is_unapproved=False):
+    """A figure, with 미승인 beside it when it counts a value not approved yet."""
+    text = fmt.quantity(value, unit) or fmt.EMPTY
+    if is_unapproved and value is not None:
+        return format_html('{} <span class="mark">{}</span>', text, fmt.UNAPPROVED)
+    return text
+
+
+@register.simple_tag
+def quarter_figure(figure, quarter):
+    """An indicator's value in `quarter`, marked when not approved yet."""
+    return marked_figure(figure.quarters[quarter], figure.indicator.unit,
+                         figure.is_unapproved(quarter))
 
 
 @register.simple_tag

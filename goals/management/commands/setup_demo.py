@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from goals import roles
+from goals.examples import add_examples
 from goals.models import EvaluationScheme, Institution, Program
 
 DEMO_PASSWORD = "demo-goals-2024"
@@ -21,10 +22,12 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = _("문서를 적재하고(비어 있으면) 역할별 데모 사용자를 만든 뒤 로그인 정보를 출력합니다.")
+    help = _("문서를 적재하고(비어 있으면) 역할별 데모 사용자와 그해 1~3분기의 예시 실적을 만든 뒤 "
+             "로그인 정보를 출력합니다. 예시는 remove_examples 명령으로 지웁니다.")
 
     def handle(self, *args, **options):
-        if not Institution.objects.exists():
+        loaded = not Institution.objects.exists()
+        if loaded:
             call_command("load_document", stdout=self.stdout)
         if not EvaluationScheme.objects.exists():
             # Examples, marked as such, until checked against the year's 평가편람.
@@ -41,6 +44,13 @@ class Command(BaseCommand):
                                                   category__order=category_order)
                     program.owner = user
                     program.save()
+            if loaded:
+                # A freshly loaded year gets example results once; once removed
+                # they stay removed.
+                add_examples(plan, get_user_model().objects.get(username="approver"))
+                self.stdout.write(_("%(year)s년 1~3분기 예시 실적을 넣었습니다(예시 데이터). "
+                                    "지우려면: python manage.py remove_examples")
+                                  % {"year": plan.year})
         self.stdout.write(_("데모 로그인 (비밀번호 모두 %(password)s):") % {"password": DEMO_PASSWORD})
         for username, name, role_names, _owned in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {', '.join(role_names)} ({name})")
