@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .exports import FORMATS, REPORT_NAMES, ExportOptions
+
 MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -17,3 +19,22 @@ class WorkbookForm(forms.Form):
         if workbook.size > MAX_BYTES:
             raise forms.ValidationError(_("파일이 너무 큽니다(10MB까지)."))
         return workbook
+
+
+class ExportForm(forms.Form):
+    """What a download button asks for: a report, its format and options."""
+
+    report = forms.ChoiceField(label=_("보고서"), required=False, choices=[
+        (name, label) for name, label in REPORT_NAMES.items()], error_messages={
+        "invalid_choice": _("알 수 없는 보고서입니다: %(value)s")})
+    format = forms.ChoiceField(label=_("형식"), choices=[
+        (name, kind.label) for name, kind in FORMATS.items()], error_messages={
+        "required": _("형식을 고르세요."),
+        "invalid_choice": _("알 수 없는 형식입니다: %(value)s. PDF, XLSX, HWPX 가운데 고르세요.")})
+    quarterly = forms.BooleanField(label=_("분기별 실적 포함"), required=False)
+
+    def request(self):
+        """The keyword arguments of reports.exports.request_export."""
+        data = self.cleaned_data
+        return {"report": data["report"] or "plan", "format": data["format"],
+                "options": ExportOptions(quarterly=data["quarterly"])}
