@@ -39,8 +39,8 @@ def start_export(request, code, year):
 
 
 def export_page(request, code, year, pk):
-    """An export's progress without JavaScript: the page reloads itself until
-    the file is ready, then offers it."""
+    """An export's progress without JavaScript: where it stands (the user
+    reloads it, no page refreshes itself), then its file."""
     export = exports.refreshed(export_or_404(request.user, code, year, pk))
     return render(request, "reports/export.html", {
         "institution": export.institution, "plan": Plan.objects.filter(

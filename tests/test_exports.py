@@ -239,11 +239,11 @@ def test_without_javascript_the_export_has_a_page(client, reviewer, monkeypatch)
     export = Export.objects.get()
     assert response.status_code == 302 and response["Location"] == f"{START}{export.pk}/"
     page = client.get(response["Location"]).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page
     assert "차례를 기다리는 중입니다." in page and "/file/" not in page
+    assert f'<a class="button" href="{START}{export.pk}/">상태 새로 고침</a>' in page
     real_enqueue(export)
     page = client.get(response["Location"]).content.decode()
-    assert "http-equiv" not in page and "보고서가 준비되었습니다." in page
+    assert "보고서가 준비되었습니다." in page and "상태 새로 고침" not in page
     assert f'href="{START}{export.pk}/file/"' in page and "jbsss_2024_경영성과목표.hwpx 받기" in page
 
 

@@ -3,8 +3,8 @@
    export to follow, and this script asks for its state until it is ready,
    saying on the page how far it is (waiting, the page being laid out), then
    starts the download and leaves a link to the file. A failure says why.
-   Without JavaScript the forms post as they are, and the export's own page
-   reloads itself until the file is ready. */
+   Without JavaScript the forms post as they are, to the export's own page,
+   which says where it stands and offers the file once it is ready. */
 (function () {
   "use strict";
 
