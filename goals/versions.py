@@ -2,14 +2,22 @@
 The data version of an institution's goal book.
 
 Every write to any row of an institution's goal book, through every path
-(forms, the admin, imports, restore), gives the institution a new version in
-the same transaction, and nothing else does. What is made from the data and
-kept, such as a report's file, is kept under the version it was read at, so
-it is used again exactly as long as nothing of that institution has changed,
-whatever happens in other institutions.
+(forms, the admin, imports, restore), gives the institution a new version as
+its transaction commits, and nothing else does; a write rolled back changes
+nothing. What is made from the data and kept, such as a report's file, is
+kept under the version it was read at, so it is used again exactly as long as
+nothing of that institution has changed, whatever happens in other
+institutions.
 
 Read the version before the data: what is read afterwards is then at least as
 new as the version says.
+
+The new version is written right after the commit, in a statement of its
+own, not inside the writing transaction: a row that every writer of an
+institution updated would be held until each writer commits, and under load
+the writers queued behind it (and, on PostgreSQL, deadlocked through its
+foreign key). Between a commit and its new version lie microseconds; a
+process killed exactly then leaves the old version until the next write.
 
 A version is a random token, not a counter: a token once seen never stands
 for other data, not after a rollback, nor after a restore into an empty
@@ -20,6 +28,7 @@ that uses them calls bump() itself.
 import uuid
 
 from django.apps import apps
+from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
@@ -36,19 +45,26 @@ def current(institution):
 
 
 def bump(institution):
-    """Give `institution` a new version."""
-    institution_id, token = _pk(institution), _token()
-    changed = DataVersion.objects.filter(institution_id=institution_id).update(
-        token=token, changed_at=timezone.now())
-    if not changed:
-        DataVersion.objects.update_or_create(institution_id=institution_id,
-                                             defaults={"token": token})
+    """Give `institution` a new version once the current transaction commits
+    (at once outside a transaction)."""
+    institution_id = _pk(institution)
+    transaction.on_commit(lambda: _new_version(institution_id))
 
 
 def bump_all():
     """For a write that concerns every institution (a row of no one institution)."""
-    for institution_id in Institution.objects.values_list("pk", flat=True):
-        bump(institution_id)
+    transaction.on_commit(lambda: [
+        _new_version(institution_id)
+        for institution_id in Institution.objects.values_list("pk", flat=True)])
+
+
+def _new_version(institution_id):
+    token = _token()
+    changed = DataVersion.objects.filter(institution_id=institution_id).update(
+        token=token, changed_at=timezone.now())
+    if not changed and Institution.objects.filter(pk=institution_id).exists():
+        DataVersion.objects.update_or_create(institution_id=institution_id,
+                                             defaults={"token": token})
 
 
 def institutions_of(instance):

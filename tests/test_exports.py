@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from goals import roles
+from goals import roles, versions
 from goals.models import Target
 from goals.synthetic import build_synthetic_plan
 from reports import exports
@@ -130,15 +130,18 @@ def test_the_database_holds_one_live_export_per_key(institution, reviewer, monke
     Export.objects.create(**fields)  # a failed export does not hold its key
 
 
-def test_a_write_in_another_institution_keeps_this_ones_file(client, reviewer, institution,
-                                                             renders):
+def test_a_write_in_another_institution_keeps_this_ones_file(
+        client, reviewer, institution, renders, django_capture_on_commit_callbacks):
     client.force_login(reviewer)
     first = start(client, format="xlsx").json()
     elsewhere = build_synthetic_plan(indicators=5, code="elsewhere")
+    theirs = versions.current(elsewhere)
     target = Target.objects.filter(indicator__program__category__plan__institution=elsewhere,
                                    year=2024).first()
     target.value = 9
-    target.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        target.save()
+    assert versions.current(elsewhere) != theirs
     again = start(client, format="xlsx").json()
     assert again["id"] == first["id"] and renders == [("xlsx", False)]
 
@@ -151,8 +154,9 @@ def test_a_write_in_this_institution_makes_a_new_file_and_drops_the_old(
     target = Target.objects.get(indicator__program__category__plan__year=2024,
                                 indicator__measurement="지원사업횟수")
     target.value = 61
-    target.save()
     with django_capture_on_commit_callbacks(execute=True):
+        target.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the old file goes as it commits
         second = start(client, format="xlsx").json()
     assert second["id"] != first.pk and renders == [("xlsx", False), ("xlsx", False)]
     workbook = load_workbook(Export.objects.get(pk=second["id"]).file.open("rb"))

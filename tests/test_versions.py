@@ -1,13 +1,18 @@
 """The data version of an institution's goal book: every write to it, through
-every path, gives it a new version, and nothing else does: not a write in
-another institution, not a refused write, not a login."""
+every path, gives it a new version as it commits, and nothing else does: not
+a write in another institution, not a refused write, not a login.
 
+The tests run inside a transaction that never commits; `watch()` runs what
+would follow each commit (Django's on_commit callbacks)."""
+
+from contextlib import contextmanager
 from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import transaction
 from openpyxl import load_workbook
 
 from goals import access, entry, roles, versions
@@ -46,8 +51,14 @@ class Versions:
 
 
 @pytest.fixture
-def watch(institution, elsewhere):
-    return lambda: Versions(institution, elsewhere)
+def watch(institution, elsewhere, django_capture_on_commit_callbacks):
+    """with watch() as seen: (writes); then seen.changed()."""
+    @contextmanager
+    def watching():
+        seen = Versions(institution, elsewhere)
+        with django_capture_on_commit_callbacks(execute=True):
+            yield seen
+    return watching
 
 
 def test_every_model_of_the_goal_book_says_which_institution_it_belongs_to():
@@ -59,30 +70,43 @@ def test_every_model_of_the_goal_book_says_which_institution_it_belongs_to():
     assert "dataversion" not in models and "historicalresult" not in models
 
 
-def test_a_version_is_a_token_that_never_comes_back(institution):
+def test_a_version_is_a_token_that_never_comes_back(institution,
+                                                    django_capture_on_commit_callbacks):
     first = versions.current(institution)
     assert versions.current(institution) == first  # reading changes nothing
     seen = {first}
     for _ in range(3):
-        versions.bump(institution)
+        with django_capture_on_commit_callbacks(execute=True):
+            versions.bump(institution)
+            assert versions.current(institution) in seen  # not before the commit
         seen.add(versions.current(institution))
     assert len(seen) == 4
 
 
+def test_a_write_rolled_back_changes_nothing(institution, plan_2024,
+                                             django_capture_on_commit_callbacks):
+    before = versions.current(institution)
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Narrative.objects.filter(program__category__plan=plan_2024).first().delete()
+            raise RuntimeError
+    assert versions.current(institution) == before
+
+
 def test_the_entry_form_changes_only_its_institutions_version(client, watch, staff, outsourcing):
-    versions_seen = watch()
     client.force_login(staff)
     unit = outsourcing.unit_projects.first()
-    response = fill(client, outsourcing, {unit: "5"})
+    with watch() as versions_seen:
+        response = fill(client, outsourcing, {unit: "5"})
     assert response.status_code == 302
     assert versions_seen.changed() == (True, False)
 
 
 def test_a_refused_write_changes_nothing(client, watch, staff, outsourcing):
-    versions_seen = watch()
     client.force_login(staff)
     first, second = outsourcing.unit_projects.all()[:2]
-    response = fill(client, outsourcing, {first: "5", second: "많이"})
+    with watch() as versions_seen:
+        response = fill(client, outsourcing, {first: "5", second: "많이"})
     assert response.status_code == 400
     assert not Result.objects.filter(unit_project__in=[first, second]).exists()
     assert versions_seen.changed() == (False, False)
@@ -91,14 +115,16 @@ def test_a_refused_write_changes_nothing(client, watch, staff, outsourcing):
 def test_approving_a_quarter_and_adding_evidence(client, watch, staff, approver, outsourcing,
                                                   settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    versions_seen = watch()
-    entry.add_evidence(staff, outsourcing, 1, SimpleUploadedFile("출석부.pdf", b"%PDF-1.7\n"))
+    with watch() as versions_seen:
+        entry.add_evidence(staff, outsourcing, 1,
+                           SimpleUploadedFile("출석부.pdf", b"%PDF-1.7\n"))
     assert versions_seen.changed() == (True, False)
     Submission.objects.update_or_create(program=outsourcing, quarter=1,
                                         defaults={"status": "submitted"})
-    versions_seen = watch()
     client.force_login(approver)
-    assert client.post(f"/jbsss/2024/approval/1/{outsourcing.pk}/approve/").status_code == 302
+    with watch() as versions_seen:
+        response = client.post(f"/jbsss/2024/approval/1/{outsourcing.pk}/approve/")
+    assert response.status_code == 302
     assert Submission.objects.get(program=outsourcing, quarter=1).status == "approved"
     assert versions_seen.changed() == (True, False)
 
@@ -112,22 +138,22 @@ def test_the_admin(client, watch, institution, plan_2024):
     url = f"/admin/goals/program/{program.pk}/change/"
     data = inline_data(client.get(url))
     data["indicators-0-target_2024"] = "65"
-    versions_seen = watch()
-    assert client.post(url, data).status_code == 302
+    with watch() as versions_seen:
+        assert client.post(url, data).status_code == 302
     assert versions_seen.changed() == (True, False)
     # A narrative line deleted on the same page (an inline).
     data = inline_data(client.get(url))
     first = Narrative.objects.get(pk=data["narratives-0-id"])
     data["narratives-0-DELETE"] = "on"
-    versions_seen = watch()
-    assert client.post(url, data).status_code == 302
+    with watch() as versions_seen:
+        assert client.post(url, data).status_code == 302
     assert not Narrative.objects.filter(pk=first.pk).exists()
     assert versions_seen.changed() == (True, False)
 
 
 def test_a_deleted_row_and_what_it_takes_with_it(watch, plan_2024):
-    versions_seen = watch()
-    Target.objects.filter(indicator__program__category__plan=plan_2024).first().delete()
+    with watch() as versions_seen:
+        Target.objects.filter(indicator__program__category__plan=plan_2024).first().delete()
     assert versions_seen.changed() == (True, False)
 
 
@@ -138,24 +164,25 @@ def test_the_plan_workbook_import(watch, institution):
     sheet.cell(row, 6, 70)
     output = BytesIO()
     workbook.save(output)
-    versions_seen = watch()
-    import_workbook(BytesIO(output.getvalue()), institution)
+    with watch() as versions_seen:
+        import_workbook(BytesIO(output.getvalue()), institution)
     assert versions_seen.changed() == (True, False)
 
 
 def test_logging_in_and_other_tables_change_nothing(client, watch, staff):
-    versions_seen = watch()
-    assert client.post("/accounts/login/", {"username": "kim", "password": PASSWORD}
-                       ).status_code == 302
-    get_user_model().objects.create_user("newcomer")
+    with watch() as versions_seen:
+        assert client.post("/accounts/login/", {"username": "kim", "password": PASSWORD}
+                           ).status_code == 302
+        get_user_model().objects.create_user("newcomer")
     assert versions_seen.changed() == (False, False)
 
 
-def test_a_bulk_made_plan_has_its_own_version(institution, elsewhere):
-    assert versions.current(elsewhere) != versions.current(institution)
-    before = versions.current(institution)
-    build_synthetic_plan(indicators=5, code="third")
-    assert versions.current(institution) == before
+def test_a_bulk_made_plan_has_its_own_version(watch):
+    with watch() as versions_seen:
+        third = build_synthetic_plan(indicators=5, code="third")
+        made = versions.current(third)
+    assert versions_seen.changed() == (False, False)
+    assert versions.current(third) != made
 
 
 @pytest.mark.django_db(transaction=True)
