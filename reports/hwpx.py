@@ -13,6 +13,7 @@ through the same tags as the PDF's, so a figure reads the same in both.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 from hwpx import HwpxDocument
 
@@ -212,7 +213,7 @@ def cover(writer, report):
     writer.line(report.title, "cover_title", align="CENTER")
     for _blank in range(10):
         writer.line("")
-    writer.line(report.made_on.strftime("%Y. %-m. %-d."), "cover", align="CENTER")
+    writer.line(dateformat.format(report.made_on, "Y. n. j."), "cover", align="CENTER")
     writer.line(report.institution.display_name, "cover_title", align="CENTER")
 
 
