@@ -332,7 +332,9 @@ def test_cleaning_up_keeps_current_files_only(client, reviewer, settings, media,
     old = Export.objects.get(pk=start(client, format="hwpx").json()["id"])
     Export.objects.filter(pk=old.pk).update(
         finished_at=timezone.now() - timedelta(days=settings.EXPORT_KEEP_DAYS + 1))
-    orphan = default_storage.save("exports/jbsss/left-behind.pdf", ContentFile(b"%PDF-1.7"))
+    obsolete = Export.objects.get(pk=start(client, format="hwpx", quarterly="1").json()["id"])
+    Export.objects.filter(pk=obsolete.pk).update(data_version="of-data-changed-since")
+    default_storage.save("exports/jbsss/left-behind.pdf", ContentFile(b"%PDF-1.7"))
     with django_capture_on_commit_callbacks(execute=True):
         call_command("cleanup_exports")
     assert list(Export.objects.all()) == [current]
