@@ -20,7 +20,7 @@ run: setup
 	$(BIN)/python manage.py setup_demo
 	@# The worker that makes reports runs beside the web server, at a lower
 	@# priority so that pages stay quick while it renders, and stops with it.
-	nice -n 10 $(BIN)/python manage.py db_worker --interval 0.25 --no-reload & worker=$$!; \
+	nice -n 19 $(BIN)/python manage.py db_worker --interval 0.25 --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
