@@ -1,5 +1,6 @@
 # Two commands for a new machine (see README.md):
 #   make run    set everything up, load the 2024 document, print the demo logins, serve
+#               (with the worker that makes reports beside the web server)
 #   make test   set everything up and run the tests (DATABASE_URL picks PostgreSQL)
 #   make load   the load test on PostgreSQL and gunicorn (benchmarks/load_test.py)
 
@@ -17,6 +18,10 @@ run: setup
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py setup_demo
+	@# The worker that makes reports runs beside the web server, at a lower
+	@# priority so that pages stay quick while it renders, and stops with it.
+	nice -n 19 $(BIN)/python manage.py db_worker --interval 0.25 --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: setup

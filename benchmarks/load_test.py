@@ -7,11 +7,12 @@ PostgreSQL), on 127.0.0.1 only, for 60 seconds.
     make load
     .venv/bin/python benchmarks/load_test.py [--workers 3 --threads 2] [--think 1,3]
     .venv/bin/python benchmarks/load_test.py --hostile-uploads 6
+    .venv/bin/python benchmarks/load_test.py --exports 0   # without the report exports
     LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/mine_load make load
 
 Needs locust (`pip install -e '.[load]'`; `make load` installs it) and a
 PostgreSQL server. What it does, cleaning up after itself even when it fails,
-all within run time + 4 minutes:
+all within run time + 7 minutes:
 
 1. Drops and creates its own database (LOAD_DATABASE_URL, by default
    goalbook_load on the local server; its name must end in _load, since it is
@@ -31,7 +32,9 @@ all within run time + 4 minutes:
    database connections kept for a minute. 3 workers of 2 threads by
    default: on 2 cores it served the most requests with the shortest waits of
    2x4, 3x2 and 4x1 (threads overlap the database's round trips; more than
-   one process per core only adds switching).
+   one process per core only adds switching). Beside it, --task-workers
+   report workers (`manage.py db_worker`) at nice 19, as the README's
+   production section runs them: pages go first, reports take what is left.
 4. Runs locust headless (benchmarks/locustfile.py) for --run-time seconds:
    users log in two a second, then every 1-3 s (--think) each staff member
    either enters Q3 of their program (reads the entry page, changes every
@@ -45,7 +48,17 @@ all within run time + 4 minutes:
    deflate stream) to the entry sheet and the plan workbook uploads in turn,
    thinking as long as the users between two, for as long as they work. Each must be
    refused with a 400; the login page's p95 says whether anyone noticed.
-6. Prints requests, failures, requests per second and p50/p95/p99 per kind
+   the year comparison, the approver the approval pages; someone opens the
+   login page every second all through the run.
+6. With --exports 6 (the default), people who may read both institutions
+   press a PDF download button as the overview's script does, follow the
+   export to its file and download it: first one report alone 5 s into the
+   run, then --exports different reports nobody has asked for yet (the
+   other institution, the year before, with the quarters) at the same
+   moment. Prints each one's wait in the queue, render and the rest (from
+   the render's end to the file in hand), and fails on any export that does
+   not end with its file.
+7. Prints requests, failures, requests per second and p50/p95/p99 per kind
    of request and overall, the CPU seconds gunicorn and locust used, and
    exits non-zero on any failure or server error.
 
@@ -80,6 +93,11 @@ BIN = Path(sys.executable).parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/goalbook_load"
 PASSWORD = "load-test-pw-2024"
 QUARTER = 3  # open in both plans: the synthetic plan has Q1 and Q2 submitted
+# PDFs nobody has asked for yet: (institution, year, with the quarters). The
+# first is asked for alone, the others at the same moment.
+LONE_EXPORT = ("jbsss", 2024, False)
+COLD_EXPORTS = [("jbsss", 2024, True), ("jbsss", 2023, False), ("load", 2024, False),
+                ("load", 2024, True), ("load", 2023, False), ("jbsss", 2023, True)]
 DOCUMENT_PROGRAMS = 14
 INDICATORS_PER_PROGRAM = 5
 
@@ -99,6 +117,10 @@ def arguments():
                         help="users starting per second (each login hashes a password)")
     parser.add_argument("--hostile-uploads", type=int, default=0,
                         help="clients sending hostile workbooks meanwhile (issue 14: 6)")
+    parser.add_argument("--exports", type=int, default=6, choices=range(len(COLD_EXPORTS) + 1),
+                        metavar="N", help="cold PDF exports asked for at once (issue 12: 6)")
+    parser.add_argument("--task-workers", type=int, default=2,
+                        help="report workers beside gunicorn, at nice 19")
     args = parser.parse_args()
     args.run_time = min(args.run_time, 60)
     return args
@@ -178,11 +200,14 @@ def prepare(workdir, staff_count):
                           "program": program.pk})
         user("director", roles.DIRECTOR, institutions)
         user("approver", roles.APPROVER, institutions)
+        exporters = [user(f"reader{number}", roles.REVIEWER, institutions).username
+                     for number in range(1, len(COLD_EXPORTS) + 1)]
     home = institutions[0].code
     plan = {
         "password": PASSWORD, "quarter": QUARTER, "staff": staff,
         "director": {"username": "director", "code": home},
         "approver": {"username": "approver", "code": home},
+        "exporters": exporters,
         "institutions": {institution.code: {
             "programs": [program.pk for program in programs
                          if program.category.plan.institution == institution],
@@ -209,6 +234,26 @@ def start_gunicorn(args, env, log):
                "--error-logfile", "-"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
+
+
+def start_task_workers(count, env, workdir):
+    """Report workers at the lowest priority, as in production: pages first.
+    Each runs in a session of its own (to be stopped with its children), and
+    Linux's autogroups share the CPU between sessions before nice counts, so
+    the session's own priority is lowered too."""
+    workers = []
+    for number in range(1, count + 1):
+        worker = subprocess.Popen(
+            ["nice", "-n", "19", str(BIN / "python"), "manage.py", "db_worker", "--interval",
+             "0.25", "--no-reload", "--worker-id", f"load-{number}"], cwd=ROOT, env=env,
+            stdout=open(workdir / f"worker-{number}.log", "wb"), stderr=subprocess.STDOUT,
+            start_new_session=True)
+        try:
+            Path(f"/proc/{worker.pid}/autogroup").write_text("19")
+        except OSError:  # not Linux, or no autogroups: nice alone decides
+            pass
+        workers.append(worker)
+    return workers
 
 
 def wait_until_ready(server, port):
@@ -246,6 +291,14 @@ def stop(server):
 # Hostile uploads ---------------------------------------------------------------------
 
 
+def plan_workbook(code):
+    """The 2024 plan workbook of institution `code`, made as its export makes it."""
+    from goals.models import Institution
+    from reports.exports import render
+
+    return render(Institution.objects.get(code=code), 2024, format="xlsx")
+
+
 class HostileUploads:
     """Clients that send the hostile workbooks, one after another, until
     stopped; each answer's status and seconds are kept."""
@@ -262,8 +315,7 @@ class HostileUploads:
         sheet_client = self.logged_in(staff["username"], users["password"])
         plan_client = self.logged_in(approver["username"], users["password"])
         sheet = sheet_client.get(f"{self.base}/{code}/2024/entry/{quarter}/sheet.xlsx").content
-        workbook = plan_client.get(f"{self.base}/reports/{approver['code']}/2024/report.xlsx"
-                                   ).content
+        workbook = plan_workbook(approver["code"])
         self.uploads = [
             ("entry sheet", sheet_client, f"/{code}/2024/entry/{quarter}/sheet/", "file",
              {name: make(sheet) for name, make in HOSTILE.items()}),
@@ -329,6 +381,93 @@ class HostileUploads:
         return wrong
 
 
+# Reports made in the background -----------------------------------------------------
+
+
+class ColdExports:
+    """People who press a PDF download button as the overview's script does:
+    ask (a POST), follow the export's state every 0.4 s, download the file.
+    One report alone first, then `count` others at the same moment."""
+
+    def __init__(self, count, port, users, deadline):
+        self.base = f"http://127.0.0.1:{port}"
+        self.password = users["password"]
+        self.exporters = users["exporters"]
+        self.wanted = [LONE_EXPORT] + COLD_EXPORTS[:count]
+        self.deadline = deadline  # time.monotonic() by which every export must end
+        self.results = []
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def start(self, delay):
+        self.delay = delay
+        self.thread.start()
+
+    def run(self):
+        time.sleep(self.delay)
+        clients = [self.logged_in(name) for name in self.exporters]
+        self.results.append(self.export(clients[0], *self.wanted[0]))
+        together = [threading.Thread(target=lambda client=client, wanted=wanted:
+                                     self.results.append(self.export(client, *wanted)))
+                    for client, wanted in zip(clients, self.wanted[1:])]
+        for thread in together:
+            thread.start()
+        for thread in together:
+            thread.join()
+
+    def logged_in(self, username):
+        import requests
+
+        client = requests.Session()
+        page = client.get(f"{self.base}/accounts/login/").text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        client.post(f"{self.base}/accounts/login/", data={
+            "csrfmiddlewaretoken": token, "username": username, "password": self.password,
+            "next": "/"})
+        return client
+
+    def export(self, client, code, year, quarterly):
+        name = f"{code} {year} PDF" + (" +quarters" if quarterly else "")
+        asked = time.time()
+        json_only = {"Accept": "application/json"}
+        answer = client.post(f"{self.base}/reports/{code}/{year}/exports/", headers=json_only,
+                             data={"csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
+                                   "format": "pdf", **({"quarterly": "1"} if quarterly else {})})
+        if answer.status_code != 202:
+            return {"name": name, "error": f"{answer.status_code} {answer.text[:200]}"}
+        state = answer.json()
+        while not state["finished"] and time.monotonic() < self.deadline:
+            time.sleep(0.4)
+            state = client.get(self.base + state["status_url"], headers=json_only).json()
+        if state["status"] != "ready":
+            return {"name": name, "id": state["id"], "error": state["message"]}
+        data = client.get(self.base + state["file_url"]).content
+        return {"name": name, "id": state["id"], "asked": asked, "file": time.time(),
+                "bytes": len(data), "error": "" if data.startswith(b"%PDF-") else "not a PDF"}
+
+    def wait(self):
+        self.thread.join(timeout=max(0, self.deadline - time.monotonic()) + 30)
+
+    def report(self):
+        """Print each export's times; return how many did not end with their file."""
+        from reports.models import Export
+
+        print(f"\n{'export (button to file)':<28}{'queued s':>9}{'render s':>9}{'rest s':>8}"
+              f"{'total s':>9}{'KiB':>6}")
+        failed = len(self.wanted) - len(self.results)
+        for result in self.results:
+            if result["error"]:
+                failed += 1
+                print(f"{result['name']:<28} FAILED: {result['error']}")
+                continue
+            export = Export.objects.get(pk=result["id"])
+            queued = export.started_at.timestamp() - result["asked"]
+            render = (export.finished_at - export.started_at).total_seconds()
+            rest = result["file"] - export.finished_at.timestamp()
+            print(f"{result['name']:<28}{queued:>9.1f}{render:>9.1f}{rest:>8.2f}"
+                  f"{result['file'] - result['asked']:>9.1f}{result['bytes'] / 1024:>6.0f}")
+        return failed
+
+
 # The figures -------------------------------------------------------------------------
 
 
@@ -349,7 +488,7 @@ def report(csv_prefix):
             print(f"FAILED {row['Occurrences']}x {row['Method']} {row['Name']}: {row['Error']}")
     login_page = next((row for row in rows if row["Name"] == "login page"), None)
     if login_page:
-        print(f"login page p95: {login_page['95%']} ms")
+        print(f"login page p95: {login_page['95%']} ms (target < 1000 ms)")
     return int(overall["Request Count"]), int(overall["Failure Count"])
 
 
@@ -362,7 +501,7 @@ def main():
     # Everything, preparation included, ends within this; the cleanup runs then too.
     signal.signal(signal.SIGALRM, out_of_time)
     signal.signal(signal.SIGTERM, out_of_time)
-    signal.alarm(args.run_time + 240)
+    signal.alarm(args.run_time + 420)
     workdir = Path(tempfile.mkdtemp(prefix="goalbook-load-"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kpi_site.settings",
            "DATABASE_URL": args.database_url, "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "0",
@@ -371,6 +510,7 @@ def main():
            "LOG_LEVEL": "ERROR"}
     os.environ.update(env)
     server = None
+    task_workers = []
     server_log = workdir / "gunicorn.log"
     try:
         started = time.monotonic()
@@ -380,11 +520,14 @@ def main():
               f"{time.monotonic() - started:.0f} s")
         with open(server_log, "wb") as log:
             server = start_gunicorn(args, env, log)
+        task_workers = start_task_workers(args.task_workers, env, workdir)
         wait_until_ready(server, args.port)
         print(f"gunicorn on 127.0.0.1:{args.port}: {args.workers} workers x "
               f"{args.threads} threads; DEBUG off, WhiteNoise, PostgreSQL; "
-              f"{staff + 2} users for {args.run_time} s, starting {args.spawn_rate}/s, "
-              f"thinking {args.think.replace(',', '-')} s")
+              f"{staff + 2} users and the login page for {args.run_time} s, starting "
+              f"{args.spawn_rate}/s, "
+              f"thinking {args.think.replace(',', '-')} s; {args.task_workers} report "
+              f"workers at nice 19")
         csv_prefix = workdir / "locust"
         hostile = None
         if args.hostile_uploads:
@@ -392,12 +535,19 @@ def main():
                                      json.loads(users_file.read_text(encoding="utf-8")), args.think)
             hostile.start()
             print(f"{args.hostile_uploads} clients sending hostile workbooks meanwhile")
+        exports = None
+        if args.exports:
+            # The exports may outlast the users; the web server waits for them.
+            exports = ColdExports(args.exports, args.port,
+                                  json.loads(users_file.read_text(encoding="utf-8")),
+                                  deadline=time.monotonic() + args.run_time + 300)
+            exports.start(delay=5)
         before, load_before = children_cpu(), os.getloadavg()[0]
         with open(workdir / "locust.log", "wb") as log:
             subprocess.run(
                 [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")),
                  "--headless", "--host", f"http://127.0.0.1:{args.port}",
-                 "--users", str(staff + 2), "--spawn-rate", str(args.spawn_rate),
+                 "--users", str(staff + 3), "--spawn-rate", str(args.spawn_rate),
                  "--run-time", f"{args.run_time}s", "--stop-timeout", "5",
                  "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING"],
                 cwd=ROOT, env={**env, "LOAD_TEST_USERS": str(users_file),
@@ -409,10 +559,18 @@ def main():
             not_refused = hostile.report()
         requests, failures = report(csv_prefix)
         locust_done, load_after = children_cpu(), os.getloadavg()[0]
+        exports_failed = 0
+        if exports:
+            exports.wait()
+            exports_failed = exports.report()
         stop(server)
+        served = children_cpu()
+        for worker in task_workers:
+            stop(worker)
         # The other programs on the machine take their share of its cores too.
-        print(f"\nCPU seconds: gunicorn {children_cpu() - locust_done:.0f} (with its start), "
-              f"locust {locust_done - before:.0f}, of {os.cpu_count() * args.run_time} on "
+        print(f"\nCPU seconds: gunicorn {served - locust_done:.0f} (with its start), report "
+              f"workers {children_cpu() - served:.0f}, locust {locust_done - before:.0f}, "
+              f"of {os.cpu_count() * args.run_time} on "
               f"{os.cpu_count()} cores; load average {load_before:.1f} before, "
               f"{load_after:.1f} after")
         log_text = server_log.read_text(encoding="utf-8", errors="replace")
@@ -422,10 +580,15 @@ def main():
             print(f"{ended} workers ended by kpi_site/gunicorn.py for a request past --timeout")
         warnings = [line for line in (workdir / "locust.log").read_text().splitlines()
                     if "CPU usage" in line]
+        task_errors = sum(path.read_text(encoding="utf-8", errors="replace").count("Traceback")
+                          for path in workdir.glob("worker-*.log"))
         print(f"{requests} requests, {failures} failures, {server_errors} server errors"
               + (f", {not_refused} hostile uploads not refused with a 400" if hostile else "")
+              + (f", {exports_failed} exports without their file, {task_errors} task errors"
+                 if exports else "")
               + (f"; locust warned: {warnings[0].strip()}" if warnings else ""))
-        if failures or server_errors or not_refused or not requests:
+        if (failures or server_errors or not_refused or exports_failed or task_errors
+                or not requests):
             print((workdir / "locust.log").read_text()[-3000:])
             print(server_log.read_text(encoding="utf-8", errors="replace")[-3000:])
             return 1
@@ -437,6 +600,8 @@ def main():
     finally:
         signal.alarm(0)
         stop(server)
+        for worker in task_workers:
+            stop(worker)
         recreate_database(args.database_url, create=False)
         shutil.rmtree(workdir, ignore_errors=True)
 

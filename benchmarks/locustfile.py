@@ -15,7 +15,7 @@ import os
 import random
 import re
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant, task
 from locust.exception import StopUser
 
 with open(os.environ["LOAD_TEST_USERS"], encoding="utf-8") as file:
@@ -154,3 +154,15 @@ class Approver(GoalBookUser):
     def approval_page(self):
         code = random.choice(list(PLAN["institutions"]))
         self.read(f"/{code}/2024/approval/{PLAN['quarter']}/", "approval page")
+
+
+class LoginPage(HttpUser):
+    """Someone who opens the login page every second all through the run: the
+    figure that says whether the reports made meanwhile slow the site down."""
+
+    fixed_count = 1
+    wait_time = constant(1)
+
+    @task
+    def login_page(self):
+        self.client.get("/accounts/login/", name="login page")

@@ -17,3 +17,7 @@ class GoalsConfig(AppConfig):
         # Every database has the roles, and each time it is migrated they get
         # the permissions this version gives them.
         post_migrate.connect(ensure_roles, sender=self)
+        # Every write to an institution's goal book gives it a new data version.
+        from . import versions
+
+        versions.watch()

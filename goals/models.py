@@ -1465,3 +1465,21 @@ class TargetRevision(models.Model):
     def _refuse_if_closed(self):
         if self.target.plan().is_closed:
             raise PeriodLocked(_("마감된 연도의 목표는 바꿀 수 없습니다."))
+class DataVersion(models.Model):
+    """Which state of an institution's goal book a made thing (an export, a
+    cached figure) was made from. Every write to any of the institution's
+    rows gives it a new random token in the same transaction (goals.versions),
+    so a token seen once never stands for other data, not even after a
+    restore. It is not part of the goal book: no history, no backup."""
+
+    institution = models.OneToOneField(Institution, models.CASCADE, primary_key=True,
+                                       related_name="data_version", verbose_name=_("기관"))
+    token = models.CharField(_("자료 버전"), max_length=32)
+    changed_at = models.DateTimeField(_("변경 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("자료 버전")
+        verbose_name_plural = _("자료 버전")
+
+    def __str__(self):
+        return f"{self.institution}: {self.token}"

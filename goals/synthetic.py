@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from . import versions
 from .models import (Category, Indicator, Institution, Kind, Period, Plan, Program, Result, Rollup,
                      Submission, Target, Unit, UnitProject)
 
@@ -76,4 +77,5 @@ def build_synthetic_plan(indicators=500, year=2024, code="synthetic", quarters_e
         for program in programs for quarter in range(1, quarters_entered + 1))
     previous.status = Plan.Status.CLOSED
     previous.save()
+    versions.bump(institution)  # bulk_create sends no signals
     return institution

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "goals",
     "reports",
 ]
@@ -159,6 +161,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Background work (reports) through Django's Tasks API, queued in the
+# database: `python manage.py db_worker` runs it (README, production).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Reports made in the background (reports.exports): how many one user may
+# have waiting or running at once, when a render that stopped reporting
+# progress counts as dead (its worker stopped), and how long files are kept.
+EXPORTS_PER_USER = int(os.environ.get("EXPORTS_PER_USER", "2"))
+EXPORT_STALE_SECONDS = int(os.environ.get("EXPORT_STALE_SECONDS", "120"))
+EXPORT_QUEUE_SECONDS = int(os.environ.get("EXPORT_QUEUE_SECONDS", 30 * 60))
+EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/goal_table.html"
 

@@ -17,6 +17,14 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 FONT_FILES = {"regular": "NanumGothic.ttf", "bold": "NanumGothicBold.ttf"}
+# For the archive and for screen readers: PDF/A-2u (fonts embedded, every
+# glyph mapped to Unicode, XMP metadata, an sRGB output intent), tagged
+# (headings, lists, tables with header cells, in reading order) with /Lang
+# and the title shown. Not PDF/A-2a or PDF/UA-1, which WeasyPrint also
+# offers: both require every piece of content to be tagged or marked as an
+# artifact, and WeasyPrint leaves the running headers and page numbers of the
+# page margins as neither (see the README).
+PDF_OPTIONS = {"pdf_variant": "pdf/a-2u", "pdf_tags": True}
 # Korean documents write a middle dot with these; NanumGothic lacks them, and
 # a fallback font would make the PDF depend on whatever else is installed.
 MIDDLE_DOTS = str.maketrans({"\u2024": "\u00b7", "\u2027": "\u00b7"})
@@ -59,4 +67,4 @@ def render_pdf(report):
 def html_to_pdf(html):
     document = HTML(string=html, base_url=Path(settings.BASE_DIR).as_uri() + "/",
                     url_fetcher=LocalFetcher())
-    return document.write_pdf(font_config=FontConfiguration())
+    return document.write_pdf(font_config=FontConfiguration(), **PDF_OPTIONS)

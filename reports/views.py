@@ -1,35 +1,99 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from goals import access
-from goals.forms import BasisForm, ValuesForm
+from goals.models import Plan
 from kpi_site.security import accepts_upload
 
 from . import exports
-from .forms import WorkbookForm
+from .forms import ExportForm, WorkbookForm
 from .importer import ImportFailed, import_workbook
+from .models import Export
 
 
-def download(request, code, year, kind):
-    """The year's report as PDF or XLSX, to anyone who may read the institution:
-    approved values, or also those not approved yet (marked) for those who may
-    ask (?values=all), read at the quarter asked for (?q=2) or the year's default."""
-    if kind not in exports.RENDERERS:
+@require_POST
+def start_export(request, code, year):
+    """Ask for a year's report. It is made in the background: the answer is
+    the export to follow (a new one, or the one already made or being made
+    of the same data), as JSON for the page's script or as its page."""
+    institution = access.institution_or_404(request.user, code)
+    form = ExportForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise exports.ExportRefused(" ".join(
+                str(error) for errors in form.errors.values() for error in errors))
+        export, joined = exports.request_export(request.user, institution, year,
+                                                **form.request(request.user, institution))
+    except exports.ExportRefused as refusal:
+        if wants_json(request):
+            return JsonResponse({"error": refusal.message}, status=refusal.status)
+        return render(request, "reports/export.html", {
+            "institution": institution, "plan": Plan.objects.filter(
+                institution=institution, year=year).first(), "error": refusal.message},
+            status=refusal.status)
+    if wants_json(request):
+        return JsonResponse(export_state(export, joined), status=202)
+    return redirect("reports:export", code, year, export.pk)
+
+
+def export_page(request, code, year, pk):
+    """An export's progress without JavaScript: where it stands (the user
+    reloads it, no page refreshes itself), then its file."""
+    export = exports.refreshed(export_or_404(request.user, code, year, pk))
+    return render(request, "reports/export.html", {
+        "institution": export.institution, "plan": Plan.objects.filter(
+            institution=export.institution, year=year).first(),
+        "export": export, "state": export_state(export), "filename": exports.filename(export),
+        "quarterly": exports.ExportOptions.from_key(export.options).quarterly})
+
+
+def export_status(request, code, year, pk):
+    """An export's progress, for the page's script."""
+    export = exports.refreshed(export_or_404(request.user, code, year, pk))
+    return JsonResponse(export_state(export))
+
+
+def export_file(request, code, year, pk):
+    """A finished export's file; nothing before it is whole."""
+    export = export_or_404(request.user, code, year, pk)
+    if export.status != Export.Status.READY:
         raise Http404
-    plan = access.plan_or_404(request.user, code, year)
-    quarterly = request.GET.get("quarterly") == "1"
-    shown, _refusal = access.shown_values(
-        request.user, plan.institution, ValuesForm.include_unapproved(request.GET), export=True)
-    data = exports.export(plan, kind, quarterly=quarterly, shown=shown,
-                          quarter=BasisForm.asked_quarter(request.GET))
-    response = HttpResponse(data, content_type=exports.CONTENT_TYPES[kind])
-    response["Content-Disposition"] = content_disposition_header(
-        True, exports.filename(plan, kind, quarterly))
-    return response
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=exports.filename(export),
+                        content_type=exports.FORMATS[export.format].content_type)
+
+
+def export_or_404(user, code, year, pk):
+    institution = access.institution_or_404(user, code)
+    return get_object_or_404(Export.objects.select_related("institution"), pk=pk,
+                             institution=institution, year=year)
+
+
+def export_state(export, joined=False):
+    args = (export.institution.code, export.year, export.pk)
+    text = exports.message(export)
+    if joined and not export.is_finished:
+        text = _("같은 자료로 같은 보고서를 먼저 요청한 사람이 있어 함께 받습니다. %(message)s") % {
+            "message": text}
+    return {
+        "id": export.pk, "status": export.status, "finished": export.is_finished,
+        "message": text, "page": export.page, "joined": joined,
+        "status_url": reverse("reports:export_status", args=args),
+        "page_url": reverse("reports:export", args=args),
+        "file_url": reverse("reports:export_file", args=args)
+        if export.status == Export.Status.READY else None,
+    }
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
 
 
 @accepts_upload("PLAN_WORKBOOK_MAX_BYTES")

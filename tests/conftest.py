@@ -26,6 +26,20 @@ def fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def files_and_tasks(tmp_path_factory):
+    """Files (evidence, exports) go to a folder of the test run. A task runs
+    at once, inside the request that enqueues it, so a test sees an export
+    finished when its request returns; tests/test_export_worker.py runs the
+    database backend and its worker as production does."""
+    from django.test.utils import override_settings
+
+    with override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+        yield
+
+
 @pytest.fixture(scope="session")
 def document_data():
     return read_document(DEFAULT_DOCUMENT)

@@ -17,6 +17,8 @@ from playwright.sync_api import expect
 
 from goals.management.commands.setup_demo import DEMO_PASSWORD
 from goals.models import EvaluationScheme, Result, Submission, Target
+from reports.exports import ExportOptions
+from reports.models import Export
 from tests.accessibility import assert_accessible
 from tests.browser import log_in, log_out
 from tests.entry_fixtures import OUTSOURCING, program_named
@@ -220,6 +222,32 @@ def test_the_approval_page_and_the_upload_page(demo, live_server, browser_page, 
     page.get_by_role("button", name="올리기").click()
     expect(page.get_by_role("alert")).to_be_focused()
     assert_accessible(page, "report-upload-problems")
+
+
+def test_the_export_pages(demo, live_server, browser_page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    page, base = browser_page, live_server.url
+    log_in(page, base, "reviewer", DEMO_PASSWORD)
+    visit(page, f"{base}/jbsss/2024/")
+    page.get_by_role("button", name="XLSX 내려받기").click()  # made inside the request here
+    status = page.locator("[data-report-status]")
+    expect(status).to_contain_text("보고서가 준비되었습니다.")
+    assert_accessible(page, "overview-export-ready")
+
+    reviewer = get_user_model().objects.get(username="reviewer")
+    waiting = Export.objects.create(institution=demo.institution, year=2024, report="plan",
+                                    format="pdf", options=ExportOptions().key(), language="ko",
+                                    data_version="old", requested_by=reviewer)
+    visit(page, f"{base}/reports/jbsss/2024/exports/{waiting.pk}/")
+    expect(page.locator(".report-status")).to_have_text("차례를 기다리는 중입니다.")
+    assert_accessible(page, "export-queued")
+    Export.objects.filter(pk=waiting.pk).update(status="failed", failure="보고서를 만들지 못했습니다.")
+    visit(page, f"{base}/reports/jbsss/2024/exports/{waiting.pk}/")
+    assert_accessible(page, "export-failed")
+    ready = Export.objects.get(format="xlsx")
+    visit(page, f"{base}/reports/jbsss/2024/exports/{ready.pk}/")
+    expect(page.get_by_role("link", name="jbsss_2024_경영성과목표.xlsx 받기")).to_be_visible()
+    assert_accessible(page, "export-ready")
 
 
 def test_the_admin_pages_for_the_structure(demo, live_server, browser_page):

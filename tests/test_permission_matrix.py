@@ -15,11 +15,14 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from goals import entry, roles
 from goals.models import (Category, EvaluationScheme, Evidence, GeneralStatus, Institution,
                           Program, Result, Submission, Target)
 from goals.synthetic import build_synthetic_plan
+from reports import exports
 from tests.entry_fixtures import care, make_user, other_staff, outsourcing, staff  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +81,15 @@ MATRIX = {
     "<slug:code>/<int:year>/evaluation/simulator/": [
         ("get", "/jbsss/2024/evaluation/simulator/?t{indicator}=70", {},
          site(200, **NOT_REVIEWER))],
-    "reports/<slug:code>/<int:year>/report.<str:kind>": [
-        ("get", "/reports/jbsss/2024/report.xlsx", {}, site(200))],
+    # A report is asked for (and made at once in tests), then followed to its file.
+    "reports/<slug:code>/<int:year>/exports/": [
+        ("post", "/reports/jbsss/2024/exports/", {"format": "xlsx"}, site(302))],
+    "reports/<slug:code>/<int:year>/exports/<int:pk>/": [
+        ("get", "/reports/jbsss/2024/exports/{export}/", {}, site(200))],
+    "reports/<slug:code>/<int:year>/exports/<int:pk>/status/": [
+        ("get", "/reports/jbsss/2024/exports/{export}/status/", {}, site(200))],
+    "reports/<slug:code>/<int:year>/exports/<int:pk>/file/": [
+        ("get", "/reports/jbsss/2024/exports/{export}/file/", {}, site(200))],
     "reports/<slug:code>/upload/": [
         ("get", "/reports/jbsss/upload/", {}, site(403, approver=200, administrator=200))],
     "evidence/<int:pk>/": [("get", "/evidence/{evidence}/", {}, site(200))],
@@ -129,7 +139,7 @@ MATRIX = {
     "admin/jsi18n/": [("get", "/admin/jsi18n/", {}, admin(200))],
     "admin/r/<path:content_type_id>/<path:object_id>/": [
         ("get", "/admin/r/{program_type}/{program}/", {}, admin(404))],  # no page on the site
-    "admin/^(?P<app_label>auth|axes|goals)/$": [
+    "admin/^(?P<app_label>auth|axes|django_tasks_database|goals)/$": [
         ("get", "/admin/goals/", {}, admin(200)),
         ("get", "/admin/axes/", {}, admin(404))],
     "admin/(?P<url>.*)$": [("get", "/admin/nothing-here/", {}, admin(404))],
@@ -192,6 +202,8 @@ ADMIN_MODELS = {
     "axes/accessattempt": ("attempt", unversioned(NOTHING), unversioned(NOTHING)),
     "axes/accesslog": ("access_log", unversioned(NOTHING), unversioned(NOTHING)),
     "axes/accessfailurelog": ("failure_log", unversioned(NOTHING), unversioned(NOTHING)),
+    # The queue of background tasks (django-tasks-db) is a superuser's to look at.
+    "django_tasks_database/dbtaskresult": ("task", unversioned(NOTHING), unversioned(NOTHING)),
 }
 for model, (obj, administrator, outside_admin) in ADMIN_MODELS.items():
     for page, path in ADMIN_PAGES.items():
@@ -272,6 +284,10 @@ def objects(settings, tmp_path, plan_2024, staff, outsourcing, care):
                                              failures_since_start=1),
         access_log=AccessLog.objects.create(username="kim", ip_address="10.0.0.1"),
         failure_log=AccessFailureLog.objects.create(username="kim", ip_address="10.0.0.1"),
+        export=exports.request_export(staff, plan_2024.institution, 2024, format="hwpx")[0],
+        task=DBTaskResult.objects.create(args_kwargs={"args": [], "kwargs": {}},
+                                         task_path="reports.tasks.render_export",
+                                         backend_name="default", run_after=timezone.now()),
     )
     return {name: getattr(obj, "pk", obj) for name, obj in made.items()}
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from io import BytesIO
 from zipfile import ZipFile
 
+import pikepdf
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -78,6 +79,50 @@ def test_the_fonts_are_nanumgothic_embedded_as_subsets(pdf_2024):
         assert re.fullmatch(r"[A-Z]{6}\+NanumGothic(-Bold)?", font[0])
         emb, sub = font[-5], font[-4]
         assert (emb, sub) == ("yes", "yes")
+
+
+def structure(pdf):
+    """The structure elements in reading order: (tag, element)."""
+    found = []
+
+    def walk(element):
+        if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+            found.append((str(element.S), element))
+            kids = element.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+                walk(kid)
+
+    for element in pdf.Root.StructTreeRoot.K:
+        walk(element)
+    return found
+
+
+def test_the_pdf_is_tagged_pdf_a_2u_in_korean_with_its_title(pdf_2024):
+    """Read by pikepdf (qpdf), not by the library that wrote it."""
+    with pikepdf.open(pdf_2024) as pdf:
+        root = pdf.Root
+        assert root.Lang == "ko" and root.MarkInfo.Marked and root.ViewerPreferences.DisplayDocTitle
+        with pdf.open_metadata() as xmp:
+            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("2", "U")
+            assert xmp["dc:title"] == "2024년 경영성과 목표 현황 · (재)전북특별자치도사회서비스원"
+        assert root.OutputIntents[0].S == "/GTS_PDFA1"
+        tags = structure(pdf)
+        names = [tag for tag, _element in tags]
+        assert names[0] == "/Document" and names.count("/H1") == 1
+        # A chapter each: contents, 일반현황, 경영목표, 주요경영목표, 14 programs, last year, quarters.
+        assert names.count("/H2") == 20
+        assert names.count("/Table") >= 20 and names.count("/TH") > 150
+        # Headings come in the order of the pages.
+        pages = [pdf.pages.index(pikepdf.Page(element.Pg)) for tag, element in tags
+                 if tag == "/H2"]
+        assert pages == sorted(pages) and pages[-1] > 20
+        # Data cells name their header cells (rows and columns).
+        cells = [element for tag, element in tags if tag == "/TD"]
+        assert sum("/Headers" in element.A for element in cells) > 0.9 * len(cells)
+        # Every font is embedded.
+        fonts = [font for page in pdf.pages for font in page.Resources.Font.values()]
+        descriptors = [font.DescendantFonts[0].FontDescriptor for font in fonts]
+        assert descriptors and all("/FontFile2" in descriptor for descriptor in descriptors)
 
 
 def test_the_pdf_holds_every_figure_of_the_main_table(pdf_2024, institution):

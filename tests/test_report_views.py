@@ -1,35 +1,26 @@
-"""Getting the report: who may download and upload, what the screen and the
-files show, and the cache that spares a second rendering."""
+"""Getting the report: who may export and upload, and what the screen and
+the files show (the exports' life: tests/test_exports.py)."""
 
 import re
 from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from goals import roles
 from goals.models import Institution, Target
-from reports import exports, layout
+from reports import layout
 from reports.document import gather
 from reports.pdf import report_html
 from reports.xlsx import render_xlsx
 from tests.test_report_exports import shown
 
 pytestmark = pytest.mark.django_db
-PDF = "/reports/jbsss/2024/report.pdf"
-XLSX = "/reports/jbsss/2024/report.xlsx"
+START = "/reports/jbsss/2024/exports/"
 UPLOAD = "/reports/jbsss/upload/"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def member(institution, role, username):
@@ -39,72 +30,43 @@ def member(institution, role, username):
     return user
 
 
-@pytest.fixture
-def counted(monkeypatch):
-    """The renderers, counting how often they run."""
-    calls = []
-    for kind, render in list(exports.RENDERERS.items()):
-        def counting(report, kind=kind, render=render):
-            calls.append((kind, report.quarterly))
-            return render(report)
-        monkeypatch.setitem(exports.RENDERERS, kind, counting)
-    return calls
+def export_file(client, format, **options):
+    """The file of an export asked for as the download button asks."""
+    state = client.post(START, {"format": format, **options}, HTTP_ACCEPT="application/json")
+    assert state.status_code == 202, state.content
+    response = client.get(state.json()["file_url"])
+    return b"".join(response.streaming_content)
 
 
-def test_a_reviewer_downloads_the_years_pdf_and_xlsx(client, institution):
+def test_a_reviewer_gets_the_years_pdf_xlsx_and_hwpx(client, institution):
     client.force_login(member(institution, roles.REVIEWER, "province"))
-    response = client.get(PDF)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    assert response["Content-Disposition"].startswith("attachment;")
-    assert "jbsss_2024_" in response["Content-Disposition"]
-    response = client.get(XLSX)
-    assert response.status_code == 200
-    workbook = load_workbook(BytesIO(response.content))
+    assert export_file(client, "pdf").startswith(b"%PDF")
+    workbook = load_workbook(BytesIO(export_file(client, "xlsx")))
     assert workbook.sheetnames[0] == "총괄표"
+    assert export_file(client, "hwpx")[:2] == b"PK"
 
 
-def test_downloads_need_the_right_to_read_the_institution(client, institution):
-    assert client.get(PDF).status_code == 302  # to the login page
+def test_exports_need_the_right_to_read_the_institution(client, institution):
+    assert client.post(START, {"format": "pdf"}).status_code == 302  # to the login page
     other = Institution.objects.create(code="other", name="다른 기관")
     client.force_login(member(other, roles.DIRECTOR, "outsider"))
-    assert client.get(PDF).status_code == 404
-    assert client.get(XLSX).status_code == 404
+    assert client.post(START, {"format": "pdf"}).status_code == 404
     nobody = get_user_model().objects.create_user("norole", password="pw")
     institution.members.add(nobody)
     client.force_login(nobody)
-    assert client.get(XLSX).status_code == 404
-    client.force_login(member(institution, roles.DIRECTOR, "director"))
-    assert client.get("/reports/jbsss/2024/report.html").status_code == 404
-    assert client.get("/reports/jbsss/1999/report.pdf").status_code == 404
+    assert client.post(START, {"format": "xlsx"}).status_code == 404
 
 
-def test_an_export_is_cached_until_a_target_changes(client, institution, counted):
-    client.force_login(member(institution, roles.DIRECTOR, "director"))
-    first = client.get(XLSX).content
-    assert client.get(XLSX).content == first
-    assert counted == [("xlsx", False)]  # the unchanged plan was not rendered again
-    target = Target.objects.get(indicator__program__category__plan__year=2024,
-                                indicator__measurement="지원사업횟수")
-    target.value = 61
-    target.save()
-    changed = client.get(XLSX).content
-    assert counted == [("xlsx", False), ("xlsx", False)]
-    sheet = load_workbook(BytesIO(changed))[layout.SUMMARY]
-    assert 61 in [cell.value for cell in sheet["F"]]
-    client.get(PDF + "?quarterly=1")
-    client.get(PDF)
-    client.get(PDF + "?quarterly=1")
-    assert counted[2:] == [("pdf", True), ("pdf", False)]
-
-
-def test_the_overview_offers_the_downloads_and_the_upload_to_planning_staff(client, institution):
+def test_the_overview_offers_the_exports_and_the_upload_to_planning_staff(client, institution):
     client.force_login(member(institution, roles.REVIEWER, "province"))
     page = client.get("/jbsss/2024/").content.decode()
-    assert f'href="{PDF}"' in page and f'href="{XLSX}"' in page
-    assert f'href="{PDF}?quarterly=1"' in page
-    assert "보고서를 만드는 중입니다…" in page and "reports/download.js" in page
+    forms = re.findall(rf'<form method="post" action="{START}".*?</form>', page, re.S)
+    assert [re.findall(r'name="(format|quarterly)" value="([^"]+)"', form) for form in forms] == [
+        [("format", "pdf")], [("format", "pdf"), ("quarterly", "1")], [("format", "xlsx")],
+        [("format", "hwpx")]]
+    for label in ("PDF 내려받기", "PDF(분기별 실적 포함)", "XLSX 내려받기", "HWPX 내려받기"):
+        assert f">{label}</button>" in page
+    assert "reports/download.js" in page and "data-report-status" in page
     assert UPLOAD not in page
     client.force_login(member(institution, roles.APPROVER, "planner"))
     assert UPLOAD in client.get("/jbsss/2024/").content.decode()
@@ -213,7 +175,7 @@ def in_workbook(figure, cells):
 
 def test_the_workbook_shows_the_numbers_the_screen_shows(client, institution):
     client.force_login(member(institution, roles.DIRECTOR, "director"))
-    workbook = load_workbook(BytesIO(client.get(XLSX).content))
+    workbook = load_workbook(BytesIO(export_file(client, "xlsx")))
     for year, sheet in ((2024, layout.SUMMARY), (2023, layout.LAST_YEAR)):
         cells = {shown(cell) for row in workbook[sheet].iter_rows(min_row=layout.FIRST_ROW)
                  for cell in row}

@@ -97,8 +97,9 @@ def test_the_director_may_include_them_and_each_is_marked(client, institution, y
     assert 'href="/jbsss/2023/?q=2&amp;values=all"' in html
     assert re.search(r'href="\?(?=[^"]*q=2)(?=[^"]*values=all)[^"]*sort=target"', html)
     assert '<option value="all" selected>제출 전 값 포함</option>' in html
-    # The downloads hold what the page shows.
-    assert 'href="/reports/jbsss/2024/report.pdf?q=2&amp;values=all"' in html
+    # The reports made from the page hold what the page shows.
+    assert '<input type="hidden" name="q" value="2">' in html
+    assert '<input type="hidden" name="values" value="all">' in html
 
 
 def test_the_approver_reads_every_value_by_default_and_may_read_approved_ones(
@@ -122,9 +123,8 @@ def test_the_reviewer_asking_for_values_not_approved_gets_the_default_and_a_mess
         assert 'name="values"' not in html, url
     # Nor through a download.
     for kind in ("pdf", "xlsx"):
-        response = client.get(f"/reports/jbsss/2024/report.{kind}?q=2&values=all&quarterly=1")
-        assert response.status_code == 200
-        assert "515" not in report_text(kind, response.content)
+        content = download(client, kind, q=2, values="all", quarterly=1)
+        assert "515" not in report_text(kind, content)
 
 
 def test_staff_see_their_own_drafts_marked_and_no_one_elses(client, institution, year):
@@ -158,6 +158,13 @@ def test_the_program_and_indicator_pages_and_the_comparison_keep_to_it(client, i
         assert later[("① 전북형 돌봄 체계화 및 고도화", "제공인원수")][7] == care
 
 
+def download(client, kind, **data):
+    """A report as the overview's buttons ask for it (made at once in tests)."""
+    state = client.post("/reports/jbsss/2024/exports/", {"format": kind, **data},
+                        HTTP_ACCEPT="application/json").json()
+    return b"".join(client.get(state["file_url"]).streaming_content)
+
+
 def report_text(kind, content):
     if kind == "pdf":
         return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content,
@@ -170,23 +177,22 @@ def report_text(kind, content):
 def test_the_reports_hold_approved_values_unless_asked_and_then_mark_the_others(
         client, institution, year):
     log_in(client, institution, roles.DIRECTOR)
-    url = "/reports/jbsss/2024/report.{kind}?q=2&quarterly=1"
-    pdf = report_text("pdf", client.get(url.format(kind="pdf")).content)
+    pdf = report_text("pdf", download(client, "pdf", q=2, quarterly=1))
     quarters = pdf[pdf.index("2024년 분기별 실적", pdf.index("2024년 분기별 실적") + 1):]
     assert "승인된 값만 실었습니다." in quarters
     assert "500" not in quarters and "미승인" not in quarters
     assert re.search(r"운영 건수\s+59건\s+15건\s+-", quarters)
-    pdf = report_text("pdf", client.get(url.format(kind="pdf") + "&values=all").content)
+    pdf = report_text("pdf", download(client, "pdf", q=2, quarterly=1, values="all"))
     quarters = pdf[pdf.index("2024년 분기별 실적", pdf.index("2024년 분기별 실적") + 1):]
     assert re.search(r"운영 건수\s+59건\s+15건\s+500건 미승인\s+-\s+-\s+515건 미승인", quarters)
     assert "제출 전 값 포함" in pdf
 
-    workbook = load_workbook(BytesIO(client.get(url.format(kind="xlsx")).content))
+    workbook = load_workbook(BytesIO(download(client, "xlsx", q=2)))
     sheet = workbook["분기별 실적"]
     cells = [cell for line in sheet.iter_rows() for cell in line]
     assert not [cell for cell in cells if cell.value == 500]
     assert "승인된 값" in sheet.cell(1, 1).value
-    workbook = load_workbook(BytesIO(client.get(url.format(kind="xlsx") + "&values=all").content))
+    workbook = load_workbook(BytesIO(download(client, "xlsx", q=2, values="all")))
     sheet = workbook[sheet.title]
     typo = next(cell for line in sheet.iter_rows() for cell in line if cell.value == 500)
     assert typo.number_format.endswith('"건 미승인"')  # still a number, marked

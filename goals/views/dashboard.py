@@ -38,11 +38,6 @@ class _Choices:
         """The query string that keeps the choices across links."""
         return kept_query(quarter, self.include_unapproved)
 
-    def download_query(self, book):
-        """A report downloaded from the page holds what the page shows: the
-        basis asked for, and the values not approved yet if the page shows them."""
-        return kept_query(self.quarter, self.exports_unapproved(book) or None)
-
     def exports_unapproved(self, book):
         return book.shown.unapproved and self.may_choose_values
 
@@ -61,7 +56,9 @@ def overview(request, code, year):
     return render(request, "goals/overview.html", {
         "institution": plan.institution, "plan": plan, "book": book, "quarter": book.quarter,
         "years": page.years, "filters": filters, "table": table, "kept": kept,
-        "download_query": choices.download_query(book),
+        # A report made from the page holds what the page shows: the basis
+        # asked for, and the values not approved yet if the page shows them.
+        "download_quarter": choices.quarter,
         "download_unapproved": choices.exports_unapproved(book),
         "categories": CategoryTable(board.category_rows(book), caption=_("분야별 합계")),
         "statuses": [(status, fmt.pace(status), book.status_counts[status])

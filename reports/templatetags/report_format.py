@@ -4,6 +4,7 @@ filters do not cover (a figure with its note, periods and terms)."""
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from goals import access
 from goals import formatting as fmt
@@ -55,10 +56,21 @@ def may_keep_plan(context, institution):
     return access.can_keep_plan(context["request"].user, institution)
 
 
+@register.simple_tag
+def export_buttons():
+    """The year's download buttons: (format, with the quarters, label)."""
+    return [("pdf", False, _("PDF 내려받기")), ("pdf", True, _("PDF(분기별 실적 포함)")),
+            ("xlsx", False, _("XLSX 내려받기")), ("hwpx", False, _("HWPX 내려받기"))]
+
+
+WORD_JOINER = "\u2060"
+
+
 @register.filter(needs_autoescape=True)
 def keep_words(text, autoescape=True):
     """Korean lines break between words, not inside them (CSS word-break:
-    keep-all, which WeasyPrint lacks): each word is kept whole."""
+    keep-all, which WeasyPrint lacks): a word joiner between the letters of a
+    word keeps it whole. It has no glyph, so it neither shows nor comes out
+    of the PDF's text, and costs far less than a box per word."""
     escape = conditional_escape if autoescape else str
-    return mark_safe(" ".join(f'<span class="w">{escape(word)}</span>'
-                              for word in str(text).split()))
+    return mark_safe(" ".join(escape(WORD_JOINER.join(word)) for word in str(text).split()))

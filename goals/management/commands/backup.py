@@ -11,8 +11,11 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# Rebuilt by migrate, or only meaningful while the app runs.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+# Rebuilt by migrate, or only meaningful while the app runs: the reports
+# made (made again on request), their tasks and the data versions.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "goals.dataversion",
+            "reports.export", "django_tasks_database"]
+EXPORTS_FOLDER = "exports"
 FORMAT = 1
 
 
@@ -28,7 +31,8 @@ class Command(BaseCommand):
                      natural_primary=False, indent=None, stdout=data)
         payload = data.getvalue().encode("utf-8")
         media = Path(settings.MEDIA_ROOT)
-        files = sorted(path for path in media.rglob("*") if path.is_file()) if media.exists() else []
+        files = sorted(path for path in media.rglob("*") if path.is_file()
+                       and path.relative_to(media).parts[0] != EXPORTS_FOLDER) if media.exists() else []
         manifest = {
             "format": FORMAT,
             "created": timezone.now().isoformat(),

@@ -19,22 +19,26 @@ def institution_for(code):
 
 
 class Command(BaseCommand):
-    help = _("한 해의 경영성과 목표 보고서를 PDF 또는 XLSX 파일로 씁니다.")
+    help = _("한 해의 경영성과 목표 보고서를 PDF, XLSX 또는 HWPX 파일로 씁니다.")
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--format", choices=sorted(exports.RENDERERS), required=True)
+        parser.add_argument("--format", choices=sorted(exports.FORMATS), required=True)
         parser.add_argument("--output", required=True, help=_("쓸 파일 경로"))
         parser.add_argument("--institution", help=_("기관 코드(기관이 여럿일 때)"))
         parser.add_argument("--quarterly", action="store_true",
-                            help=_("PDF에 분기별 실적과 제출 상태를 덧붙입니다."))
+                            help=_("PDF와 HWPX에 분기별 실적과 제출 상태를 덧붙입니다."))
 
     def handle(self, *args, year, format, output, institution=None, quarterly=False, **options):
         found = institution_for(institution)
+        chosen = exports.ExportOptions(quarterly=quarterly).for_format(format)
         try:
-            plan = Plan.objects.get(institution=found, year=year)
+            data = exports.render(found, year, format=format, options=chosen)
         except Plan.DoesNotExist:
             raise CommandError(_("%(year)s년 계획이 없습니다.") % {"year": year}) from None
-        data = exports.export(plan, format, quarterly=quarterly)
-        Path(output).write_bytes(data)
+        # Written beside the target and moved over it: never half a file.
+        path = Path(output)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(data)
+        partial.replace(path)
         self.stdout.write(_("%(path)s (%(size)s바이트)") % {"path": output, "size": len(data)})
