@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 from django_tasks_db.management.commands.db_worker import Worker
+from playwright.sync_api import expect
 
 from goals import roles
 
@@ -68,8 +69,9 @@ def test_the_page_follows_the_report_page_by_page_to_the_file(browser, live_serv
     with page.expect_download(timeout=120_000) as download:
         button.click()
         if WORKER:
-            page.wait_for_function("document.querySelector('[data-report-status]')"
-                                   ".textContent.includes('쪽째')", timeout=60_000)
+            # A locator assertion, not wait_for_function: the page's CSP forbids
+            # evaluating strings, which is what wait_for_function does.
+            expect(status).to_contain_text("쪽째", timeout=60_000)
             assert button.get_attribute("aria-disabled") == "true"
     assert download.value.suggested_filename == "jbsss_2024_경영성과목표.pdf"
     with open(download.value.path(), "rb") as handle:
