@@ -53,11 +53,16 @@ def django_db_setup(django_db_setup, django_db_blocker, document_data):
         load_document(document_data)
 
 
+def loaded_institution(document_data):
+    """The institution with the whole 2024 document loaded. Transactional
+    tests empty the database when they end, so whoever comes after one (on
+    the same xdist worker, in any order) loads it again."""
+    return Institution.objects.filter(code=CODE).first() or load_document(document_data)
+
+
 @pytest.fixture
 def institution(db, document_data):
-    """The institution with the whole 2024 document loaded. Transactional
-    tests (which empty the database afterwards) load it again."""
-    return Institution.objects.filter(code=CODE).first() or load_document(document_data)
+    return loaded_institution(document_data)
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from goals.schemes import load_schemes, read_schemes
 from reports import layout
 from reports.document import gather
 from reports.xlsx import render_xlsx
+from tests.conftest import loaded_institution
 from tests.entry_fixtures import approver, form_data, staff  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -457,10 +458,10 @@ def test_the_plan_upload_takes_any_bytes(planner_client, institution, content, n
 
 
 @pytest.fixture(scope="module")
-def exported_workbook(django_db_blocker):
+def exported_workbook(django_db_setup, django_db_blocker, document_data):
     """The 2024 report's workbook, as planning staff download it."""
     with django_db_blocker.unblock():
-        return render_xlsx(gather(Institution.objects.get(code="jbsss"), 2024))
+        return render_xlsx(gather(loaded_institution(document_data), 2024))
 
 
 @fuzz(25)

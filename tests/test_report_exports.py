@@ -15,24 +15,24 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from goals import formatting as fmt
-from goals.models import Institution, Narrative, Program, Target
+from goals.models import Narrative, Program, Target
 from goals.selectors import year_figures
 from goals.synthetic import build_synthetic_plan
 from reports import layout
 from reports.document import gather
 from reports.pdf import LocalFetcher, html_to_pdf, render_pdf, report_files, report_html
 from reports.xlsx import display_width, render_xlsx
-from tests.conftest import CODE
+from tests.conftest import loaded_institution
 
 pytestmark = pytest.mark.django_db
 MADE_ON = date(2024, 3, 4)
 
 
 @pytest.fixture(scope="module")
-def pdf_2024(django_db_setup, django_db_blocker, tmp_path_factory):
+def pdf_2024(django_db_setup, django_db_blocker, tmp_path_factory, document_data):
     """The 2024 report with its quarterly section, rendered once for the module."""
     with django_db_blocker.unblock():
-        institution = Institution.objects.get(code=CODE)
+        institution = loaded_institution(document_data)
         data = render_pdf(gather(institution, 2024, quarterly=True, made_on=MADE_ON))
     path = tmp_path_factory.mktemp("report") / "2024.pdf"
     path.write_bytes(data)
@@ -40,9 +40,9 @@ def pdf_2024(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def xlsx_2024(django_db_setup, django_db_blocker):
+def xlsx_2024(django_db_setup, django_db_blocker, document_data):
     with django_db_blocker.unblock():
-        institution = Institution.objects.get(code=CODE)
+        institution = loaded_institution(document_data)
         return render_xlsx(gather(institution, 2024, made_on=MADE_ON))
 
 

@@ -12,11 +12,10 @@ from hwpx import HwpxDocument
 from hwpx.tools.package_validator import validate_editor_open_safety, validate_package
 from lxml import etree
 
-from goals.models import Institution
 from goals.selectors import year_figures
 from reports.document import gather
 from reports.hwpx import render_hwpx
-from tests.conftest import CODE
+from tests.conftest import loaded_institution
 from tests.test_report_exports import main_table
 
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
@@ -25,9 +24,9 @@ MADE_ON = date(2024, 3, 4)
 
 
 @pytest.fixture(scope="module")
-def hwpx_2024(django_db_setup, django_db_blocker):
+def hwpx_2024(django_db_setup, django_db_blocker, document_data):
     with django_db_blocker.unblock():
-        institution = Institution.objects.get(code=CODE)
+        institution = loaded_institution(document_data)
         return render_hwpx(gather(institution, 2024, quarterly=True, made_on=MADE_ON))
 
 
