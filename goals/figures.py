@@ -308,10 +308,9 @@ def cumulative(quarters: dict, rule: str, confirmed: Value = None) -> dict:
         if value is not None and value is not NOT_MEASURED:
             last = value
             count += 1
-            if numbers and isinstance(value, Decimal):
+            numbers = numbers and isinstance(value, Decimal)
+            if numbers:
                 total += value
-            else:
-                numbers = False
         if not count:
             made[quarter] = None
         elif rule == LATEST or not numbers:
