@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # tests, and the browser the browser tests drive.
 DEB_PACKAGES := fonts-nanum libharfbuzz-subset0 poppler-utils chromium
 
-.PHONY: run test load audit deploy-check setup system-packages
+.PHONY: run test load audit deploy-check mutation setup system-packages
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -58,3 +58,17 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
+
+# Mutation testing of goals/figures.py against its tests (mutmut,
+# configured in pyproject.toml): prints the mutants that survive and the score,
+# and fails below 90%.
+# One child process: the machine's cores are shared. Starts afresh each time.
+mutation: setup
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 1
+	$(BIN)/mutmut results
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python -c "import json, sys; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+	tested = s['total'] - s['skipped']; score = 100 * (s['killed'] + s['timeout']) / tested; \
+	print(f\"{s['killed'] + s['timeout']} of {tested} mutants killed, {s['survived']} survived, \
+	{s['no_tests']} not reached: {score:.1f}%\"); sys.exit(score < 90)"

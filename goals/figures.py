@@ -172,8 +172,8 @@ def rollup(quarter_values: Iterable[Value], rule: str) -> Value:
     if rule == LATEST or not all(is_number(value) for value in entered):
         return entered[-1]
     if rule == AVERAGE:
-        return sum(entered, Decimal(0)) / len(entered)
-    return sum(entered, Decimal(0))
+        return sum(entered) / len(entered)
+    return sum(entered)
 
 
 def combine(values: Iterable[Value], rule: str) -> Value:
@@ -189,8 +189,8 @@ def combine(values: Iterable[Value], rule: str) -> Value:
     if not all(is_number(value) for value in entered):
         return entered[-1] if len(entered) == 1 else None
     if rule == SUM:
-        return sum(entered, Decimal(0))
-    return sum(entered, Decimal(0)) / len(entered)
+        return sum(entered)
+    return sum(entered) / len(entered)
 
 
 def total(values: Iterable[Optional[Decimal]]) -> Optional[Decimal]:
@@ -270,7 +270,7 @@ def pace(so_far: Value, target: Value, quarter: int, rule: str,
     if isinstance(target, str) or isinstance(so_far, str):
         # A milestone moves along its steps through the year.
         expected = HUNDRED * quarter / 4 if steps else HUNDRED
-        progress = achievement(target, so_far, HIGHER, steps)
+        progress = achievement(target, so_far, steps=steps)
         return _pace_from(progress, expected)
     if direction == LOWER:
         allowance = target * expected / HUNDRED
@@ -283,7 +283,7 @@ def pace(so_far: Value, target: Value, quarter: int, rule: str,
         else:
             status = ON_TRACK
         return Pace(status, used, expected)
-    progress = achievement(target, so_far, HIGHER)
+    progress = achievement(target, so_far)
     return _pace_from(progress, expected)
 
 
@@ -308,10 +308,9 @@ def cumulative(quarters: dict, rule: str, confirmed: Value = None) -> dict:
         if value is not None and value is not NOT_MEASURED:
             last = value
             count += 1
-            if numbers and isinstance(value, Decimal):
+            numbers = numbers and isinstance(value, Decimal)
+            if numbers:
                 total += value
-            else:
-                numbers = False
         if not count:
             made[quarter] = None
         elif rule == LATEST or not numbers:
@@ -411,7 +410,7 @@ def forecast(quarter_values: Sequence[Value], quarter: int, rule: str) -> Option
     if rule == LATEST or not all(is_number(value) for value in entered):
         latest = entered[-1]
         return Forecast(latest, latest, latest) if is_number(latest) else Forecast(latest)
-    so_far = sum(entered, Decimal(0))
+    so_far = sum(entered)
     still_to_come = len(QUARTERS) - len(entered)
     average = so_far / len(entered)
     value, low, high = (so_far + each * still_to_come

@@ -284,3 +284,183 @@ def test_the_year_so_far_in_one_pass_is_the_roll_up_of_each_quarter(quarters, ru
     by_quarter = dict(zip((1, 2, 3, 4), quarters))
     assert figures.cumulative(by_quarter, rule, confirmed) == {
         quarter: figures.so_far(by_quarter, quarter, rule, confirmed) for quarter in (1, 2, 3, 4)}
+
+
+# Achievement at its edges ------------------------------------------------------
+
+
+def test_a_ceiling_of_zero_accidents_is_met_only_by_none():
+    assert figures.achievement(D(0), D(0), figures.LOWER) == 100
+    assert figures.achievement(D(0), D(1), figures.LOWER) == 0
+
+
+def test_a_target_of_zero_is_missed_by_a_fall_below_it():
+    # A net change kept at 0 or above: −1 misses it, nothing divides by zero.
+    assert figures.achievement(D(0), D(-1)) == 0
+    assert figures.achievement(D(0), D(0)) == 100
+
+
+def test_a_number_against_a_state_has_no_achievement():
+    assert figures.achievement(D(2), "상시") is None
+    assert figures.achievement("구축완료", D(1)) is None
+
+
+def test_a_milestone_is_achieved_by_its_share_of_the_steps():
+    # 미착수 → 추진중 → 구축완료: halfway is 50%, not started is 0%.
+    assert figures.achievement("구축완료", "추진중", steps=steps) == 50
+    assert figures.achievement("구축완료", "미착수", steps=steps) == 0
+    assert figures.achievement("추진중", "미착수", steps=steps) == 0
+    # Past a target that is the first step is still the target reached.
+    assert figures.achievement("미착수", "추진중", steps=steps) == 100
+
+
+def test_a_milestone_not_reached_without_steps_is_0():
+    assert figures.achievement("구축완료", "추진중") == 0
+    assert figures.achievement("구축완료", "추진중", steps=["구축완료"]) == 0
+
+
+# Change at its edges -------------------------------------------------------------
+
+
+def test_the_change_is_kept_to_one_decimal_as_printed():
+    # The XLSX carries the number itself: 7.1, not 7.142857…
+    assert figures.change(D(60), D(56)) == figures.Change(figures.INCREASE, D("7.1"))
+    assert figures.change(D(56), D(60)) == figures.Change(figures.DECREASE, D("6.7"))
+
+
+def test_a_target_without_a_number_this_year_has_no_change():
+    assert figures.change(None, D(56)) is None
+
+
+# Rounding --------------------------------------------------------------------------
+
+
+def test_rounding_goes_to_a_whole_number_unless_told():
+    assert figures.round_half_up(D("146.43")) == D(146)
+    assert figures.round_half_up(D("7.5")) == D(8)
+
+
+def test_a_half_goes_up_as_in_korean_public_reports():
+    # Banker's rounding would say 2, 0.28 and 6; the document says 3, 0.29 and 7.
+    assert figures.round_half_up(D("2.5")) == D(3)
+    assert figures.round_half_up(D("0.285"), 2) == D("0.29")
+    assert figures.round_half_up(D("6.5")) == D(7)
+    assert figures.round_half_up(D("7.142"), 1) == D("7.1")
+
+
+@given(value=st.decimals(min_value=-10**6, max_value=10**6, places=4), places=st.integers(0, 3))
+def test_rounding_moves_a_value_by_at_most_half_of_its_last_place(value, places):
+    rounded = figures.round_half_up(value, places)
+    half = D(1).scaleb(-places) / 2
+    assert rounded.as_tuple().exponent == -places
+    assert abs(rounded - value) <= half
+    if abs(rounded - value) == half:  # a tie goes away from zero
+        assert abs(rounded) > abs(value)
+
+
+# Unit projects made into one indicator --------------------------------------------
+
+
+def test_counts_of_unit_projects_add_up_and_rates_are_averaged():
+    assert figures.combine([D(25), D(110)], figures.SUM) == 135
+    assert figures.combine([D(80), D(90)], figures.AVERAGE) == 85
+    assert figures.combine([D(80), D(90)], figures.LATEST) == 85
+
+
+def test_a_state_of_one_unit_project_stands_alone():
+    assert figures.combine(["구축완료"], figures.LATEST) == "구축완료"
+    assert figures.combine(["구축완료", figures.NOT_MEASURED], figures.LATEST) == "구축완료"
+    # Two states, or a state beside a number, make no one value.
+    assert figures.combine(["구축완료", "추진중"], figures.LATEST) is None
+    assert figures.combine(["상시", D(2)], figures.SUM) is None
+
+
+def test_nothing_to_combine_is_unknown():
+    assert figures.combine([], figures.SUM) is None
+    assert figures.combine([None], figures.SUM) is None
+
+
+@given(parts=st.lists(st.one_of(st.none(), st.just(figures.NOT_MEASURED), numbers), max_size=6),
+       rule=rules)
+def test_a_combined_value_is_the_sum_or_lies_between_its_parts(parts, rule):
+    combined = figures.combine(parts, rule)
+    entered = [part for part in parts if isinstance(part, D)]
+    if not entered:
+        assert combined is None or combined is figures.NOT_MEASURED
+    elif rule == figures.SUM:
+        assert combined == sum(entered)
+    else:
+        assert min(entered) <= combined <= max(entered)
+
+
+# Totals and means across indicators and programs ----------------------------------
+
+
+def test_budgets_add_up_skipping_a_program_without_one():
+    budgets = [28_517_000, 102_100_000, 19_800_000, None]
+    assert figures.total(budgets) == 150_417_000
+    assert fmt.cheon(figures.total(budgets)) == "150,417"
+
+
+def test_a_total_or_mean_of_nothing_known_is_unknown_not_zero():
+    assert figures.total([None, None]) is None
+    assert figures.total([]) is None
+    assert figures.mean([None]) is None
+    assert figures.mean([]) is None
+
+
+def test_the_mean_achievement_skips_indicators_without_one():
+    assert figures.mean([D(146), None, D(100), D(115)]) == D(361) / 3
+    assert figures.mean([D(80), D(90)]) == 85
+
+
+def test_a_unit_total_is_empty_only_without_numbers_and_states():
+    assert figures.total_by_unit([]).is_empty()
+    assert figures.total_by_unit([(None, "회")]).is_empty()
+    assert not figures.total_by_unit([("상시", "회")]).is_empty()
+    assert not figures.total_by_unit([(D(6), "회")]).is_empty()
+    assert not figures.total_by_unit([(D(6), "회"), ("상시", "회")]).is_empty()
+
+
+def test_a_state_repeated_by_unit_projects_is_printed_once():
+    total = figures.total_by_unit([("상시", "회"), (D(2), "회"), ("상시", "회")])
+    assert total == figures.UnitTotal(((D(2), "회"),), ("상시",))
+
+
+# Money ----------------------------------------------------------------------------
+
+
+def test_money_is_converted_to_cheon_and_eok_with_two_decimals():
+    assert figures.won_to_cheon(28_517_000) == D("28517")
+    assert figures.won_to_eok(28_517_000) == D("0.29")
+    assert figures.won_to_eok(10_570_000_000, 1) == D("105.7")
+    assert figures.won_to_cheon(None) is None
+    assert figures.won_to_eok(None) is None
+
+
+def test_a_missing_rate_prints_as_nothing():
+    assert figures.format_percent_number(None) == ""
+    assert figures.format_percent_number(D("146.43")) == "146"
+
+
+# Values that may be typing mistakes, at their edges --------------------------------
+
+
+def test_five_against_a_target_of_one_looks_like_a_typo():
+    assert figures.unlikely(D(5), D(1), None, figures.SUM, True) == [figures.ABOVE_TARGET]
+    assert figures.unlikely(D(3), D(1), None, figures.SUM, True) == []
+
+
+def test_a_running_total_that_stands_still_is_not_a_drop():
+    assert figures.unlikely(D(12), D(40), D(12), figures.LATEST, True) == []
+
+
+# Not measured ------------------------------------------------------------------------
+
+
+def test_not_measured_is_one_value_that_survives_a_cache():
+    import pickle
+
+    assert pickle.loads(pickle.dumps(figures.NOT_MEASURED)) is figures.NOT_MEASURED
+    assert figures.NotMeasured() is figures.NOT_MEASURED
+    assert repr(figures.NOT_MEASURED) == "NOT_MEASURED"

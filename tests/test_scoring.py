@@ -1,5 +1,5 @@
-"""The evaluation's arithmetic (goals.scoring) and the year-end forecast
-(goals.figures.forecast): worked examples of every method, and properties."""
+"""The evaluation's arithmetic (goals.scoring): worked examples of every
+method, and properties. The year-end forecast is in tests/test_figures_pace.py."""
 
 import ast
 import inspect
@@ -192,42 +192,6 @@ def test_band_problems():
     assert scoring.band_problems([("A", D(85)), ("A", D(0))]) == [scoring.DUPLICATE_LABEL]
 
 
-# Year-end forecast --------------------------------------------------------------
-
-
-def test_forecast_of_a_count_is_linear_with_a_band():
-    # 10 and 14 in Q1 and Q2: 48 at year end, 44 if Q1's pace repeats, 52 if Q2's.
-    forecast = figures.forecast([D(10), D(14), None, None], 2, figures.SUM)
-    assert forecast == figures.Forecast(D(48), D(44), D(52))
-    # A quarter not entered is forecast like those to come.
-    assert figures.forecast([D(10), None, D(14), None], 3, figures.SUM).value == 48
-    # The whole year entered: the year itself.
-    assert figures.forecast([D(10), D(14), D(9), D(7)], 4, figures.SUM) == figures.Forecast(
-        D(40), D(40), D(40))
-    # Quarters past the basis are not read.
-    assert figures.forecast([D(10), D(14), D(90), None], 2, figures.SUM).value == 48
-
-
-def test_forecast_of_a_rate_or_score_is_the_latest_value():
-    assert figures.forecast([D(80), D("85.5"), None, None], 2, figures.LATEST) == \
-        figures.Forecast(D("85.5"), D("85.5"), D("85.5"))
-    # An average: (80 + 90 + 85 + 85) ÷ 4, between (80 + 90 + 80 + 80) ÷ 4 and 90s to come.
-    assert figures.forecast([D(80), D(90), None, None], 2, figures.AVERAGE) == \
-        figures.Forecast(D(85), D("82.5"), D("87.5"))
-    assert figures.forecast(["미착수", "추진중", None, None], 2, figures.LATEST) == \
-        figures.Forecast("추진중")
-    assert figures.forecast([None, None, None, None], 4, figures.SUM) is None
-    with pytest.raises(ValueError):
-        figures.forecast([], 5, figures.SUM)
-
-
-def test_annualised_pace():
-    assert figures.annualised(D(24), 2, figures.SUM) == 48
-    assert figures.annualised(D(85), 1, figures.LATEST) == 85
-    assert figures.annualised("추진중", 2, figures.LATEST) == "추진중"
-    assert figures.annualised(None, 2, figures.SUM) is None
-
-
 # Properties ------------------------------------------------------------------------
 
 numbers = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False,
@@ -300,21 +264,6 @@ def test_grade_bands_cover_every_total_in_order(bands, a, b):
     labels = [label for label, _lower in bands]
     low, high = sorted((a, b))
     assert labels.index(scoring.grade(high, bands)) <= labels.index(scoring.grade(low, bands))
-
-
-@given(quarters=st.lists(st.one_of(st.none(), numbers), min_size=4, max_size=4),
-       quarter=st.integers(1, 4), rule=st.sampled_from([figures.SUM, figures.AVERAGE,
-                                                       figures.LATEST]))
-def test_forecast_lies_in_its_band(quarters, quarter, rule):
-    forecast = figures.forecast(quarters, quarter, rule)
-    entered = [value for value in quarters[:quarter] if value is not None]
-    if not entered:
-        assert forecast is None
-        return
-    assert forecast.low <= forecast.value <= forecast.high
-    if quarter == 4 and len(entered) == 4:
-        assert forecast.value == figures.rollup(quarters, rule)
-        assert forecast.low == forecast.high
 
 
 def test_the_scoring_module_does_not_import_django():
