@@ -131,6 +131,18 @@ class _Writer:
             return mark_safe(escape(text) + self.mark)
         return text
 
+    def execution(self, item):
+        """집행률 of a program, a category or the year, marked where it counts an
+        amount not approved, and flagged where it diverges from achievement."""
+        text = fmt.rate(item.execution_rate)
+        if item.execution_rate is not None and item.execution_is_unapproved:
+            text = marked(text)
+        flag = getattr(item, "divergence", None)
+        if flag:
+            text = format_html('{} <span class="mark mark--divergence">{}</span>', text,
+                               fmt.divergence(flag))
+        return text
+
     def change(self, change):
         if change not in self.changes:
             self.changes[change] = fmt.change(change)
@@ -178,12 +190,14 @@ def overview_rows(book, query=""):
                 "program": link(program_url(program.pk), program.numbered_name),
                 "owner": owner_name(program.owner) or fmt.EMPTY,
                 "budget": fmt.eok(program.budget_won),
+                "execution": writer.execution(program_figures),
             }
             shared_keys = {
                 "category": order,
                 "program": (order, program.number),
                 "owner": owner_name(program.owner),
                 "budget": program.budget_won if program.budget_won is not None else -1,
+                "execution": number_key(program_figures.execution_rate),
             }
             for figure in program_figures.indicators or [None]:
                 row = Row(dict(shared_cells), dict(shared_keys), category=category,
@@ -235,6 +249,7 @@ def _write_indicator(row, figure, url, writer):
 
 def category_rows(book):
     """Totals per category, then the year's: budget, statuses, achievement."""
+    writer = _Writer()
     rows = []
     for item in book.categories + [book]:
         is_total = item is book
@@ -245,6 +260,7 @@ def category_rows(book):
             "indicators": fmt.number(Decimal(len(item.indicators))),
             "budget": fmt.eok(item.budget_won),
             "achievement": _average(item),
+            "execution": writer.execution(item),
             **{status: fmt.number(Decimal(counts[status])) for status in STATUSES},
         }, row_class="total" if is_total else "")
         rows.append(row)

@@ -78,6 +78,7 @@ class IndicatorTable(WrittenTable):
     indicator = tables.Column(verbose_name=_("성과지표"))
     owner = tables.Column(verbose_name=_("담당자"))
     budget = number_column(_("사업비(억원)"))
+    execution = number_column(_("집행률"))
     target = number_column(_("성과목표"))
     result = number_column(_("실적"))
     standing = tables.Column(verbose_name=_("분기 상태"), attrs=CENTER)
@@ -106,6 +107,7 @@ class CategoryTable(WrittenTable):
     unmeasured = number_column(_("측정 전"))
     no_target = number_column(_("목표 없음"))
     achievement = number_column(_("평균 달성률"))
+    execution = number_column(_("집행률"))
 
     class Meta:
         attrs = {"class": "figures"}
