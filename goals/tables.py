@@ -106,8 +106,8 @@ class CategoryTable(WrittenTable):
     ahead = number_column(_("앞섬"))
     unmeasured = number_column(_("측정 전"))
     no_target = number_column(_("목표 없음"))
-    achievement = number_column(_("평균 달성률"))
     execution = number_column(_("집행률"))
+    achievement = number_column(_("평균 달성률"))
 
     class Meta:
         attrs = {"class": "figures"}

@@ -197,3 +197,31 @@ def test_the_overview_and_program_page_show_execution_beside_achievement(
     assert "집행률" in page and "95%" in page and "집행에 비해 성과 부진" in page
     page = client.get(f"/jbsss/2024/programs/{outsourcing.pk}/?q=1").content.decode()
     assert "집행률" in page and "95,000,000" in page and "집행에 비해 성과 부진" in page
+
+
+def test_the_workbook_has_the_execution_sheet(staff, outsourcing):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from reports.document import gather
+    from reports.execution_sheet import COLUMNS, NAME
+    from reports.layout import FIRST_ROW
+    from reports.xlsx import render_xlsx
+
+    outsourcing.budget_won = 100_000_000
+    outsourcing.save()
+    Execution.objects.create(program=outsourcing, quarter=1, amount_won=95_000_000)
+    approved_results(outsourcing.indicators.get(), {1: "5"})
+    plan = outsourcing.category.plan
+    sheet = load_workbook(BytesIO(render_xlsx(gather(plan.institution, 2024, quarter=1))))[NAME]
+    column = {key: number for number, key in enumerate(COLUMNS, start=1)}
+    rows = {sheet.cell(row, column["program"]).value: row
+            for row in range(FIRST_ROW, sheet.max_row + 1)}
+    row = rows[outsourcing.name]
+    assert sheet.cell(row, column["budget_won"]).value == 100_000_000
+    assert sheet.cell(row, column["executed_1"]).value == 95_000_000
+    assert sheet.cell(row, column["executed_won"]).value == 95_000_000
+    assert sheet.cell(row, column["execution_rate"]).value == 95
+    assert sheet.cell(row, column["divergence"]).value == "집행에 비해 성과 부진"
+    assert sheet.cell(rows["합계"], column["executed_won"]).value == 95_000_000
