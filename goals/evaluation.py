@@ -23,7 +23,7 @@ from . import figures, scoring
 from . import formatting as fmt
 from .models import (PAST_YEARS, Adjustment, EvaluationScheme, Indicator, PastResult, Plan,
                      Result, UnitProject)
-from .selectors import _Book, year_figures
+from .selectors import APPROVED_ONLY, _Book, year_figures
 
 MOVERS = 5  # the indicators that cost the most points, shown first
 
@@ -230,6 +230,11 @@ class Evaluation:
         return [row for category in self.categories for row in category.rows]
 
     @property
+    def by_indicator(self):
+        """{indicator id: IndicatorEvaluation}."""
+        return {row.indicator.id: row for row in self.rows}
+
+    @property
     def evaluated(self):
         return [row for row in self.rows if row.item]
 
@@ -315,13 +320,19 @@ def choose(schemes, scheme_id):
                 schemes[0] if schemes else None)
 
 
-def evaluation(institution, year, scheme_id=None, quarter=None):
+def evaluation(institution, year, scheme_id=None, quarter=None, shown=APPROVED_ONLY):
     """The expected evaluation of `institution`'s `year` under the scheme
-    `scheme_id` (the year's first scheme by name when not given or unknown),
-    with the pace judged at `quarter`. Raises Plan.DoesNotExist when there is
-    no such plan."""
-    book = year_figures(institution, year, quarter)
-    schemes = schemes_of(institution, year)
+    `scheme_id` (the year's first scheme by name when not given or unknown:
+    the institution's default), with the pace judged at `quarter`, counting
+    the values `shown` allows. Raises Plan.DoesNotExist when there is no
+    such plan."""
+    return of_book(year_figures(institution, year, quarter, shown=shown), scheme_id)
+
+
+def of_book(book, scheme_id=None):
+    """The expected evaluation of the year's figures `book` (a whole year, as
+    the overview reads it) under the scheme `scheme_id`, or the default."""
+    schemes = schemes_of(book.institution, book.year)
     return evaluate(book, choose(schemes, scheme_id), schemes)
 
 
