@@ -225,3 +225,26 @@ def test_the_workbook_has_the_execution_sheet(staff, outsourcing):
     assert sheet.cell(row, column["execution_rate"]).value == 95
     assert sheet.cell(row, column["divergence"]).value == "집행에 비해 성과 부진"
     assert sheet.cell(rows["합계"], column["executed_won"]).value == 95_000_000
+
+
+def test_the_approver_sees_the_quarter_s_amount(client, staff, approver, outsourcing):
+    save_execution(staff, outsourcing, 1, "12500000", version=0)
+    client.force_login(approver)
+    page = client.get("/jbsss/2024/approval/1/").content.decode()
+    assert "1분기 집행액: 12,500,000원" in page
+
+
+def test_the_results_report_has_the_execution_chapter(staff, outsourcing):
+    from reports.document import gather
+    from reports.pdf import report_html
+
+    outsourcing.budget_won = 100_000_000
+    outsourcing.save()
+    Execution.objects.create(program=outsourcing, quarter=1, amount_won=95_000_000)
+    approved_results(outsourcing.indicators.get(), {1: "5"})
+    plan = outsourcing.category.plan
+    html = report_html(gather(plan.institution, 2024, quarter=1, quarterly=True))
+    chapter = html[html.index('id="execution"'):].replace("\u2060", "")
+    assert "2024년 예산 집행" in chapter
+    assert "95,000" in chapter and "95%" in chapter and "집행에 비해 성과 부진" in chapter
+    assert 'id="execution"' not in report_html(gather(plan.institution, 2024, quarter=1))
