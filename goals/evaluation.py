@@ -329,6 +329,17 @@ def evaluation(institution, year, scheme_id=None, quarter=None, shown=APPROVED_O
     return of_book(year_figures(institution, year, quarter, shown=shown), scheme_id)
 
 
+def default_evaluation(institution, year, quarter=None, shown=APPROVED_ONLY):
+    """evaluation() under the default scheme, or None without reading the
+    year when the year has no scheme (a page that shows it beside other
+    figures, such as the indicator page)."""
+    schemes = schemes_of(institution, year)
+    if not schemes:
+        return None
+    book = year_figures(institution, year, quarter, shown=shown)
+    return evaluate(book, choose(schemes, None), schemes)
+
+
 def of_book(book, scheme_id=None):
     """The expected evaluation of the year's figures `book` (a whole year, as
     the overview reads it) under the scheme `scheme_id`, or the default."""

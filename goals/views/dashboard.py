@@ -105,10 +105,10 @@ def indicator(request, code, year, pk):
         raise Http404
     figure = found.figure
     # The year's expected evaluation, read as the page's figures are (basis, values shown).
-    expected = evaluation.evaluation(plan.institution, plan.year, quarter=found.book.quarter,
-                                     shown=choices.shown)
+    expected = evaluation.default_evaluation(plan.institution, plan.year, found.book.quarter,
+                                             choices.shown)
     return render(request, "goals/indicator.html", {
-        "expected": expected, "scored": expected.by_indicator.get(pk),
+        "expected": expected, "scored": expected.by_indicator.get(pk) if expected else None,
         "institution": plan.institution, "plan": plan, "book": found.book,
         "program": found.program, "figure": figure, "quarter": found.book.quarter,
         "kept": choices.kept(found.book.quarter),
