@@ -800,6 +800,32 @@ def past_years(institution, figure, shown=APPROVED_ONLY, count=3):
     return years
 
 
+class _UnitRow(NamedTuple):
+    id: int
+    indicator_id: Optional[int]
+
+
+def year_values(indicators):
+    """{indicator id: its year's value} of `indicators` ({id: roll-up rule})
+    as year_figures() reads a year: confirmed, or rolled up from its quarters
+    (its own, or its unit projects'), counting every stored value. For the
+    past years of the evaluation (goals.evaluation.histories)."""
+    if not indicators:
+        return {}
+    units = [_UnitRow._make(row) for row in UnitProject.objects.filter(
+        indicator__in=list(indicators)).values_list(*_UnitRow._fields)]
+    results = [ResultRow._make(row) for row in Result.objects.filter(
+        Q(indicator__in=list(indicators)) | Q(unit_project__indicator__in=list(indicators)))
+        .values_list(*ResultRow._fields)]
+    book = _Book(None, 4, [], results, units, None)
+    return {pk: book.year_value(_IndicatorRow(pk, rule)) for pk, rule in indicators.items()}
+
+
+class _IndicatorRow(NamedTuple):
+    id: int
+    rollup: str
+
+
 def links_between(institution, earlier, later):
     """Program and indicator links (id → previous id) of the years strictly
     between `earlier` and `later`: how a 2022 indicator reaches 2024."""
