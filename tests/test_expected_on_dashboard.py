@@ -57,3 +57,8 @@ def test_the_indicator_page_shows_its_expected_score_and_the_grade(client, direc
     assert "경영평가 예상" in html
     assert (card(html, "indicator-score"), card(html, "indicator-points"),
             card(html, "indicator-grade")) == ("100.00", "8.00", "가")
+
+
+def test_the_grade_says_when_it_counts_values_not_approved(client, director):
+    assert "미승인 포함" in page(client, "/jbsss/2023/?values=all").split('id="overview-total"')[1][:300]
+    assert "미승인 포함" not in page(client, "/jbsss/2023/").split('id="overview-total"')[1][:300]
