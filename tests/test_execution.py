@@ -248,3 +248,13 @@ def test_the_results_report_has_the_execution_chapter(staff, outsourcing):
     assert "2024년 예산 집행" in chapter
     assert "95,000" in chapter and "95%" in chapter and "집행에 비해 성과 부진" in chapter
     assert 'id="execution"' not in report_html(gather(plan.institution, 2024, quarter=1))
+
+
+def test_an_approved_amount_cannot_be_moved_to_an_open_quarter(staff, outsourcing):
+    execution = Execution.objects.create(program=outsourcing, quarter=1, amount_won=1000)
+    Submission.objects.create(program=outsourcing, quarter=1,
+                              status=Submission.Status.APPROVED)
+    execution.quarter = 2
+    with pytest.raises(PeriodLocked):
+        execution.save()
+    assert Execution.objects.get().quarter == 1
