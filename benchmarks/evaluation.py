@@ -67,6 +67,7 @@ def main():
         from goals import roles
         from goals.document import load_document, read_document
         from goals.management.commands.load_document import DEFAULT_DOCUMENT
+        from goals.models import Indicator
         from goals.schemes import load_schemes, read_schemes
         from goals.synthetic import build_synthetic_plan
 
@@ -81,6 +82,9 @@ def main():
             institution.members.add(director)
         client = Client()
         client.force_login(director)
+        indicator = Indicator.objects.filter(
+            program__category__plan__institution=synthetic, program__category__plan__year=2024
+        ).order_by("pk").first()
         pages = [
             (f"floor: plain table, {ROWS} rows × {COLUMNS} columns", "/benchmark/plain-table/"),
             ("evaluation, document 2023 (16 indicators)", f"/{document.code}/2023/evaluation/"),
@@ -88,6 +92,9 @@ def main():
              f"/{synthetic.code}/2024/?q=2"),
             ("evaluation, 500 indicators", f"/{synthetic.code}/2024/evaluation/?q=2"),
             ("target simulator, 500 indicators", f"/{synthetic.code}/2024/evaluation/simulator/"),
+            # The indicator page reads the whole year for the grade (issue 15).
+            ("indicator page, 500 indicators (the year's grade)",
+             f"/{synthetic.code}/2024/indicators/{indicator.pk}/?q=2"),
         ]
         print(f"database: {engine()}")
         results = {}

@@ -48,6 +48,7 @@ INSTITUTION_PATHS = {
     "headlinetarget": [f"program__{_PROGRAM}"],
     "submission": [f"program__{_PROGRAM}"],
     "evidence": [f"program__{_PROGRAM}"],
+    "execution": [f"program__{_PROGRAM}"],
     "target": [f"indicator__program__{_PROGRAM}", f"unit_project__program__{_PROGRAM}"],
     "result": [f"indicator__program__{_PROGRAM}", f"unit_project__program__{_PROGRAM}"],
     "user": ["institutions"],

@@ -24,9 +24,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import access, evaluation, roles
 from . import formatting as fmt
-from .models import (Adjustment, Category, EvaluationScheme, GeneralStatus, GradeBand,
-                     HeadlineTarget, Indicator, Institution, Narrative, PastResult, Plan, Program,
-                     Result, SchemeIndicator, Submission, Target, TargetRevision, UnitProject)
+from .models import (Adjustment, Category, EvaluationScheme, Execution, GeneralStatus,
+                     GradeBand, HeadlineTarget, Indicator, Institution, Narrative, PastResult,
+                     Plan, Program, Result, SchemeIndicator, Submission, Target, TargetRevision,
+                     UnitProject)
 
 admin.site.site_header = _("경영성과 목표 관리")
 admin.site.site_title = _("경영성과 목표 관리")
@@ -564,6 +565,42 @@ class ResultAdmin(AutocompleteMixin, FiniteDecimalsMixin, ScopedHistoryAdmin):
     @admin.display(description=_("지표·단위사업"))
     def owner(self, obj):
         return obj.owner
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.lock_reason())
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.lock_reason())
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ExecutionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Execution
+        fields = ["program", "quarter", "amount_won"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors and self.instance.program_id:
+            reason = self.instance.lock_reason()
+            if reason:
+                self.add_error(None, reason)
+
+
+@admin.register(Execution)
+class ExecutionAdmin(AutocompleteMixin, ScopedHistoryAdmin):
+    """집행액 (goals.execution): locked with its quarter, like results."""
+
+    form = ExecutionAdminForm
+    list_display = ["program", "quarter", "amount_won", "updated_by", "updated_at", "version"]
+    list_filter = ["quarter", ("program__category__plan__year", OwnValues)]
+    search_fields = ["program__name"]
+    list_select_related = ["program", "updated_by"]
+    autocomplete_fields = ["program"]
+    readonly_fields = ["version", "updated_by", "updated_at"]
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not (obj and obj.lock_reason())

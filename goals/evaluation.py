@@ -13,17 +13,14 @@ of the plan check, the admin and the plan import.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Optional
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from . import figures, scoring
 from . import formatting as fmt
-from .models import (PAST_YEARS, Adjustment, EvaluationScheme, Indicator, PastResult, Plan,
-                     Result, UnitProject)
-from .selectors import _Book, year_figures
+from .models import PAST_YEARS, Adjustment, EvaluationScheme, Indicator, PastResult, Plan
+from .selectors import APPROVED_ONLY, year_figures, year_values
 
 MOVERS = 5  # the indicators that cost the most points, shown first
 
@@ -57,12 +54,8 @@ def histories(book):
     for indicator_id, past_year, value in PastResult.objects.filter(
             indicator__in=members).values_list("indicator_id", "year", "value"):
         past[indicator_id][past_year] = value
-    units, results = [], []
-    if ancestors:
-        units = list(UnitProject.objects.filter(indicator__in=ancestors))
-        results = list(Result.objects.filter(Q(indicator__in=ancestors)
-                                             | Q(unit_project__indicator__in=ancestors)))
-    held = _Book(None, 4, [], results, units, None)  # read as the selector reads a year
+    # Read as the selector reads a year.
+    held = year_values({ancestor: chain[ancestor][2] for ancestor in ancestors})
 
     series = {}
     for figure in book.indicators:
@@ -72,7 +65,7 @@ def histories(book):
             for past_year, value in past[member].items():
                 values.setdefault(past_year, value)
         for past_year, ancestor in line[1:]:
-            value = held.year_value(SimpleNamespace(id=ancestor, rollup=chain[ancestor][2]))
+            value = held[ancestor]
             if figures.is_number(value):
                 values[past_year] = value
         if figure.baseline_actual is not None and not figure.indicator.is_new:
@@ -230,6 +223,11 @@ class Evaluation:
         return [row for category in self.categories for row in category.rows]
 
     @property
+    def by_indicator(self):
+        """{indicator id: IndicatorEvaluation}."""
+        return {row.indicator.id: row for row in self.rows}
+
+    @property
     def evaluated(self):
         return [row for row in self.rows if row.item]
 
@@ -315,13 +313,30 @@ def choose(schemes, scheme_id):
                 schemes[0] if schemes else None)
 
 
-def evaluation(institution, year, scheme_id=None, quarter=None):
+def evaluation(institution, year, scheme_id=None, quarter=None, shown=APPROVED_ONLY):
     """The expected evaluation of `institution`'s `year` under the scheme
-    `scheme_id` (the year's first scheme by name when not given or unknown),
-    with the pace judged at `quarter`. Raises Plan.DoesNotExist when there is
-    no such plan."""
-    book = year_figures(institution, year, quarter)
+    `scheme_id` (the year's first scheme by name when not given or unknown:
+    the institution's default), with the pace judged at `quarter`, counting
+    the values `shown` allows. Raises Plan.DoesNotExist when there is no
+    such plan."""
+    return of_book(year_figures(institution, year, quarter, shown=shown), scheme_id)
+
+
+def default_evaluation(institution, year, quarter=None, shown=APPROVED_ONLY):
+    """evaluation() under the default scheme, or None without reading the
+    year when the year has no scheme (a page that shows it beside other
+    figures, such as the indicator page)."""
     schemes = schemes_of(institution, year)
+    if not schemes:
+        return None
+    book = year_figures(institution, year, quarter, shown=shown)
+    return evaluate(book, choose(schemes, None), schemes)
+
+
+def of_book(book, scheme_id=None):
+    """The expected evaluation of the year's figures `book` (a whole year, as
+    the overview reads it) under the scheme `scheme_id`, or the default."""
+    schemes = schemes_of(book.institution, book.year)
     return evaluate(book, choose(schemes, scheme_id), schemes)
 
 

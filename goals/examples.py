@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import entry, figures
-from .models import Kind, PeriodLocked, Result, Submission
+from .execution import save_execution
+from .models import Execution, Kind, PeriodLocked, Result, Submission
 
 SOURCE = "예시 데이터"
 QUARTERS = (1, 2, 3)
@@ -30,6 +31,12 @@ RETURN_COMMENT = "2분기 증빙(참석자 명단)이 빠졌습니다. 보완해
 # Programs whose Q2 waits for approval; in Q3 every other program is submitted,
 # the rest still drafts, and the last program has entered nothing yet.
 SUBMITTED_Q2 = (10, 11)
+# The program that spends most of its budget early while running behind: the
+# overview flags execution and achievement diverging. Its shares of the budget
+# spent by quarter; the other programs spend a quarter of it each quarter.
+SPENDS_EARLY = BEHIND[0]
+EARLY_SHARES = {1: Decimal("0.6"), 2: Decimal("0.35"), 3: Decimal("0.03")}
+EVEN_SHARE = Decimal("0.25")
 
 
 class ExamplesRefused(Exception):
@@ -67,12 +74,20 @@ def add_examples(plan, approver):
             outcome = entry.save_quarter(program.owner, program, quarter, entries,
                                          source=SOURCE)
             assert outcome.ok, (program, quarter, outcome)
+            if program.budget_won:
+                share = EARLY_SHARES[quarter] if number == SPENDS_EARLY else EVEN_SHARE
+                amount = (program.budget_won * share).quantize(Decimal(1), ROUND_HALF_UP)
+                spent = save_execution(program.owner, program, quarter, str(amount),
+                                       source=SOURCE)
+                assert spent.ok, (program, quarter, spent)
             _move(program, quarter, number, approver)
     Result.objects.filter(period__in=QUARTERS, indicator__program__category__plan=plan).update(
         is_example=True)
     Result.objects.filter(period__in=QUARTERS,
                           unit_project__program__category__plan=plan).update(is_example=True)
     Submission.objects.filter(program__category__plan=plan, quarter__in=QUARTERS).update(
+        is_example=True)
+    Execution.objects.filter(program__category__plan=plan, quarter__in=QUARTERS).update(
         is_example=True)
 
 
@@ -120,6 +135,8 @@ def remove_examples():
     try:
         for result in results:
             result.delete()
+        for execution in Execution.objects.filter(is_example=True):
+            execution.delete()
     except PeriodLocked as locked:
         raise ExamplesRefused(str(locked.message)) from None
     return len(results), len(quarters)

@@ -444,6 +444,46 @@ def won_to_eok(won: Optional[int], places: int = 2) -> Optional[Decimal]:
     return None if won is None else round_half_up(Decimal(won) / WON_PER_EOK, places)
 
 
+# Budget execution (집행) ------------------------------------------------------
+
+# Execution and achievement diverge strongly when one of them is at or above
+# DIVERGENCE_HIGH percent while the other is at or below DIVERGENCE_LOW: 90%
+# of the budget spent for 30% of the targets, or the other way round.
+DIVERGENCE_HIGH = Decimal(90)
+DIVERGENCE_LOW = Decimal(30)
+SPENT_NOT_ACHIEVED = "spent_not_achieved"
+ACHIEVED_NOT_SPENT = "achieved_not_spent"
+
+
+def executed(amounts: dict, quarter: int) -> Optional[int]:
+    """집행액 of the year so far at the end of `quarter`, in 원: the amounts
+    ({quarter: 원 or None}) of the quarters up to it added up; None when none
+    is known."""
+    known = [amounts.get(each) for each in QUARTERS
+             if each <= quarter and amounts.get(each) is not None]
+    return sum(known) if known else None
+
+
+def execution_rate(executed_won: Optional[int], budget_won: Optional[int]) -> Optional[Decimal]:
+    """집행률 in percent, unrounded: 집행액 ÷ 사업비 × 100; None without an
+    amount or a budget (nothing divides by a budget of 0)."""
+    if executed_won is None or not budget_won:
+        return None
+    return Decimal(executed_won) * HUNDRED / Decimal(budget_won)
+
+
+def divergence(rate: Optional[Decimal], achievement: Optional[Decimal]) -> Optional[str]:
+    """SPENT_NOT_ACHIEVED when the budget is (nearly) spent but the targets
+    are far from reached, ACHIEVED_NOT_SPENT for the reverse, else None."""
+    if rate is None or achievement is None:
+        return None
+    if rate >= DIVERGENCE_HIGH and achievement <= DIVERGENCE_LOW:
+        return SPENT_NOT_ACHIEVED
+    if achievement >= DIVERGENCE_HIGH and rate <= DIVERGENCE_LOW:
+        return ACHIEVED_NOT_SPENT
+    return None
+
+
 # Plain number formats (the units and words come from goals.formatting) ------
 
 

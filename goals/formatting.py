@@ -127,6 +127,24 @@ def eok(won, places=2):
     return figures.format_number(figures.won_to_eok(won, places), places)
 
 
+def won(amount):
+    """Money in 원 with separators: 12,500,000."""
+    if amount is None:
+        return EMPTY
+    return figures.format_number(Decimal(amount), 0)
+
+
+DIVERGENCE_WORDS = {
+    figures.SPENT_NOT_ACHIEVED: gettext_lazy("집행에 비해 성과 부진"),
+    figures.ACHIEVED_NOT_SPENT: gettext_lazy("성과에 비해 집행 부진"),
+}
+
+
+def divergence(code):
+    """The flag where execution and achievement diverge strongly; "" for none."""
+    return str(DIVERGENCE_WORDS[code]) if code else ""
+
+
 def unit_total(total):
     """계 of unit projects: 135명/16회; 6회, 상시."""
     parts = "/".join(f"{number(value)}{unit}" for value, unit in total.sums)

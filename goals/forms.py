@@ -159,6 +159,27 @@ class Row:
         return self.form.warnings.get(self.line.key)
 
 
+class ExecutionForm(forms.Form):
+    """A program's 집행액 for a quarter, with the version it was read at
+    (goals.execution.save_execution)."""
+
+    amount = forms.CharField(label=_("이번 분기 집행액(원)"), required=False, max_length=30,
+                             help_text=_("이번 분기에 쓴 금액(누계 아님). 예: 12,500,000"))
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("변경 사유(선택)"), required=False, max_length=80)
+
+    def __init__(self, program_figures, quarter, *args, **kwargs):
+        kwargs.setdefault("prefix", f"x{program_figures.program.pk}")
+        stored = program_figures.executions.get(quarter)
+        kwargs.setdefault("initial", {
+            "amount": "" if stored is None else f"{stored.amount_won:,}",
+            "version": stored.version if stored else 0})
+        super().__init__(*args, **kwargs)
+        self.program_figures = program_figures
+        self.quarter = quarter
+        self.stored = stored
+
+
 class QuarterForm(forms.Form):
     """A program's quarter: a value and a note per input, with the version and
     the value each had when the page was read."""

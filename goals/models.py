@@ -412,9 +412,13 @@ class Program(KeepsPlaceWhileLocked):
         return stored
 
     def held_lock(self):
-        return values_lock(self, Result.objects.filter(Q(indicator__program=self)
-                                                       | Q(unit_project__program=self)),
-                           self.evidence.all())
+        reason = values_lock(self, Result.objects.filter(Q(indicator__program=self)
+                                                         | Q(unit_project__program=self)),
+                             self.evidence.all())
+        if reason is None and self.executions.filter(quarter__in=Submission.objects.filter(
+                program=self, status=Submission.Status.APPROVED).values("quarter")).exists():
+            reason = _("승인된 분기의 집행액이 있습니다.")
+        return reason
 
 
 def circled(number):
@@ -905,6 +909,70 @@ class Result(KeepsPlaceWhileLocked):
                 program=program, quarter=self.period,
                 status=Submission.Status.APPROVED).exists():
             return _("승인된 분기의 실적은 바꿀 수 없습니다. 승인자가 분기를 재개해야 합니다.")
+        return None
+
+    def save(self, *args, **kwargs):
+        reason = self.lock_reason()
+        if reason:
+            raise PeriodLocked(reason)
+        if self.pk:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        reason = self.lock_reason()
+        if reason:
+            raise PeriodLocked(reason)
+        return super().delete(*args, **kwargs)
+
+
+class Execution(KeepsPlaceWhileLocked):
+    """집행액: what a program spent of its budget in a quarter, in 원. Entered
+    with the quarter's results and taken through the same approval: an
+    approved quarter or a closed year refuses any change, through any path,
+    and every change keeps who, when and the old and new amount."""
+
+    place = ("program_id", "quarter")
+
+    program = models.ForeignKey(Program, models.PROTECT, related_name="executions",
+                                verbose_name=_("사업"))
+    quarter = models.PositiveSmallIntegerField(_("분기"), choices=Period.choices[:4])
+    amount_won = models.BigIntegerField(_("집행액(원)"))
+    version = models.PositiveIntegerField(_("버전"), default=1)
+    updated_at = models.DateTimeField(_("변경 일시"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("변경자"))
+    is_example = models.BooleanField(_("예시 데이터"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("예산 집행액")
+        verbose_name_plural = _("예산 집행액")
+        ordering = ["program", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "quarter"],
+                                    name="execution_one_per_program_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4),
+                                   name="execution_quarter_valid"),
+            models.CheckConstraint(condition=Q(amount_won__gte=0),
+                                   name="execution_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.program} {self.get_quarter_display()}: {self.amount_won}"
+
+    def held_lock(self):
+        return self.lock_reason()
+
+    def lock_reason(self):
+        """Why this amount may not change now, or None."""
+        if self.program_id is None:
+            return None
+        if self.program.category.plan.is_closed:
+            return _("마감된 연도의 집행액은 바꿀 수 없습니다.")
+        if Submission.objects.filter(program_id=self.program_id, quarter=self.quarter,
+                                     status=Submission.Status.APPROVED).exists():
+            return _("승인된 분기의 집행액은 바꿀 수 없습니다. 승인자가 분기를 재개해야 합니다.")
         return None
 
     def save(self, *args, **kwargs):

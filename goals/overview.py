@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import charts, figures
+from . import charts, evaluation, figures
 from . import formatting as fmt
 from .models import Submission
 from .selectors import plan_years, year_figures
@@ -44,13 +44,15 @@ class Overview:
 
     book: object  # YearFigures
     years: list
+    evaluation: object = None  # goals.evaluation.Evaluation under the default scheme
 
 
 def read(plan, quarter, shown):
     """The overview of `plan` read at `quarter` (None: the year's default),
-    counting the values `shown` allows."""
-    return Overview(year_figures(plan.institution, plan.year, quarter, shown=shown),
-                    plan_years(plan.institution))
+    counting the values `shown` allows, with the expected evaluation of those
+    same figures under the institution's default scheme."""
+    book = year_figures(plan.institution, plan.year, quarter, shown=shown)
+    return Overview(book, plan_years(plan.institution), evaluation.of_book(book))
 
 
 def url_for_pk(viewname, *args, query=""):
@@ -131,6 +133,18 @@ class _Writer:
             return mark_safe(escape(text) + self.mark)
         return text
 
+    def execution(self, item):
+        """집행률 of a program, a category or the year, marked where it counts an
+        amount not approved, and flagged where it diverges from achievement."""
+        text = fmt.rate(item.execution_rate)
+        if item.execution_rate is not None and item.execution_is_unapproved:
+            text = marked(text)
+        flag = getattr(item, "divergence", None)
+        if flag:
+            text = format_html('{} <span class="mark mark--divergence">{}</span>', text,
+                               fmt.divergence(flag))
+        return text
+
     def change(self, change):
         if change not in self.changes:
             self.changes[change] = fmt.change(change)
@@ -159,11 +173,14 @@ class Row:
         return self.program.program.owner_id
 
 
-def overview_rows(book, query=""):
+def overview_rows(book, query="", evaluated=None):
     """Every indicator of the year, in the plan's order; a program without
     indicators still gets its line. Links carry `query` (the basis and the
-    values shown)."""
+    values shown). `evaluated` (goals.evaluation.Evaluation) gives each its
+    year-end forecast and expected 득점."""
     plan = book.plan
+    scored = evaluated.by_indicator if evaluated is not None else {}
+    places = evaluated.scheme.places if evaluated is not None and evaluated.scheme else 2
     program_url = url_for_pk("goals:program", plan.institution.code, plan.year, query=query)
     indicator_url = url_for_pk("goals:indicator", plan.institution.code, plan.year, query=query)
     writer = _Writer()
@@ -178,12 +195,14 @@ def overview_rows(book, query=""):
                 "program": link(program_url(program.pk), program.numbered_name),
                 "owner": owner_name(program.owner) or fmt.EMPTY,
                 "budget": fmt.eok(program.budget_won),
+                "execution": writer.execution(program_figures),
             }
             shared_keys = {
                 "category": order,
                 "program": (order, program.number),
                 "owner": owner_name(program.owner),
                 "budget": program.budget_won if program.budget_won is not None else -1,
+                "execution": number_key(program_figures.execution_rate),
             }
             for figure in program_figures.indicators or [None]:
                 row = Row(dict(shared_cells), dict(shared_keys), category=category,
@@ -194,14 +213,17 @@ def overview_rows(book, query=""):
                 row.keys["standing"] = STANDINGS.index(standing)
                 if figure is not None:
                     _write_indicator(row, figure, indicator_url(figure.indicator.pk), writer)
+                    _write_expected(row, figure, scored.get(figure.indicator.pk), book.quarter,
+                                    places)
                 else:
                     row.cells.update(dict.fromkeys(
                         ("indicator", "target", "result", "achievement", "pace", "baseline",
-                         "change"), fmt.EMPTY))
+                         "change", "forecast", "points"), fmt.EMPTY))
                     row.keys.update(indicator="", target=number_key(None),
                                     result=number_key(None), achievement=number_key(None),
                                     pace=(len(STATUSES), 0), baseline=number_key(None),
-                                    change=change_key(None))
+                                    change=change_key(None), forecast=number_key(None),
+                                    points=number_key(None))
                 rows.append(row)
     return rows
 
@@ -233,9 +255,29 @@ def _write_indicator(row, figure, url, writer):
                      else f"row--{pace.status}")
 
 
-def category_rows(book):
-    """Totals per category, then the year's: budget, statuses, achievement."""
+def _write_expected(row, figure, scored, quarter, places):
+    """연말 예상 (the forecast, from the evaluation where the indicator is
+    evaluated, else from the selector) and 예상 득점 of the default scheme."""
+    forecast = scored.forecast if scored is not None and scored.item else figure.forecast_at(
+        quarter)
+    value = forecast.value if forecast else None
+    row.cells["forecast"] = fmt.quantity(value, figure.indicator.unit) or fmt.EMPTY
+    row.keys["forecast"] = number_key(value)
+    points = scored.points if scored is not None and scored.item else None
+    if points is not None:
+        row.cells["points"] = f"{fmt.score(points, places)}/{fmt.score(scored.weight, places)}"
+    else:
+        row.cells["points"] = fmt.EMPTY
+    row.keys["points"] = number_key(points)
+
+
+def category_rows(book, evaluated=None):
+    """Totals per category, then the year's: budget, statuses, achievement,
+    집행률, and the expected 득점 (the year's: total and grade) of
+    `evaluated` (goals.evaluation.Evaluation)."""
+    writer = _Writer()
     rows = []
+    expected = _expected_by_category(book, evaluated)
     for item in book.categories + [book]:
         is_total = item is book
         counts = item.status_counts
@@ -245,10 +287,27 @@ def category_rows(book):
             "indicators": fmt.number(Decimal(len(item.indicators))),
             "budget": fmt.eok(item.budget_won),
             "achievement": _average(item),
+            "execution": writer.execution(item),
+            "points": expected.get(None if is_total else item.category.pk, fmt.EMPTY),
             **{status: fmt.number(Decimal(counts[status])) for status in STATUSES},
         }, row_class="total" if is_total else "")
         rows.append(row)
     return rows
+
+
+def _expected_by_category(book, evaluated):
+    """{category pk: 예상 득점/배점; None: 예상 총점 (등급)} as written."""
+    if evaluated is None or evaluated.scheme is None or not evaluated.evaluated:
+        return {}
+    places = evaluated.scheme.places
+    written = {}
+    for category in evaluated.categories:
+        if category.evaluated:
+            written[category.category.pk] = (f"{fmt.score(category.points, places)}/"
+                                             f"{fmt.score(category.weight, places)}")
+    total = fmt.score(evaluated.total, places)
+    written[None] = f"{total} ({evaluated.grade})" if evaluated.grade else total
+    return written
 
 
 def _average(item):

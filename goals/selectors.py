@@ -27,8 +27,9 @@ from django.db.models import Max, Q
 
 from . import figures
 from .history import result_changes
-from .models import (Evidence, GeneralStatus, HeadlineTarget, Indicator, Kind, Narrative, Period,
-                     Plan, Program, Result, Submission, Target, TargetRevision, UnitProject)
+from .models import (Evidence, Execution, GeneralStatus, HeadlineTarget, Indicator, Kind,
+                     Narrative, Period, Plan, Program, Result, Submission, Target, TargetRevision,
+                     UnitProject)
 
 APPROVED = Submission.Status.APPROVED
 DRAFT = Submission.Status.DRAFT
@@ -155,6 +156,52 @@ class ProgramFigures:
     headlines: list
     narratives: dict  # section → [Narrative]
     previous_unit_projects: list  # last year's unit projects and their results (추진실적)
+    quarter: int = 4  # the basis
+    executions: dict = field(default_factory=dict)  # quarter → ExecutionRow, those shown
+    execution_unapproved: frozenset = frozenset()  # quarters whose amount is not approved
+
+    @property
+    def execution_quarters(self):
+        """1–4 → 집행액 in 원 shown, or None."""
+        return {quarter: (self.executions[quarter].amount_won
+                          if quarter in self.executions else None)
+                for quarter in figures.QUARTERS}
+
+    @property
+    def executed_won(self):
+        """집행액 of the year so far at the basis quarter."""
+        return figures.executed(self.execution_quarters, self.quarter)
+
+    @property
+    def execution_rate(self):
+        """집행률 against the program's budget, at the basis quarter."""
+        return figures.execution_rate(self.executed_won, self.program.budget_won)
+
+    @property
+    def execution_is_unapproved(self):
+        """The amount so far counts a quarter not approved yet."""
+        return any(quarter <= self.quarter for quarter in self.execution_unapproved)
+
+    @property
+    def execution_lines(self):
+        """Per quarter up to the basis: ExecutionLine (the amount, the year so
+        far, 집행률, whether its amount is approved)."""
+        amounts = self.execution_quarters
+        return [ExecutionLine(quarter, amounts[quarter], figures.executed(amounts, quarter),
+                              figures.execution_rate(figures.executed(amounts, quarter),
+                                                     self.program.budget_won),
+                              quarter in self.execution_unapproved)
+                for quarter in figures.QUARTERS if quarter <= self.quarter]
+
+    @property
+    def achievement(self):
+        """The mean achievement of the program's indicators."""
+        return figures.mean(figure.achievement for figure in self.indicators)
+
+    @property
+    def divergence(self):
+        """figures.SPENT_NOT_ACHIEVED, ACHIEVED_NOT_SPENT or None."""
+        return figures.divergence(self.execution_rate, self.achievement)
 
     @cached_property
     def unit_totals(self):
@@ -206,6 +253,24 @@ class _Programs:
     @property
     def status_counts(self):
         return count_statuses(self.indicators)
+
+    @property
+    def executed_won(self):
+        """The programs' 집행액 so far added up; None when none has any."""
+        return figures.total(program.executed_won for program in self.programs)
+
+    @property
+    def execution_rate(self):
+        """집행률 of the programs with a budget and an amount executed."""
+        spending = [program for program in self.programs
+                    if program.executed_won is not None and program.program.budget_won]
+        return figures.execution_rate(
+            figures.total(program.executed_won for program in spending),
+            figures.total(program.program.budget_won for program in spending))
+
+    @property
+    def execution_is_unapproved(self):
+        return any(program.execution_is_unapproved for program in self.programs)
 
     @property
     def average_achievement(self):
@@ -349,6 +414,8 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
     submissions = [SubmissionRow._make(row) for row in Submission.objects.filter(
         in_plan | Q(program__in=continued)).values_list(*SubmissionRow._fields)]
     headlines = list(HeadlineTarget.objects.filter(in_plan))
+    executions = [ExecutionRow._make(row) for row in Execution.objects.filter(in_plan)
+                  .values_list(*ExecutionRow._fields)]
     narratives = list(Narrative.objects.filter(in_plan)) if with_text else []
 
     indicator_by_id = {indicator.id: indicator for indicator in indicators}
@@ -367,6 +434,9 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
     submissions_by_program = defaultdict(dict)
     for submission in submissions:
         submissions_by_program[submission.program_id][submission.quarter] = submission
+    executions_by_program = defaultdict(dict)
+    for execution in standings.counted_executions(executions, shown):
+        executions_by_program[execution.program_id][execution.quarter] = execution
     headlines_by_program = defaultdict(list)
     for headline in headlines:
         headlines_by_program[headline.program_id].append(headline)
@@ -400,6 +470,11 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
             narratives={section: narratives_by_program[program.id][section]
                         for section in SECTIONS},
             previous_unit_projects=previous_units,
+            quarter=quarter,
+            executions=executions_by_program[program.id],
+            execution_unapproved=standings.unapproved(
+                program.id, {each: executions_by_program[program.id].get(each)
+                             for each in figures.QUARTERS}),
         ))
     return YearFigures(
         plan=plan, quarter=quarter, status=statuses.get(year),
@@ -448,6 +523,14 @@ class _Standings:
                                     owners.get(program_id))):
                 kept.append(result)
         return kept
+
+    def counted_executions(self, executions, shown):
+        """The amounts executed `shown` lets the figures count."""
+        if shown.unapproved:
+            return executions
+        return [execution for execution in executions
+                if shown.counts(self.status.get((execution.program_id, execution.quarter), DRAFT),
+                                self.owners.get(execution.program_id))]
 
     def unapproved(self, program_id, quarters):
         """The quarters with a value (in {quarter: value}) whose standing is not approved."""
@@ -624,6 +707,23 @@ class TargetRow(NamedTuple):
         return self.original
 
 
+class ExecutionLine(NamedTuple):
+    quarter: int
+    amount_won: Optional[int]
+    executed_won: Optional[int]  # the year so far
+    rate: Optional[Decimal]
+    unapproved: bool
+
+
+class ExecutionRow(NamedTuple):
+    """집행액 of a program's quarter as the figures read it."""
+
+    program_id: int
+    quarter: int
+    amount_won: int
+    version: int
+
+
 class SubmissionRow(NamedTuple):
     """A program's quarter on its way to approval, as the figures read it."""
 
@@ -698,6 +798,32 @@ def past_years(institution, figure, shown=APPROVED_ONLY, count=3):
             break
         years.insert(0, (year, earlier))
     return years
+
+
+class _UnitRow(NamedTuple):
+    id: int
+    indicator_id: Optional[int]
+
+
+def year_values(indicators):
+    """{indicator id: its year's value} of `indicators` ({id: roll-up rule})
+    as year_figures() reads a year: confirmed, or rolled up from its quarters
+    (its own, or its unit projects'), counting every stored value. For the
+    past years of the evaluation (goals.evaluation.histories)."""
+    if not indicators:
+        return {}
+    units = [_UnitRow._make(row) for row in UnitProject.objects.filter(
+        indicator__in=list(indicators)).values_list(*_UnitRow._fields)]
+    results = [ResultRow._make(row) for row in Result.objects.filter(
+        Q(indicator__in=list(indicators)) | Q(unit_project__indicator__in=list(indicators)))
+        .values_list(*ResultRow._fields)]
+    book = _Book(None, 4, [], results, units, None)
+    return {pk: book.year_value(_IndicatorRow(pk, rule)) for pk, rule in indicators.items()}
+
+
+class _IndicatorRow(NamedTuple):
+    id: int
+    rollup: str
 
 
 def links_between(institution, earlier, later):

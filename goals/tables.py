@@ -78,6 +78,7 @@ class IndicatorTable(WrittenTable):
     indicator = tables.Column(verbose_name=_("성과지표"))
     owner = tables.Column(verbose_name=_("담당자"))
     budget = number_column(_("사업비(억원)"))
+    execution = number_column(_("집행률"))
     target = number_column(_("성과목표"))
     result = number_column(_("실적"))
     standing = tables.Column(verbose_name=_("분기 상태"), attrs=CENTER)
@@ -85,6 +86,8 @@ class IndicatorTable(WrittenTable):
     pace = tables.Column(verbose_name=_("진도"), attrs=CENTER)
     baseline = number_column(_("전년 실적(전년 목표)"))
     change = number_column(_("전년목표 대비"))
+    forecast = number_column(_("연말 예상"))
+    points = number_column(_("예상 득점/배점"))
 
     class Meta:
         attrs = {"class": "figures"}
@@ -105,6 +108,8 @@ class CategoryTable(WrittenTable):
     ahead = number_column(_("앞섬"))
     unmeasured = number_column(_("측정 전"))
     no_target = number_column(_("목표 없음"))
+    execution = number_column(_("집행률"))
+    points = number_column(_("예상 득점/배점"))
     achievement = number_column(_("평균 달성률"))
 
     class Meta:

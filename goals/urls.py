@@ -27,6 +27,8 @@ urlpatterns = [
          name="entry_upload"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/", entry.save,
          name="entry_save"),
+    path("<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/execution/",
+         entry.save_execution, name="execution_save"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/submit/", entry.submit,
          name="entry_submit"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/evidence/",

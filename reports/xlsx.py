@@ -24,7 +24,7 @@ from goals import figures
 from goals import formatting as fmt
 from goals.models import Direction, Kind, Narrative, Rollup, Submission
 
-from . import layout
+from . import execution_sheet, layout, revisions
 
 CHEON = "#,##0"
 EOK = "0.00"
@@ -213,6 +213,8 @@ def render_xlsx(report):
     _overview(workbook, report)
     _headlines(workbook, report)
     _narratives(workbook, report)
+    execution_sheet.write(workbook, report, SheetWriter, _heading)  # 예산 집행 (issue 15)
+    revisions.write(workbook, report, SheetWriter, _heading)  # 당초/변경 (issue 15)
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()

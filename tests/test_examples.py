@@ -91,3 +91,18 @@ def test_what_a_user_saved_over_an_example_stays(example_year):
     assert outcome.ok
     remove_examples()
     assert list(Result.objects.filter(period__in=(1, 2, 3))) == [example]
+
+
+def test_the_example_year_spends_its_budgets_and_flags_one_program(example_year, institution):
+    from goals.examples import SPENDS_EARLY
+    from goals.models import Execution
+
+    assert Execution.objects.filter(is_example=True).count() > 30
+    book = year_figures(institution, 2024)  # approved values, at Q2
+    flagged = [program for program in book.programs if program.divergence]
+    assert [program.divergence for program in flagged] == [figures.SPENT_NOT_ACHIEVED]
+    assert flagged[0].execution_rate >= figures.DIVERGENCE_HIGH
+    assert flagged[0] is [program for program in book.programs
+                          if program.program.owner_id][SPENDS_EARLY]
+    remove_examples()
+    assert not Execution.objects.exists()

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from goals import entry, roles
-from goals.models import (Category, EvaluationScheme, Evidence, GeneralStatus, Institution,
-                          Program, Result, Submission, Target)
+from goals.models import (Category, EvaluationScheme, Evidence, Execution, GeneralStatus,
+                          Institution, Program, Result, Submission, Target)
 from goals.synthetic import build_synthetic_plan
 from reports import exports
 from tests.entry_fixtures import care, make_user, other_staff, outsourcing, staff  # noqa: F401
@@ -104,6 +104,9 @@ MATRIX = {
     "<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/": [
         ("post", "/jbsss/2024/entry/1/{program}/", {},
          site(403, owner=302))],
+    # 집행액 of the program's quarter: nothing typed, nothing changes.
+    "<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/execution/": [
+        ("post", "/jbsss/2024/entry/1/{program}/execution/", {}, site(403, owner=302))],
     "<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/submit/": [
         ("post", "/jbsss/2024/entry/1/{program}/submit/", {}, site(403, owner=302))],
     "<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/evidence/": [
@@ -188,6 +191,7 @@ ADMIN_MODELS = {
                           FINDS_NONE | {"add/": 403, "<path:object_id>/delete/": 403}),
     "goals/generalstatus": ("status", KEEPS, FINDS_NONE),
     "goals/evaluationscheme": ("scheme", KEEPS, FINDS_NONE),
+    "goals/execution": ("execution", KEEPS, FINDS_NONE),
     # Targets are set on the program's page; here they are revised.
     "goals/target": ("target", KEEPS | {"add/": 403, "<path:object_id>/delete/": 403},
                      FINDS_NONE | {"add/": 403, "<path:object_id>/delete/": 403}),
@@ -270,6 +274,7 @@ def objects(settings, tmp_path, plan_2024, staff, outsourcing, care):
         "scheme": EvaluationScheme.objects.create(institution=plan_2024.institution, year=2024,
                                                   name="평가 체계"),
         "target": Target.objects.get(indicator=indicator, year=2024),
+        "execution": Execution.objects.create(program=outsourcing, quarter=2, amount_won=1000),
     }
     for name, obj in list(made.items()):
         if not obj.history.exists():  # last year's actuals are locked, and have one
@@ -296,6 +301,7 @@ def state():
     """What no request in the matrix may change (the owner deletes evidence)."""
     return (list(Result.objects.order_by("pk").values_list("pk", "value", "state", "version")),
             list(Submission.objects.values_list("program", "quarter", "status")),
+            list(Execution.objects.values_list("program", "quarter", "amount_won")),
             Category.objects.count(), Program.objects.count())
 
 

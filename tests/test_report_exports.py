@@ -109,8 +109,9 @@ def test_the_pdf_is_tagged_pdf_a_2u_in_korean_with_its_title(pdf_2024):
         tags = structure(pdf)
         names = [tag for tag, _element in tags]
         assert names[0] == "/Document" and names.count("/H1") == 1
-        # A chapter each: contents, 일반현황, 경영목표, 주요경영목표, 14 programs, last year, quarters.
-        assert names.count("/H2") == 20
+        # A chapter each: contents, 일반현황, 경영목표, 주요경영목표, 14 programs, last year, quarters,
+        # budget execution (예산 집행).
+        assert names.count("/H2") == 21
         assert names.count("/Table") >= 20 and names.count("/TH") > 150
         # Headings come in the order of the pages.
         pages = [pdf.pages.index(pikepdf.Page(element.Pg)) for tag, element in tags

@@ -13,6 +13,8 @@ register.filter("change", fmt.change)
 register.filter("cheon", fmt.cheon)
 register.filter("unit_total", fmt.unit_total)
 register.filter("pace", fmt.pace)
+register.filter("won", fmt.won)
+register.filter("divergence", fmt.divergence)
 
 
 @register.filter

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from goals import access, charts, comparison
+from goals import access, charts, comparison, evaluation
 from goals import dashboard as lines
 from goals import formatting as fmt
 from goals import overview as board
@@ -49,7 +49,7 @@ def overview(request, code, year):
     book = page.book
     kept = choices.kept(book.quarter)
     filters = OverviewFilters(request.GET, book, may_choose_values=choices.may_choose_values)
-    table = IndicatorTable(filters.filter(board.overview_rows(book, kept)),
+    table = IndicatorTable(filters.filter(board.overview_rows(book, kept, page.evaluation)),
                            caption=_("성과지표별 현황 (%(quarter)s분기 말 기준)")
                            % {"quarter": book.quarter})
     RequestConfig(request, paginate=False).configure(table)
@@ -60,7 +60,9 @@ def overview(request, code, year):
         # asked for, and the values not approved yet if the page shows them.
         "download_quarter": choices.quarter,
         "download_unapproved": choices.exports_unapproved(book),
-        "categories": CategoryTable(board.category_rows(book), caption=_("분야별 합계")),
+        "categories": CategoryTable(board.category_rows(book, page.evaluation),
+                                    caption=_("분야별 합계")),
+        "expected": page.evaluation,
         "statuses": [(status, fmt.pace(status), book.status_counts[status])
                      for status in board.STATUSES],
         "chart": board.achievement_chart(book),
@@ -102,7 +104,11 @@ def indicator(request, code, year, pk):
     if found is None:
         raise Http404
     figure = found.figure
+    # The year's expected evaluation, read as the page's figures are (basis, values shown).
+    expected = evaluation.default_evaluation(plan.institution, plan.year, found.book.quarter,
+                                             choices.shown)
     return render(request, "goals/indicator.html", {
+        "expected": expected, "scored": expected.by_indicator.get(pk) if expected else None,
         "institution": plan.institution, "plan": plan, "book": found.book,
         "program": found.program, "figure": figure, "quarter": found.book.quarter,
         "kept": choices.kept(found.book.quarter),

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from goals import access, entry, entry_sheet, parsing, roles
-from goals.forms import EvidenceForm, QuarterForm, SheetUploadForm
+from goals import execution as spending
+from goals.forms import EvidenceForm, ExecutionForm, QuarterForm, SheetUploadForm
 from goals.models import Evidence, Period, Program
 from goals.selectors import EVERYTHING, default_quarter, year_figures
 from kpi_site.security import accepts_upload
@@ -73,6 +74,8 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
             "evidence_form": (bound.get(("evidence", program_id))
                               or EvidenceForm(program_quarter)),
             "evidence": evidence_of.get(program_id, []),
+            "execution_form": (bound.get(("execution", program_id))
+                               or ExecutionForm(program_quarter.figures, quarter)),
         })
     return render(request, "goals/entry.html", {
         "institution": plan.institution, "plan": plan, "quarter": quarter,
@@ -132,6 +135,35 @@ def save(request, code, year, quarter, program_id):
     messages.error(request, _("%(program)s: 저장하지 못했습니다. 표시된 칸을 고치세요. "
                               "아무 값도 저장되지 않았습니다.") % {"program": program.name})
     return render_page(request, plan, quarter, bound={("values", program.pk): form},
+                       status=400)
+
+
+@require_POST
+def save_execution(request, code, year, quarter, program_id):
+    """집행액 of the program's quarter, saved on its own (goals.execution)."""
+    plan, program = owned_program(request.user, code, year, quarter, program_id)
+    figures = program_quarter(plan, quarter, program).figures
+    form = ExecutionForm(figures, quarter, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        outcome = spending.save_execution(request.user, program, quarter, data["amount"],
+                                          version=data["version"] or 0, reason=data["reason"])
+        if outcome.ok:
+            if outcome.changed:
+                messages.success(request, _("%(program)s: 집행액을 저장했습니다.") % {
+                    "program": program.name})
+            else:
+                messages.info(request, _("%(program)s: 바뀐 집행액이 없습니다.") % {
+                    "program": program.name})
+            return _back(plan, quarter, program)
+        if outcome.conflict is not None:
+            # Saving again is then a deliberate overwrite of what is stored now.
+            form.data = form.data.copy()
+            form.data[form.add_prefix("version")] = outcome.conflict.version
+        form.add_error("amount", outcome.problem)
+    messages.error(request, _("%(program)s: 집행액을 저장하지 못했습니다.") % {
+        "program": program.name})
+    return render_page(request, plan, quarter, bound={("execution", program.pk): form},
                        status=400)
 
 
