@@ -25,7 +25,7 @@ from typing import NamedTuple, Optional
 
 from django.db.models import Max, Q
 
-from . import figures
+from . import figures, figures_cache
 from .history import result_changes
 from .models import (Evidence, GeneralStatus, HeadlineTarget, Indicator, Kind, Narrative, Period,
                      Plan, Program, Result, Submission, Target, TargetRevision, UnitProject)
@@ -285,6 +285,15 @@ def default_basis(year, latest_approved, today=None):
 
 def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_text=False,
                  programs=None, for_entry=False):
+    """The year's figures (see build_year_figures), built once per data
+    version of the institution and kept (goals.figures_cache)."""
+    return figures_cache.year_figures(build_year_figures, institution, year, quarter,
+                                      shown=shown, with_text=with_text, programs=programs,
+                                      for_entry=for_entry)
+
+
+def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
+                       with_text=False, programs=None, for_entry=False):
     """
     Everything about `institution`'s plan for `year`, with its figures read
     at `quarter` (default_basis() when None), counting the values `shown`
