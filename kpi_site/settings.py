@@ -75,11 +75,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "kpi_site.urls"
 WSGI_APPLICATION = "kpi_site.wsgi.application"
 
+TEMPLATE_LOADERS = ["django.template.loaders.filesystem.Loader",
+                    "django.template.loaders.app_directories.Loader"]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
@@ -87,6 +88,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "goals.context_processors.navigation",
             ],
+            # In production each template is read and compiled once per
+            # worker (the cached loader), not on every page; in development
+            # an edited template shows on the next request.
+            "loaders": TEMPLATE_LOADERS if DEBUG else [
+                ("django.template.loaders.cached.Loader", TEMPLATE_LOADERS)],
         },
     },
 ]
