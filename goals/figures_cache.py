@@ -25,11 +25,12 @@ from the cache nor kept: the transaction may have written what its version
 does not say yet (the version changes as it commits), and a transaction
 rolled back must leave nothing behind.
 
-In front of the shared cache each process keeps the last few figures it
-built or read for the dashboard and the reports (not for the entry and
-approval pages, whose forms are read from them), under the same key:
-reading them again costs nothing, not even unpickling. Readers treat the
-figures as read-only.
+In front of the shared cache each process keeps the last few figures of a
+whole year it built or read (the overview, the approval page, the reports;
+not a staff member's few programs), under the same key: reading them again
+costs nothing, not even unpickling. Readers therefore treat the figures as
+read-only: nothing that reads them changes them (a save reads what it
+changes afresh, under its lock).
 """
 
 import hashlib
@@ -98,7 +99,10 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
         # The programs a queryset picks (a staff member's own) are part of the key.
         programs = sorted(programs.values_list("pk", flat=True))
     key = _key(institution, version, year, quarter, shown, with_text, programs, for_entry)
-    shared = not for_entry
+    # The whole year, read by many (the overview, the approval page, reports),
+    # is kept in this process too; a page of a few programs (a staff member's
+    # entry page, a program's page) is read from the shared cache only.
+    shared = programs is None
     if shared:
         found = local.get(key)
         if found is not None:
