@@ -88,11 +88,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "goals.context_processors.navigation",
             ],
-            # In production each template is read and compiled once per
-            # worker (the cached loader), not on every page; in development
-            # an edited template shows on the next request.
-            "loaders": TEMPLATE_LOADERS if DEBUG else [
-                ("django.template.loaders.cached.Loader", TEMPLATE_LOADERS)],
+            # Each template is read and compiled once per process (the cached
+            # loader), in production as in development, where Django's
+            # autoreloader empties the cache when a template file changes.
+            "loaders": [("django.template.loaders.cached.Loader", TEMPLATE_LOADERS)],
         },
     },
 ]
