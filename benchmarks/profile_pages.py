@@ -91,6 +91,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--only", default="", help="profile only pages whose label has this")
+    parser.add_argument("--gc", default="", help="thresholds to try, e.g. 50000,20,100, and "
+                        "freeze what is there after the set-up (kpi_site/gunicorn.py)")
+    parser.add_argument("--no-profile", action="store_true", help="the ratios only")
     options = parser.parse_args()
     with test_database():
         from django.conf import settings
@@ -179,6 +182,10 @@ def main():
             ("login (password hashing: Django's default)", login),
         ]
         floor = get("director", "/benchmark/trivial/")
+        if options.gc:
+            gc.collect()
+            gc.freeze()
+            gc.set_threshold(*(int(n) for n in options.gc.split(",")))
         print(f"database: {engine()}; hasher {settings.PASSWORD_HASHERS[0]}")
         with override_settings(ROOT_URLCONF=__name__):
             for label, function in pages:
@@ -191,7 +198,8 @@ def main():
                 collecting = (COLLECTION.seconds - collected) * 1000 / 8
                 print(f"\n=== {label}: {ms:.1f} ms CPU, {ratio:.1f}x the trivial page in CPU, "
                       f"{queries} queries, about {collecting:.1f} ms a request collecting garbage")
-                profile(function, top=options.top)
+                if not options.no_profile:
+                    profile(function, top=options.top)
 
 
 if __name__ == "__main__":
