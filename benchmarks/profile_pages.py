@@ -144,11 +144,16 @@ def main():
             def request():
                 counter[0] += 1
                 for line in section["quarter"].lines:
-                    data[form.add_prefix(f"value_{line.key}")] = str(counter[0] % 7 + 1)
+                    value = str(counter[0] % 7 + 1)
+                    data[form.add_prefix(f"value_{line.key}")] = value
+                    # Confirmed as likely, as a user would after the warning.
+                    data[form.add_prefix(f"confirm_{line.key}")] = value
                 response = clients["staff1"].post(f"{url}{program.pk}/", data, follow=True)
                 assert response.status_code == 200, (response.status_code, [
                     (f.prefix, f.errors) for s in response.context["sections"]
                     for f in [s["form"]] if f.errors])
+                assert response.redirect_chain and "저장했습니다" in response.content.decode(), (
+                    "the save was not made")
                 # The page the redirect lands on carries the versions of the
                 # values just saved: the next save sends them.
                 fresh = next(s for s in response.context["sections"]

@@ -20,6 +20,12 @@ under a key made of:
   reads), the values shown (approved only, everything, or a staff member's
   own drafts), the narratives, the entry pages' reading, and the programs.
 
+A staff member's programs as they are entered (for_entry, a few programs)
+are built every time, never kept: they are read again right after every
+save, and any write in the institution, a colleague's included, gives it a
+new version, so at the end of a quarter, when they are read most, a kept copy
+would almost never be read again; pickling and storing it would only cost.
+
 Inside a transaction the figures are built from the database, never taken
 from the cache nor kept: the transaction may have written what its version
 does not say yet (the version changes as it commits), and a transaction
@@ -89,7 +95,7 @@ local = _Local(LOCAL_ENTRIES)
 
 def year_figures(build, institution, year, quarter, *, shown, with_text, programs, for_entry):
     """`build(...)` (the selector's year_figures) through the cache."""
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or (for_entry and programs is not None):
         return build(institution, year, quarter, shown=shown, with_text=with_text,
                      programs=programs, for_entry=for_entry)
     from . import versions  # goals.access, which versions reads, reads the selectors
