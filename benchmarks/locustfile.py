@@ -119,9 +119,12 @@ class Staff(GoalBookUser):
         if not fields:
             return
         prefix = f"p{account['program']}-value_"
-        for name, value in fields.items():
+        for name, value in list(fields.items()):
             if name.startswith(prefix) and (value == "" or value.isdigit()):
                 fields[name] = changed_value(value)  # milestones (selects) stay as they are
+                # A random value can look like a mistake (many times its
+                # target): the user confirms it, as after the page's warning.
+                fields[name.replace("-value_", "-confirm_", 1)] = fields[name]
         with self.client.post(save_path, data=fields, name="entry save",
                               catch_response=True) as response:
             if not response.ok:

@@ -117,7 +117,11 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
     if found is None:
         found = build(institution, year, quarter, shown=shown, with_text=with_text,
                       programs=programs, for_entry=for_entry)
-        _write(key, found)
+        # Kept for others only if no write came meanwhile: at the end of a
+        # quarter the version changes every few hundred milliseconds, and
+        # figures of a version gone would be pickled and stored for nobody.
+        if versions.current(institution) == version:
+            _write(key, found)
     if shared:
         local.set(key, found)
     return found
