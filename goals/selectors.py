@@ -330,6 +330,8 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
     category_by_id = {category.id: category for category in categories}
     programs_read = list(Program.objects.filter(chosen())
                          .select_related("owner", "previous")
+                         # Figures are kept (goals.figures_cache): never a password hash.
+                         .defer("owner__password")
                          .order_by("category__order", "number"))
     indicators = list(Indicator.objects.filter(chosen("program__"))
                       .select_related("previous").order_by("program_id", "order"))
@@ -350,7 +352,8 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
         **TargetRevision.latest_of_each()).values_list(*TargetRow._fields)]
     if for_entry:
         # Entry pages show who saved each value last: joined here, not asked per result.
-        results = list(Result.objects.filter(owners).select_related("updated_by"))
+        results = list(Result.objects.filter(owners).select_related("updated_by")
+                       .defer("updated_by__password"))
     else:
         results = [ResultRow._make(row) for row in Result.objects.filter(owners).values_list(
             *ResultRow._fields)]

@@ -238,3 +238,19 @@ def test_inside_a_transaction_the_figures_see_its_writes_and_keep_nothing(indica
         transaction.set_rollback(True)
     after = figure_of(year_figures(institution, 2024, 1, shown=EVERYTHING), indicator)
     assert after.target == D(60)
+
+
+def test_the_figures_kept_hold_no_password_hash(client, approver, staff, outsourcing):
+    """The figures are pickled into a cache shared by the workers (the
+    database, or Redis): the users in them (owners, who saved) come without
+    their password hashes."""
+    import pickle
+
+    client.force_login(staff)
+    assert fill(client, outsourcing, {outsourcing.unit_projects.first(): "5"}).status_code == 302
+    institution = outsourcing.category.plan.institution
+    for book in (year_figures(institution, 2024),
+                 year_figures(institution, 2024, 1, shown=EVERYTHING, for_entry=True)):
+        kept = pickle.dumps(book)
+        assert staff.password.encode() not in kept
+        assert b"pbkdf2" not in kept and b"md5$" not in kept
