@@ -61,6 +61,15 @@ all within run time + 7 minutes:
 7. Prints requests, failures, requests per second and p50/p95/p99 per kind
    of request and overall, the CPU seconds gunicorn and locust used, and
    exits non-zero on any failure or server error.
+8. The floor: before the run, for --floor-time seconds, the same users log
+   in the same way and think as long, but ask for a trivial logged-in page
+   (benchmarks/load_urls.py: the same middleware, session and login) of the
+   same gunicorn; its figures count from when every user has logged in.
+   gunicorn measures each request's CPU time in the thread that answers it
+   (benchmarks/gunicorn_load.py), so the run prints, per kind of request, CPU
+   per request and p95 as ratios to the floor's, and the load mix's CPU per
+   request (login excepted) against the goal of 5x. On a machine shared with
+   other work the p95s swing with it; the CPU ratios much less.
 
 Fifty users who think 1-3 s ask for about 2.5 CPU-seconds of pages a second
 (a page costs 20-70 ms, a save with its redirect about 70, a login 0.4 s of
@@ -111,6 +120,9 @@ def arguments():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--staff", type=int, default=50)
     parser.add_argument("--run-time", type=int, default=60, help="seconds, at most 60")
+    parser.add_argument("--floor-time", type=int, default=45,
+                        help="seconds of the floor (the same users asking for a trivial "
+                             "logged-in page) before the run, at most 60; 0: none")
     parser.add_argument("--think", default="1,3",
                         help="seconds a user waits between two steps: least,most")
     parser.add_argument("--spawn-rate", type=float, default=2,
@@ -123,6 +135,10 @@ def arguments():
                         help="report workers beside gunicorn, at nice 19")
     args = parser.parse_args()
     args.run_time = min(args.run_time, 60)
+    # Users log in two a second: the floor needs their ramp and some time after it.
+    args.floor_time = min(args.floor_time, 60)
+    if args.floor_time:
+        args.floor_time = max(args.floor_time, int((args.staff + 3) / args.spawn_rate) + 10)
     return args
 
 
@@ -228,7 +244,10 @@ def prepare(workdir, staff_count):
 def start_gunicorn(args, env, log):
     # As the README's production command: kpi_site/gunicorn.py ends a worker
     # whose request runs past --timeout.
-    command = [str(BIN / "gunicorn"), "kpi_site.wsgi:application", "-c", "python:kpi_site.gunicorn",
+    # benchmarks/gunicorn_load.py is kpi_site/gunicorn.py plus each request's
+    # CPU time, written to LOAD_CPU_LOG.
+    command = [str(BIN / "gunicorn"), "kpi_site.wsgi:application", "-c",
+               "python:benchmarks.gunicorn_load",
                "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
                "--threads", str(args.threads), "--timeout", "30", "--graceful-timeout", "5",
                "--error-logfile", "-"]
@@ -492,6 +511,87 @@ def report(csv_prefix):
     return int(overall["Request Count"]), int(overall["Failure Count"])
 
 
+def run_locust(args, env, users_file, staff, csv_prefix, run_time, log_path, floor=False):
+    with open(log_path, "wb") as log:
+        subprocess.run(
+            [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")),
+             "--headless", "--host", f"http://127.0.0.1:{args.port}",
+             "--users", str(staff + 3), "--spawn-rate", str(args.spawn_rate),
+             "--run-time", f"{run_time}s", "--stop-timeout", "5",
+             "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING",
+             # The floor counts from when every user has logged in: its p95
+             # is the trivial page's, not the queue behind 52 password hashes.
+             *(["--reset-stats"] if floor else [])],
+            cwd=ROOT, env={**env, "LOAD_TEST_USERS": str(users_file),
+                           "LOAD_THINK": args.think, "LOAD_FLOOR": "1" if floor else "0"},
+            stdout=log, stderr=subprocess.STDOUT, timeout=run_time + 60)
+    if not Path(f"{csv_prefix}_stats.csv").exists():
+        print(f"locust wrote no figures:\n{log_path.read_text()[-3000:]}")
+
+
+def cpu_by_kind(workdir):
+    """{kind: [CPU ms of each request]} as gunicorn's workers measured them."""
+    found = {}
+    for path in workdir.glob("cpu.*"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            kind, milliseconds = line.split("\t")
+            found.setdefault(kind, []).append(float(milliseconds))
+    return found
+
+
+def locust_rows(csv_prefix):
+    with open(f"{csv_prefix}_stats.csv", encoding="utf-8") as file:
+        return {row["Name"]: row for row in csv.DictReader(file)}
+
+
+# Server kinds that are not one of locust's requests; a save's figure counts
+# its POST and the entry page its redirect lands on, as locust's does.
+NOT_PAGES = {"login", "login page", "trivial page", "static", "exports", "other"}
+MIX_GOAL, P95_GOAL_MS = 5.0, 1000
+
+
+def against_the_floor(workdir, floor_prefix, csv_prefix):
+    """Print, per kind of request, its CPU per request (measured by gunicorn)
+    and its p95 (measured by locust) as ratios to the floor's trivial page;
+    return the floor's own failures."""
+    cpu = cpu_by_kind(workdir)
+    floor_rows, rows = locust_rows(floor_prefix), locust_rows(csv_prefix)
+    trivial = floor_rows.get("trivial page")
+    if not trivial or not cpu.get("trivial page"):
+        print("the floor answered nothing: no ratios")
+        return 1
+
+    def mean(values):
+        return sum(values) / len(values) if values else 0.0
+
+    floor_cpu, floor_p95 = mean(cpu["trivial page"]), float(trivial["95%"])
+    print(f"\nthe floor (the same users, a trivial logged-in page): "
+          f"{trivial['Request Count']} requests, {floor_cpu:.1f} ms CPU a request, "
+          f"p95 {floor_p95:.0f} ms")
+    print(f"{'request':<16}{'count':>8}{'CPU ms':>8}{'x floor':>9}{'p95 ms':>8}{'x floor':>9}")
+    cpu_of = {kind: mean(times) for kind, times in cpu.items()}
+    cpu_of["entry save"] = cpu_of.get("entry save POST", 0) + cpu_of.get("entry page", 0)
+    for name, row in sorted(rows.items(), key=lambda item: (item[0] == "Aggregated", item[0])):
+        if name == "Aggregated":
+            continue
+        p95 = float(row["95%"])
+        kind_cpu = cpu_of.get(name)
+        cpu_text = (f"{kind_cpu:>8.1f}{kind_cpu / floor_cpu:>8.1f}x" if kind_cpu is not None
+                    else f"{'':>8}{'':>9}")
+        print(f"{name:<16}{row['Request Count']:>8}{cpu_text}{p95:>8.0f}"
+              f"{p95 / floor_p95:>8.1f}x")
+    pages = [ms for kind, times in cpu.items() if kind not in NOT_PAGES for ms in times]
+    mix = mean(pages)
+    slowest = max(((float(row["95%"]), name) for name, row in rows.items()
+                   if name not in ("Aggregated", "login")), default=(0, ""))
+    print(f"(entry save: its POST and the entry page its redirect lands on, "
+          f"{cpu_of.get('entry save POST', 0):.1f} + {cpu_of.get('entry page', 0):.1f} ms CPU)")
+    print(f"the load mix, login excepted: {mix:.1f} ms CPU a request, {mix / floor_cpu:.1f}x "
+          f"the floor (goal < {MIX_GOAL:.0f}x); slowest p95 but login: {slowest[1]} "
+          f"{slowest[0]:.0f} ms (goal < {P95_GOAL_MS} ms)")
+    return int(trivial["Failure Count"])
+
+
 def out_of_time(signum, frame):
     raise TimeoutError("the load test ran out of time")
 
@@ -501,13 +601,17 @@ def main():
     # Everything, preparation included, ends within this; the cleanup runs then too.
     signal.signal(signal.SIGALRM, out_of_time)
     signal.signal(signal.SIGTERM, out_of_time)
-    signal.alarm(args.run_time + 420)
+    signal.alarm(args.run_time + args.floor_time + 420)
     workdir = Path(tempfile.mkdtemp(prefix="goalbook-load-"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kpi_site.settings",
+    env = {**os.environ,
            "DATABASE_URL": args.database_url, "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "0",
            "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
            "STATIC_ROOT": str(workdir / "static"), "MEDIA_ROOT": str(workdir / "media"),
-           "LOG_LEVEL": "ERROR"}
+           "LOG_LEVEL": "ERROR",
+           # The production settings plus the floor's trivial page; each
+           # request's CPU time written here (benchmarks/gunicorn_load.py).
+           "DJANGO_SETTINGS_MODULE": "benchmarks.load_settings",
+           "LOAD_CPU_LOG": str(workdir / "cpu")}
     os.environ.update(env)
     server = None
     task_workers = []
@@ -529,6 +633,12 @@ def main():
               f"thinking {args.think.replace(',', '-')} s; {args.task_workers} report "
               f"workers at nice 19")
         csv_prefix = workdir / "locust"
+        floor_prefix = workdir / "floor"
+        if args.floor_time:
+            print(f"the floor first: the same users asking for a trivial logged-in page "
+                  f"for {args.floor_time} s")
+            run_locust(args, env, users_file, staff, floor_prefix, args.floor_time,
+                       workdir / "floor.log", floor=True)
         hostile = None
         if args.hostile_uploads:
             hostile = HostileUploads(args.hostile_uploads, args.port,
@@ -543,21 +653,16 @@ def main():
                                   deadline=time.monotonic() + args.run_time + 300)
             exports.start(delay=5)
         before, load_before = children_cpu(), os.getloadavg()[0]
-        with open(workdir / "locust.log", "wb") as log:
-            subprocess.run(
-                [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")),
-                 "--headless", "--host", f"http://127.0.0.1:{args.port}",
-                 "--users", str(staff + 3), "--spawn-rate", str(args.spawn_rate),
-                 "--run-time", f"{args.run_time}s", "--stop-timeout", "5",
-                 "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING"],
-                cwd=ROOT, env={**env, "LOAD_TEST_USERS": str(users_file),
-                               "LOAD_THINK": args.think},
-                stdout=log, stderr=subprocess.STDOUT, timeout=args.run_time + 60)
+        run_locust(args, env, users_file, staff, csv_prefix, args.run_time,
+                   workdir / "locust.log")
         not_refused = 0
         if hostile:
             hostile.stop()
             not_refused = hostile.report()
         requests, failures = report(csv_prefix)
+        if args.floor_time:
+            floor_failures = against_the_floor(workdir, floor_prefix, csv_prefix)
+            failures += floor_failures
         locust_done, load_after = children_cpu(), os.getloadavg()[0]
         exports_failed = 0
         if exports:
@@ -568,7 +673,8 @@ def main():
         for worker in task_workers:
             stop(worker)
         # The other programs on the machine take their share of its cores too.
-        print(f"\nCPU seconds: gunicorn {served - locust_done:.0f} (with its start), report "
+        print(f"\nCPU seconds: gunicorn {served - locust_done:.0f} (with its start and the "
+              f"floor), report "
               f"workers {children_cpu() - served:.0f}, locust {locust_done - before:.0f}, "
               f"of {os.cpu_count() * args.run_time} on "
               f"{os.cpu_count()} cores; load average {load_before:.1f} before, "

@@ -30,6 +30,7 @@ SELECTED = re.compile(r'<option value="([^"]*)" selected')
 ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 SAVED = "개를 저장했습니다"  # "<program>: 값 N개를 저장했습니다."
 REFUSED = "저장하지 못했습니다"
+MESSAGE = re.compile(r'class="message message--[^"]*"[^>]*>(.*?)<', re.S)
 
 
 def form_fields(page, action):
@@ -118,15 +119,20 @@ class Staff(GoalBookUser):
         if not fields:
             return
         prefix = f"p{account['program']}-value_"
-        for name, value in fields.items():
+        for name, value in list(fields.items()):
             if name.startswith(prefix) and (value == "" or value.isdigit()):
                 fields[name] = changed_value(value)  # milestones (selects) stay as they are
+                # A random value can look like a mistake (many times its
+                # target): the user confirms it, as after the page's warning.
+                fields[name.replace("-value_", "-confirm_", 1)] = fields[name]
         with self.client.post(save_path, data=fields, name="entry save",
                               catch_response=True) as response:
             if not response.ok:
                 return
             if not response.history or REFUSED in response.text or SAVED not in response.text:
-                response.failure("the save was refused")
+                said = MESSAGE.search(response.text)
+                response.failure(f"the save was refused ({response.status_code}: "
+                                 f"{html.unescape(said.group(1)).strip() if said else ''})")
 
     @task(2)
     def dashboard(self):
@@ -166,3 +172,20 @@ class LoginPage(HttpUser):
     @task
     def login_page(self):
         self.client.get("/accounts/login/", name="login page")
+
+
+# The floor (LOAD_FLOOR=1): the same users, logging in the same way and
+# thinking as long, ask for a trivial logged-in page instead of their tasks
+# (benchmarks/load_urls.py), so that every figure of the run has its floor.
+FLOOR = os.environ.get("LOAD_FLOOR") == "1"
+
+
+def trivial_page(user):
+    user.read("/benchmark/trivial/", "trivial page")
+
+
+if FLOOR:
+    # (Set one by one: a loop's variable would be one more user class to locust.)
+    Staff.tasks = [trivial_page]
+    Director.tasks = [trivial_page]
+    Approver.tasks = [trivial_page]

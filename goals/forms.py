@@ -17,6 +17,7 @@ from . import formatting as fmt
 from .models import QUARTERS, Period
 from .overview import NO_OWNER, STATUSES, owner_name
 from .parsing import plain
+from .widgets import PlainTextarea
 
 # The dashboard's choices ---------------------------------------------------------
 
@@ -281,7 +282,7 @@ class CommentForm(forms.Form):
     """The reason an approver gives for returning or reopening a quarter."""
 
     comment = forms.CharField(label=_("사유"), required=False, max_length=1000,
-                              widget=forms.Textarea(attrs={"rows": 2, "cols": 40}))
+                              widget=PlainTextarea(attrs={"rows": 2, "cols": 40}))
 
 
 class SheetUploadForm(forms.Form):

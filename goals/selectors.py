@@ -25,7 +25,7 @@ from typing import NamedTuple, Optional
 
 from django.db.models import Max, Q
 
-from . import figures
+from . import figures, figures_cache
 from .history import result_changes
 from .models import (Evidence, Execution, GeneralStatus, HeadlineTarget, Indicator, Kind,
                      Narrative, Period, Plan, Program, Result, Submission, Target, TargetRevision,
@@ -350,6 +350,15 @@ def default_basis(year, latest_approved, today=None):
 
 def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_text=False,
                  programs=None, for_entry=False):
+    """The year's figures (see build_year_figures), built once per data
+    version of the institution and kept (goals.figures_cache)."""
+    return figures_cache.year_figures(build_year_figures, institution, year, quarter,
+                                      shown=shown, with_text=with_text, programs=programs,
+                                      for_entry=for_entry)
+
+
+def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
+                       with_text=False, programs=None, for_entry=False):
     """
     Everything about `institution`'s plan for `year`, with its figures read
     at `quarter` (default_basis() when None), counting the values `shown`
@@ -386,6 +395,8 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
     category_by_id = {category.id: category for category in categories}
     programs_read = list(Program.objects.filter(chosen())
                          .select_related("owner", "previous")
+                         # Figures are kept (goals.figures_cache): never a password hash.
+                         .defer("owner__password")
                          .order_by("category__order", "number"))
     indicators = list(Indicator.objects.filter(chosen("program__"))
                       .select_related("previous").order_by("program_id", "order"))
@@ -406,7 +417,8 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
         **TargetRevision.latest_of_each()).values_list(*TargetRow._fields)]
     if for_entry:
         # Entry pages show who saved each value last: joined here, not asked per result.
-        results = list(Result.objects.filter(owners).select_related("updated_by"))
+        results = list(Result.objects.filter(owners).select_related("updated_by")
+                       .defer("updated_by__password"))
     else:
         results = [ResultRow._make(row) for row in Result.objects.filter(owners).values_list(
             *ResultRow._fields)]

@@ -96,6 +96,33 @@ def watch():
         # Before the row goes, while the way to its institution still exists.
         pre_delete.connect(_written, sender=model,
                            dispatch_uid=f"versions-delete-{model.__name__}")
+    watch_users()
+
+
+def watch_users():
+    """A user's name is part of the goal book as it is read (a program's owner,
+    who saved a value): a change to a user, but a login, gives the
+    institutions they belong to or own programs of a new version."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    post_save.connect(_user_written, sender=user_model, dispatch_uid="versions-save-user")
+    pre_delete.connect(_user_written, sender=user_model, dispatch_uid="versions-delete-user")
+
+
+# What a login or a password upgraded as it logs in saves: nothing shown.
+_NOT_SHOWN = frozenset({"last_login", "password"})
+
+
+def _user_written(sender, instance, created=False, update_fields=None, **kwargs):
+    if created or (update_fields is not None and set(update_fields) <= _NOT_SHOWN):
+        return
+    from django.db.models import Q
+
+    for institution_id in (Institution.objects.filter(
+            Q(members=instance) | Q(plans__categories__programs__owner=instance))
+            .values_list("pk", flat=True).distinct()):
+        bump(institution_id)
 
 
 def _written(sender, instance, **kwargs):

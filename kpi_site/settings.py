@@ -75,11 +75,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "kpi_site.urls"
 WSGI_APPLICATION = "kpi_site.wsgi.application"
 
+TEMPLATE_LOADERS = ["django.template.loaders.filesystem.Loader",
+                    "django.template.loaders.app_directories.Loader"]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
@@ -87,6 +88,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "goals.context_processors.navigation",
             ],
+            # Each template is read and compiled once per process (the cached
+            # loader), in production as in development, where Django's
+            # autoreloader empties the cache when a template file changes.
+            "loaders": [("django.template.loaders.cached.Loader", TEMPLATE_LOADERS)],
         },
     },
 ]
@@ -107,6 +112,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The year's figures once built, under the institution's data version
+# (goals.figures_cache), shared by every worker: in the database's cache
+# table (created by `migrate`), or in Redis when FIGURES_CACHE_URL names one
+# (redis://...). In development (DEBUG) and the tests, this process's memory.
+FIGURES_CACHE_URL = os.environ.get("FIGURES_CACHE_URL", "locmem" if DEBUG else "database")
+if FIGURES_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    _figures_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": FIGURES_CACHE_URL}
+elif FIGURES_CACHE_URL == "database":
+    _figures_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                      "LOCATION": "goals_figures_cache",
+                      # Entries of versions gone are culled as new ones come.
+                      "OPTIONS": {"MAX_ENTRIES": 2000, "CULL_FREQUENCY": 4}}
+elif FIGURES_CACHE_URL == "locmem":
+    _figures_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "figures"}
+else:
+    raise RuntimeError("FIGURES_CACHE_URL: redis://..., database or locmem.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": _figures_cache,
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

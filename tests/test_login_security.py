@@ -139,3 +139,22 @@ def test_production_settings_are_secure():
                             "--fail-level", "WARNING"], env=environment, capture_output=True,
                            text=True, cwd=settings.BASE_DIR)
     assert check.returncode == 0, check.stderr
+
+
+def test_production_reuses_connections_and_compiled_templates_and_hashes_as_django_does():
+    """In production a worker keeps its database connection (checked before
+    reuse) and its compiled templates; passwords are hashed by Django's
+    default hasher, at its default strength (tests swap in a fast one)."""
+    environment = {"DJANGO_DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
+                   "ALLOWED_HOSTS": "goals.example", "PATH": "/usr/bin:/bin",
+                   "DJANGO_SETTINGS_MODULE": "kpi_site.settings"}
+    script = ("import django; django.setup(); from django.conf import settings as s; "
+              "from django.template import engines; "
+              "d = s.DATABASES['default']; loaders = engines['django'].engine.loaders; "
+              "print(d['CONN_MAX_AGE'] > 0, d['CONN_HEALTH_CHECKS'], loaders[0][0], "
+              "s.PASSWORD_HASHERS[0], s.CACHES['figures']['BACKEND'])")
+    shown = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True,
+                           text=True, cwd=settings.BASE_DIR, check=True).stdout.split()
+    assert shown == ["True", "True", "django.template.loaders.cached.Loader",
+                     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+                     "django.core.cache.backends.db.DatabaseCache"]
