@@ -295,18 +295,18 @@ def _plan(workbook, report):
         for section in sections:
             program_row = out.row
             name = section.program.numbered_name
-            if section.show_total:
+            if section.plan.totals is not None:
                 out.put("category", category.category.name)
                 out.put("program", name)
                 out.put("name", layout.TOTAL, style="report_total")
                 out.put("group", "", style="report_total")
                 out.put("unit", "", style="report_total")
-                for key, total in zip(years, section.plan_totals):
+                for key, total in zip(years, section.plan.totals):
                     _unit_total(out, key, total)
                 out.put("note", "", style="report_total")
                 out.next_row()
             groups = []
-            for row in section.plan_rows:
+            for row in section.plan.rows:
                 unit = row.unit.unit_project
                 if row.group_span:
                     groups.append((out.row, out.row + row.group_span - 1))
@@ -315,7 +315,7 @@ def _plan(workbook, report):
                 out.put("group", unit.group)
                 out.put("name", unit.name)
                 out.put("unit", unit.unit)
-                for key, target in zip(years, row.targets):
+                for key, target in zip(years, row.values):
                     out.put_figure(key, target, unit.unit)
                 out.put("note", unit.note)
                 out.put("indicator", unit.indicator.measurement if unit.indicator_id else "")
