@@ -94,6 +94,7 @@ class PrintedProgram:
     results: Optional[Table]
     contents: list  # [(label, [Narrative, ...])] in order
     statuses: list = field(default_factory=list)  # [QuarterStatus] of Q1–Q4
+    footnote: int = 0  # the number of the note on its 억원, in a report; 0: none
 
     @property
     def program(self):
@@ -103,6 +104,22 @@ class PrintedProgram:
     def title(self):
         """The heading of the program's pages, as the document prints it."""
         return self.program.printed_title or self.program.name
+
+    @property
+    def budget_eok(self):
+        """사업비 in 억원 by the one rule of every table (figures.won_to_eok:
+        the 천원 amount of the program's page over 100,000, rounded half up
+        to two decimals: 28,517천원 → 0.29)."""
+        return self.figures.budget_eok
+
+    @property
+    def stated_budget_eok(self):
+        """The 억원 the document printed, where it differs from budget_eok
+        (0.28 for 28,517천원); None where they agree or nothing was printed."""
+        stated = self.program.stated_budget_eok
+        if stated is None or self.budget_eok is None or stated == self.budget_eok:
+            return None
+        return stated
 
     @property
     def numbered_title(self):

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from goals import formatting as fmt
 from goals.models import Plan
 from goals.printed import plan_years, printed
 from goals.selectors import APPROVED_ONLY, YearFigures, year_figures
@@ -51,6 +53,36 @@ class Report:
         return plan_years(self.year)
 
     @property
+    def budget_differences(self):
+        """The programs whose 억원 in the document differs from the rule's."""
+        return [section for section in self.sections if section.stated_budget_eok is not None]
+
+    @property
+    def budget_notes(self):
+        """The notes under the main table: the rule of the 억원 column, then
+        each value the document printed otherwise, by its footnote's number."""
+        return [_("* 사업비(억 원)는 사업개요의 천원 금액을 억 원으로 바꿔 소수 셋째 자리에서 "
+                  "반올림한 값입니다(28,517천원 → 0.29억 원).")] + [
+            _("주%(number)s) %(name)s: 원문에는 %(stated)s억 원으로 적혀 있으나, 사업개요의 "
+              "%(cheon)s천원은 %(eok)s억 원입니다.") % {
+                "number": section.footnote, "name": section.program.name,
+                "stated": fmt.number(section.stated_budget_eok),
+                "cheon": fmt.cheon(section.program.budget_won),
+                "eok": fmt.eok(section.program.budget_won)}
+            for section in self.budget_differences]
+
+    @property
+    def cover_date(self):
+        """The date on the cover: the plan's 보고일 as the document prints it
+        ("2024."), or else the day the report was made."""
+        return self.plan.reported_on or dateformat.format(self.made_on, "Y. n. j.")
+
+    @property
+    def head_title(self):
+        """The line under the year's goals: the institution's head (…원장)."""
+        return _("%(institution)s장") % {"institution": self.institution.name}
+
+    @property
     def chapters(self):
         """[(CategoryFigures, [PrintedProgram])] in the document's order."""
         by_program = {section.program.pk: section for section in self.sections}
@@ -80,5 +112,9 @@ def gather(institution, year, *, quarterly=False, made_on=None, quarter=None,
     report = Report(book=book, previous=previous, made_on=made_on or date.today(),
                     quarterly=quarterly)
     report.sections = [printed(program, year) for program in book.programs]
+    # The 억원 printed in the document, where it differs from the rule's, are
+    # footnotes of the main table, numbered in order.
+    for number, section in enumerate(report.budget_differences, start=1):
+        section.footnote = number
     return report
 

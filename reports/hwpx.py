@@ -13,7 +13,6 @@ through the same tags as the PDF's, so a figure reads the same in both.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 from hwpx import HwpxDocument
 
@@ -213,7 +212,7 @@ def cover(writer, report):
     writer.line(report.title, "cover_title", align="CENTER")
     for _blank in range(10):
         writer.line("")
-    writer.line(dateformat.format(report.made_on, "Y. n. j."), "cover", align="CENTER")
+    writer.line(report.cover_date, "cover", align="CENTER")
     writer.line(report.institution.display_name, "cover_title", align="CENTER")
 
 
@@ -267,36 +266,44 @@ def goals(writer, report):
             headlines = ", ".join(figure(headline.figure, headline.unit, headline.label)
                                   for headline in program.headlines) or "-"
             writer.line(f"○ {program.program.name} : {headlines}")
+    writer.line(report.head_title, "cover", align="CENTER")
 
 
 def main_table(writer, report):
     book, year = report.book, report.year
     writer.chapter(_("%(year)s 주요경영목표") % {"year": year})
     rows = [
-        [head(_("주요경영목표"), rows=2), head(_("사업비\n(억원)"), rows=2),
-         head(_("성과지표"), cols=2),
-         head(_("%(last)s 실적\n(전년도 목표)") % {"last": year - 1}, rows=2),
-         head(_("전년목표\n대비"), rows=2)],
+        [head(_("%(year)s 주요경영목표") % {"year": year}, rows=2),
+         head(_("사업비\n(억 원)"), rows=2), head(_("성과지표"), cols=2),
+         head(_("%(last)s 실적\n(전년도목표)") % {"last": year - 1}, rows=2),
+         head(_("전년목표\n대비"), rows=2), head(_("비고"), rows=2)],
         [head(_("측정방법")), head(_("성과목표"))],
     ]
-    for category in book.categories:
-        rows.append([Cell(f"【{category.category.name}】", cols=6, band=True)])
-        for program in category.programs:
+    for category, sections in report.chapters:
+        rows.append([Cell(f"【{category.category.name}】", cols=7, band=True)])
+        for section in sections:
+            program = section.figures
             span = len(program.indicators)
             for index, indicator in enumerate(program.indicators):
                 row = []
                 if index == 0:
                     row += [Cell(program.program.numbered_name, rows=span),
                             num(fmt.eok(program.budget_won), rows=span)]
+                # The note on the 억원 the document printed otherwise, in 비고.
+                mark = (_("주%(number)s)") % {"number": section.footnote}
+                        if section.footnote and index == 0 else "")
                 row += [Cell(indicator.indicator.measurement),
                         num(figure(indicator.target, indicator.indicator.unit,
                                    indicator.target_note)),
-                        num(baseline(indicator)), num(fmt.change(indicator.change))]
+                        num(baseline(indicator)), num(fmt.change(indicator.change)), Cell(mark)]
                 rows.append(row)
     rows.append([Cell(_("합계"), bold=True), num(fmt.eok(book.budget_won), bold=True),
                  Cell(_("사업비 합계 %(cheon)s천원") % {"cheon": fmt.cheon(book.budget_won)},
-                      cols=4, bold=True)])
-    writer.table([27, 9, 20, 13, 17, 12], rows)
+                      cols=5, bold=True)])
+    writer.table([25, 9, 18, 11, 16, 11, 10], rows)
+    for line in report.budget_notes:
+        writer.line(line, "small")
+
 
 
 def program(writer, report, section):
