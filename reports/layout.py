@@ -165,3 +165,44 @@ CIRCLED_NUMBER = re.compile(r"^\s*(?:[\u2460-\u2473]|\(\d+\))\s*")
 def program_name(text):
     """The program's name from a cell that may begin with its number: ① 수탁기관… → 수탁기관…"""
     return CIRCLED_NUMBER.sub("", text or "").strip()
+
+
+# The year-end results report's workbook (reports.results) ------------------------
+
+RESULTS = "성과지표별 실적"
+RESULT_QUARTERS = "분기별 실적"
+RESULT_UNITS = "단위사업 실적"
+
+RESULT_COLUMNS = columns(
+    Column("category", _("전략 분야"), width=14, wrap=True),
+    Column("program", _("주요경영목표"), width=24, wrap=True),
+    Column("measurement", _("측정방법"), _("성과지표"), width=16, wrap=True),
+    Column("target", _("성과목표"), _("성과지표"), width=10),
+    Column("result", _("실적"), _("성과지표"), width=10),
+    Column("achievement", _("달성률(%)"), _("성과지표"), width=9),
+    Column("pace", _("상태"), width=8),
+    Column("last_year", _("전년 실적(전년 목표)"), width=14),
+    Column("change", _("전년목표 대비"), width=12),
+    Column("evidence", _("증빙"), width=24, wrap=True),
+)
+
+RESULT_QUARTER_COLUMNS = columns(
+    Column("category", _("전략 분야"), width=14, wrap=True),
+    Column("program", _("주요경영목표"), width=24, wrap=True),
+    Column("measurement", _("측정방법"), width=16, wrap=True),
+    Column("target", _("성과목표"), width=10),
+    *[Column(f"q{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("분기 실적"), width=8)
+      for quarter in (1, 2, 3, 4)],
+    Column("result", _("실적"), width=10),
+    *[Column(f"status_{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("제출 상태"),
+             width=8) for quarter in (1, 2, 3, 4)],
+)
+
+RESULT_UNIT_COLUMNS = columns(
+    Column("program", _("주요경영목표"), width=24, wrap=True),
+    Column("name", _("단위사업명"), width=26, wrap=True),
+    Column("target", _("목표"), width=10),
+    *[Column(f"q{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("분기 실적"), width=8)
+      for quarter in (1, 2, 3, 4)],
+    Column("result", _("실적"), width=10),
+)

@@ -511,3 +511,66 @@ def _narratives(workbook, report):
                 out.put("text", line.text)
                 out.next_row()
     out.finish()
+
+
+# The year-end results report (reports.results) ------------------------------------
+
+
+def render_results_xlsx(report):
+    """The results report as a workbook: each indicator's year, its quarters,
+    the unit projects' year; approved values only."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for style in _styles():
+        workbook.add_named_style(style)
+    workbook.properties.title = report.title
+    workbook.properties.creator = report.institution.display_name
+    heading = f"{report.institution.display_name} {report.title} ({_('승인된 값')})"
+    out = SheetWriter(workbook, layout.RESULTS, layout.RESULT_COLUMNS, heading)
+    quarters = SheetWriter(workbook, layout.RESULT_QUARTERS, layout.RESULT_QUARTER_COLUMNS,
+                           heading)
+    units = SheetWriter(workbook, layout.RESULT_UNITS, layout.RESULT_UNIT_COLUMNS, heading)
+    for category, programs in report.chapters:
+        category_row, quarter_category_row = out.row, quarters.row
+        for program in programs:
+            program_row, quarter_program_row = out.row, quarters.row
+            name = program.program.numbered_name
+            for result in program.indicators:
+                figure, unit = result.figure, result.unit
+                for sheet in (out, quarters):
+                    sheet.put("category", category.category.name)
+                    sheet.put("program", name)
+                    sheet.put("measurement", figure.indicator.measurement)
+                    sheet.put_figure("target", figure.target, unit, figure.target_note)
+                    sheet.put_figure("result", figure.result, unit, figure.result_note)
+                out.put("achievement", figure.achievement, RATE, shown=result.achievement_text)
+                out.put("pace", result.status_text)
+                out.put("last_year", result.last_year_text)
+                out.put("change", result.change_text)
+                out.put("evidence", "\n".join(result.evidence))
+                out.next_row()
+                for quarter, value in figure.quarters.items():
+                    quarters.put_figure(f"q{quarter}", value, unit)
+                for state in program.printed.statuses:
+                    quarters.put(f"status_{state.quarter}", state.status_label)
+                quarters.next_row()
+            out.merge_down("program", program_row, out.row - 1)
+            quarters.merge_down("program", quarter_program_row, quarters.row - 1)
+            for quarter in (1, 2, 3, 4):
+                quarters.merge_down(f"status_{quarter}", quarter_program_row, quarters.row - 1)
+            for unit_figure in program.figures.unit_projects:
+                unit = unit_figure.unit_project.unit
+                units.put("program", name)
+                units.put("name", unit_figure.unit_project.name)
+                units.put_figure("target", unit_figure.target, unit)
+                for quarter, value in unit_figure.quarters.items():
+                    units.put_figure(f"q{quarter}", value, unit)
+                units.put_figure("result", unit_figure.result, unit)
+                units.next_row()
+        out.merge_down("category", category_row, out.row - 1)
+        quarters.merge_down("category", quarter_category_row, quarters.row - 1)
+    for sheet in (out, quarters, units):
+        sheet.finish()
+    output = BytesIO()
+    workbook.save(output)
+    return output.getvalue()
