@@ -24,6 +24,8 @@ BUDGET = "예산"
 OVERVIEW = "사업개요"
 HEADLINES = "요약 목표"
 NARRATIVES = "사업 서술"
+GENERAL = "일반현황"
+LAST_YEAR_UNITS = "전년도 단위사업 실적"
 
 # The sheets the import reads, in the order it reads them.
 IMPORTED = (OVERVIEW, BUDGET, SUMMARY, PLAN, HEADLINES, NARRATIVES)
@@ -62,16 +64,16 @@ SUMMARY_COLUMNS = columns(
     Column("baseline_actual", _("실적"), _("전년 실적(전년 목표)"), width=10),
     Column("baseline_target", _("목표"), _("전년 실적(전년 목표)"), width=10),
     Column("change", _("전년목표 대비"), width=12),
-    Column("kind", _("유형"), SETTINGS_GROUP, width=10),
-    Column("direction", _("방향"), SETTINGS_GROUP, width=12),
-    Column("rollup", _("집계"), SETTINGS_GROUP, width=12),
-    Column("scale_max", _("만점"), SETTINGS_GROUP, width=6),
-    Column("steps", _("단계"), SETTINGS_GROUP, width=10),
-    Column("is_new", _("신규"), SETTINGS_GROUP, width=6),
-    Column("previous", _("전년도 지표"), SETTINGS_GROUP, width=14),
-    Column("stated_actual", _("전년 실적 입력"), SETTINGS_GROUP, width=10),
-    Column("stated_target", _("전년 목표 입력"), SETTINGS_GROUP, width=10),
-    Column("stated_unit", _("전년 값 단위"), SETTINGS_GROUP, width=8),
+    Column("kind", _("유형"), SETTINGS_GROUP, width=10, hidden=True),
+    Column("direction", _("방향"), SETTINGS_GROUP, width=12, hidden=True),
+    Column("rollup", _("집계"), SETTINGS_GROUP, width=12, hidden=True),
+    Column("scale_max", _("만점"), SETTINGS_GROUP, width=6, hidden=True),
+    Column("steps", _("단계"), SETTINGS_GROUP, width=10, hidden=True),
+    Column("is_new", _("신규"), SETTINGS_GROUP, width=6, hidden=True),
+    Column("previous", _("전년도 지표"), SETTINGS_GROUP, width=14, hidden=True),
+    Column("stated_actual", _("전년 실적 입력"), SETTINGS_GROUP, width=10, hidden=True),
+    Column("stated_target", _("전년 목표 입력"), SETTINGS_GROUP, width=10, hidden=True),
+    Column("stated_unit", _("전년 값 단위"), SETTINGS_GROUP, width=8, hidden=True),
     ident(),
 )
 # What prints: the document's table, without the settings.
@@ -88,12 +90,24 @@ def plan_columns(years):
         *[Column(f"target_{offset}", str(year), _("연도별 목표"), width=10)
           for offset, year in enumerate(years)],
         Column("note", _("비고"), width=12, wrap=True),
-        Column("indicator", _("집계 성과지표"), width=16, wrap=True),
+        Column("indicator", _("집계 성과지표"), width=16, wrap=True, hidden=True),
         ident(),
     )
 
 
 PLAN_PRINTED = "note"
+
+GENERAL_COLUMNS = columns(
+    Column("item", _("구분"), width=16),
+    Column("value", _("내용"), width=70, wrap=True),
+)
+
+LAST_YEAR_UNIT_COLUMNS = columns(
+    Column("program", _("주요경영목표"), width=24, wrap=True),
+    Column("name", _("단위사업명"), width=28, wrap=True),
+    Column("result", _("실적"), width=12),
+    Column("note", _("비고"), width=14, wrap=True),
+)
 
 LAST_YEAR_COLUMNS = columns(
     Column("category", _("전략 분야"), width=14, wrap=True),

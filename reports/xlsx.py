@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from goals import figures
@@ -34,6 +35,12 @@ YEAR = ID = "0"
 DATE = "yyyy-mm-dd"
 FONT = "맑은 고딕"
 MAX_WIDTH = 60
+
+
+def _own_precision(value):
+    """A format that shows every decimal the value has: 0.198, 0.28, 1."""
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return "0" + ("." + "0" * -exponent if exponent < 0 else "")
 
 
 def figure_format(value, suffix=""):
@@ -163,6 +170,16 @@ class SheetWriter:
         return self.put(key, fmt.quantity(value, unit, note) + mark if value else None,
                         **options)
 
+    def put_sum(self, key, first_row, last_row, number_format, style="report_total"):
+        """=SUM over column `key` from `first_row` to `last_row`: a total that
+        follows its cells when someone changes them."""
+        letter = get_column_letter(self.index[key])
+        cell = self.sheet.cell(self.row, self.index[key])
+        cell.style = style
+        cell.value = f"=SUM({letter}{first_row}:{letter}{last_row})"
+        cell.number_format = number_format
+        return cell
+
     def next_row(self):
         self.row += 1
 
@@ -205,9 +222,13 @@ def render_xlsx(report):
         workbook.add_named_style(style)
     workbook.properties.title = report.title
     workbook.properties.creator = report.institution.display_name
+    # Totals are formulas: Excel works them out when the file opens.
+    workbook.calculation.fullCalcOnLoad = True
     _summary(workbook, report)
+    _general(workbook, report)
     _plan(workbook, report)
     _last_year(workbook, report)
+    _last_year_units(workbook, report)
     _quarters(workbook, report)
     _budget(workbook, report)
     _overview(workbook, report)
@@ -216,6 +237,73 @@ def render_xlsx(report):
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _general(workbook, report):
+    """일반현황 as the document's first page: the institution, its
+    organisation, staff, the year's budget and the head's term."""
+    institution, status, last = report.institution, report.status, report.previous_status
+    out = SheetWriter(workbook, layout.GENERAL, layout.GENERAL_COLUMNS,
+                      _heading(report, _("일반현황")))
+    founded = (_("%(year)s년") % {"year": institution.founded_year}
+               if institution.founded_year else "")
+    if institution.founding_law:
+        founded += f"({institution.founding_law})"
+    rows = [(_("소재지"), institution.address), (_("설립"), founded),
+            (_("운영"), institution.ordinance)]
+    if status is not None:
+        rows += [(_("조직"), status.organization),
+                 (_("정원/현원"), f"{status.quota}명/{status.headcount}명"
+                  if status.quota is not None else "")]
+        if status.budget_won is not None:
+            shares = fmt.shares_text(status)
+            rows.append((_("%(year)s년 예산") % {"year": report.year},
+                         f"{fmt.eok(status.budget_won, 1)}억원" + (f"({shares})" if shares else "")))
+        if last is not None and last.budget_won is not None:
+            kind = _("최종") if last.budget_is_final else _("본예산")
+            shares = fmt.shares_text(last)
+            rows.append((_("%(year)s년(%(kind)s) 예산") % {"year": last.year, "kind": kind},
+                         f"{fmt.eok(last.budget_won, 1)}억원" + (f"({shares})" if shares else "")))
+        if status.head_term_start:
+            term_text = fmt.term_text(status.head_term_start, status.head_term_end)
+            if status.head_term_years:
+                term_text += _("(%(years)s년)") % {"years": status.head_term_years}
+            rows.append((_("기관장임기"), f"{term_text} {status.head_name}".strip()))
+    for item, value in rows:
+        out.put("item", item)
+        out.put("value", value or "-")
+        out.next_row()
+    out.finish(landscape=False)
+
+
+def _last_year_units(workbook, report):
+    """추진실적 tables of unit projects (수탁기관 운영 활성화 지원's 2023: 계 82회)."""
+    out = SheetWriter(workbook, layout.LAST_YEAR_UNITS, layout.LAST_YEAR_UNIT_COLUMNS,
+                      _heading(report, _("전년도 단위사업 실적(추진실적)")))
+    for section in report.sections:
+        table = section.results
+        if table is None:
+            continue
+        name = section.program.numbered_name
+        program_row = out.row
+        total_row = None
+        if table.totals is not None:
+            total_row = out.row
+            out.put("program", name)
+            out.put("name", layout.TOTAL, style="report_total")
+            _unit_total(out, "result", table.totals[0])
+            out.put("note", "", style="report_total")
+            out.next_row()
+        for row in table.rows:
+            out.put("program", name)
+            out.put("name", row.name)
+            out.put_figure("result", row.values[0], row.unit_name)
+            out.put("note", row.note)
+            out.next_row()
+        if total_row is not None:
+            _plan_sums(out, ["result"], table.totals, total_row)
+        out.merge_down("program", program_row, out.row - 1)
+    out.finish(landscape=False)
 
 
 def _heading(report, what):
@@ -267,11 +355,27 @@ def _summary(workbook, report):
             out.merge_down("budget_eok", program_row, out.row - 1)
         out.merge_down("category", category_row, out.row - 1)
     out.put("program", _("합계"), style="report_total")
-    out.put("budget_eok", figures.won_to_eok(book.budget_won), EOK, style="report_total")
+    out.put_sum("budget_eok", layout.FIRST_ROW, out.row - 1, EOK)
     out.put("measurement", _("사업비 합계 %(cheon)s천원") % {"cheon": fmt.cheon(book.budget_won)},
             style="report_total")
     out.next_row()
+    _validate_settings(out)
     out.finish(layout.SUMMARY_PRINTED)
+
+
+def _validate_settings(out):
+    """The indicator settings the import reads sit in hidden columns after
+    the printed table; whoever shows them again may only pick valid values."""
+    choices = {"kind": Kind.labels, "direction": Direction.labels, "rollup": Rollup.labels,
+               "is_new": [layout.YES]}
+    for key, labels in choices.items():
+        letter = get_column_letter(out.index[key])
+        validation = DataValidation(
+            type="list", formula1='"' + ",".join(str(label) for label in labels) + '"',
+            allow_blank=True, showErrorMessage=True, errorTitle=str(_("값 확인")),
+            error=str(_("목록에 있는 값만 쓸 수 있습니다.")))
+        validation.add(f"{letter}{layout.FIRST_ROW}:{letter}{max(out.row - 1, layout.FIRST_ROW)}")
+        out.sheet.add_data_validation(validation)
 
 
 def _change(out, change):
@@ -295,7 +399,9 @@ def _plan(workbook, report):
         for section in sections:
             program_row = out.row
             name = section.program.numbered_name
+            total_row = None
             if section.plan.totals is not None:
+                total_row = out.row
                 out.put("category", category.category.name)
                 out.put("program", name)
                 out.put("name", layout.TOTAL, style="report_total")
@@ -321,11 +427,25 @@ def _plan(workbook, report):
                 out.put("indicator", unit.indicator.measurement if unit.indicator_id else "")
                 out.put("id", unit.pk, ID)
                 out.next_row()
+            if total_row is not None:
+                _plan_sums(out, years, section.plan.totals, total_row)
             for first, last in groups:
                 out.merge_down("group", first, last)
             out.merge_down("program", program_row, out.row - 1)
         out.merge_down("category", category_row, out.row - 1)
     out.finish(layout.PLAN_PRINTED)
+
+
+def _plan_sums(out, years, totals, total_row):
+    """A 계 of one unit and no state becomes =SUM of the rows below it; one of
+    several units (135명/16회) or with a state (6회, 상시) stays its text."""
+    row = out.row
+    out.row = total_row
+    for key, total in zip(years, totals):
+        if len(total.sums) == 1 and not total.states:
+            value, unit = total.sums[0]
+            out.put_sum(key, total_row + 1, row - 1, figure_format(value, unit))
+    out.row = row
 
 
 def _unit_total(out, key, total):
@@ -413,14 +533,16 @@ def _budget(workbook, report):
                     shown=fmt.cheon(program.budget_won))
             out.put("budget_eok", program.budget_eok, EOK)
             out.put("funding_source", program.program.funding_source)
-            out.put("stated_eok", program.program.stated_budget_eok, EOK)
+            # As the document printed it, to its own precision (0.198, 0.28).
+            stated = program.program.stated_budget_eok
+            out.put("stated_eok", stated, _own_precision(stated) if stated is not None else None)
             out.next_row()
         out.merge_down("category", category_row, out.row - 1)
     for key in layout.BUDGET_COLUMNS:
         out.put(key, "", style="report_total")
     out.put("program", _("합계"), style="report_total")
-    out.put("budget_cheon", figures.won_to_cheon(book.budget_won), CHEON, style="report_total")
-    out.put("budget_eok", figures.won_to_eok(book.budget_won), EOK, style="report_total")
+    out.put_sum("budget_cheon", layout.FIRST_ROW, out.row - 1, CHEON)
+    out.put_sum("budget_eok", layout.FIRST_ROW, out.row - 1, EOK)
     out.next_row()
     _institution_budget(out, report)
     out.finish()
