@@ -295,7 +295,9 @@ def main_table(writer, report):
                 row += [Cell(indicator.indicator.measurement),
                         num(figure(indicator.target, indicator.indicator.unit,
                                    indicator.target_note)),
-                        num(baseline(indicator)), num(fmt.change(indicator.change)), Cell(mark)]
+                        num(baseline(indicator)),
+                        num(fmt.change(indicator.change) if book.has_previous_plan
+                            else _("전년 자료 없음")), Cell(mark)]
                 rows.append(row)
     rows.append([Cell(_("합계"), bold=True), num(fmt.eok(book.budget_won), bold=True),
                  Cell(_("사업비 합계 %(cheon)s천원") % {"cheon": fmt.cheon(book.budget_won)},

@@ -119,3 +119,11 @@ def test_the_command_writes_it(institution, tmp_path):
     call_command("export_report", "--report", "results", "--year", "2023", "--format", "pdf",
                  "--output", str(path), stdout=StringIO())
     assert "146%" in text_of(path.read_bytes())
+
+
+def test_the_2023_plan_report_says_there_is_no_previous_year_not_new(institution):
+    from reports.document import gather
+    from reports.pdf import render_pdf
+    text = text_of(render_pdf(gather(institution, 2023)))
+    main = next(page for page in text.split("\f") if "사업비 합계" in page)
+    assert "신규" not in main and main.count("전년 자료 없음") == 16
