@@ -25,6 +25,15 @@ OVERVIEW = "사업개요"
 HEADLINES = "요약 목표"
 NARRATIVES = "사업 서술"
 GENERAL = "일반현황"
+# The institution and its 일반현황 by year as the import reads them: a hidden,
+# protected sheet, so that a workbook can create them in an empty database.
+INSTITUTION = "기관 정보"
+INSTITUTION_FIELDS = ("code", "name", "formal_name", "address", "founded_year", "founding_law",
+                      "ordinance")
+STATUS_FIELDS = ("year", "organization", "quota", "headcount", "head_name", "head_term_start",
+                 "head_term_end", "budget_won", "budget_is_final", "national_share",
+                 "local_share", "other_share")
+STATUS_ROW = len(INSTITUTION_FIELDS) + 2  # the statuses' header row
 LAST_YEAR_UNITS = "전년도 단위사업 실적"
 
 # The sheets the import reads, in the order it reads them.
@@ -152,6 +161,12 @@ OVERVIEW_COLUMNS = columns(
     Column("target_group", _("대상"), width=30, wrap=True),
     Column("owner", _("담당자(아이디)"), width=10),
     Column("previous", _("전년도 사업"), width=24, wrap=True),
+    # How the program prints (goals.printed): its page's title, labels and 계 rows.
+    Column("printed_title", _("쪽 제목"), _("인쇄"), width=24, wrap=True),
+    Column("target_label", _("대상 항목명"), _("인쇄"), width=8),
+    Column("contents_label", _("사업내용 표 첫 열"), _("인쇄"), width=8),
+    Column("plan_total", _("추진계획 계"), _("인쇄"), width=6),
+    Column("results_total", _("추진실적 계"), _("인쇄"), width=6),
     ident(),
 )
 

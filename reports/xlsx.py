@@ -234,6 +234,7 @@ def render_xlsx(report):
     _overview(workbook, report)
     _headlines(workbook, report)
     _narratives(workbook, report)
+    _institution(workbook, report)
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -274,6 +275,37 @@ def _general(workbook, report):
         out.put("value", value or "-")
         out.next_row()
     out.finish(landscape=False)
+
+
+def _institution(workbook, report):
+    """The institution and its 일반현황 for the import (reports.importer
+    read_institution): hidden and protected, not part of what prints."""
+    sheet = workbook.create_sheet(layout.INSTITUTION)
+    institution = report.institution
+    for number, name in enumerate(layout.INSTITUTION_FIELDS, start=1):
+        sheet.cell(number, 1, name)
+        value = getattr(institution, name)
+        cell = sheet.cell(number, 2, value if value not in (None, "") else None)
+        if isinstance(value, str):
+            cell.data_type = "s"
+    for number, name in enumerate(layout.STATUS_FIELDS, start=1):
+        sheet.cell(layout.STATUS_ROW, number, name)
+    row = layout.STATUS_ROW + 1
+    for status in (report.previous_status, report.status):
+        if status is None:
+            continue
+        for number, name in enumerate(layout.STATUS_FIELDS, start=1):
+            value = getattr(status, name)
+            if isinstance(value, Decimal):
+                value = float(value)
+            cell = sheet.cell(row, number, value if value not in (None, "") else None)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            elif isinstance(value, date):
+                cell.number_format = DATE
+        row += 1
+    sheet.sheet_state = "hidden"
+    sheet.protection.sheet = True
 
 
 def _last_year_units(workbook, report):
@@ -321,6 +353,9 @@ def _summary(workbook, report):
     sheet.cell(layout.INFO_ROW, 3, _("제목")).style = "report_info"
     title = sheet.cell(layout.INFO_ROW, 4, report.plan.title or "")
     title.style, title.data_type = "report_info", "s"
+    sheet.cell(layout.INFO_ROW, 5, _("보고일")).style = "report_info"
+    reported = sheet.cell(layout.INFO_ROW, 6, report.plan.reported_on or "")
+    reported.style, reported.data_type = "report_info", "s"
     for category in book.categories:
         category_row = out.row
         for program in category.programs:
@@ -594,6 +629,11 @@ def _overview(workbook, report):
             out.put("target_group", program.target_group)
             out.put("owner", program.owner.get_username() if program.owner else "")
             out.put("previous", program.previous.name if program.previous else "")
+            out.put("printed_title", program.printed_title)
+            out.put("target_label", program.target_label)
+            out.put("contents_label", program.contents_label)
+            out.put("plan_total", program.plan_total)
+            out.put("results_total", program.results_total)
             out.put("id", program.pk, ID)
             out.next_row()
     out.finish()
