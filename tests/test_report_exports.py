@@ -308,6 +308,9 @@ def test_headers_are_merged_frozen_printed_on_every_a4_page_and_wide_enough(xlsx
     assert "H3:I3" in merged and sheet["H3"].value == "전년 실적(전년 목표)"
     assert "A3:A4" in merged
     for sheet in workbook:
+        if sheet.title == layout.INSTITUTION:  # the import's own, hidden and protected
+            assert sheet.sheet_state == "hidden" and sheet.protection.sheet
+            continue
         assert sheet.freeze_panes == "A5"
         assert sheet.print_title_rows == "$3:$4"
         assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
