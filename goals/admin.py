@@ -488,6 +488,8 @@ class ProgramAdmin(AutocompleteMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyMix
         (None, {"fields": ["category", "number", "name", "owner", "previous"]}),
         (_("사업개요"), {"fields": ["purpose", ("period_start", "period_end"), "target_group",
                                  ("budget_won", "funding_source", "stated_budget_eok")]}),
+        (_("인쇄"), {"fields": ["printed_title", ("target_label", "contents_label"),
+                              ("plan_total", "results_total")]}),
     ]
 
     @admin.display(description=_("연도"), ordering="category__plan__year")
@@ -633,7 +635,7 @@ class PlanAdminForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ["institution", "year", "title", "status"]
+        fields = ["institution", "year", "title", "reported_on", "status"]
 
     @property
     def reopens(self):
@@ -662,7 +664,7 @@ class PlanAdmin(ScopedHistoryAdmin):
         return obj is not None and getattr(obj, "_loaded_status", obj.status) == Plan.Status.CLOSED
 
     def get_fields(self, request, obj=None):
-        fields = ["institution", "year", "title", "status"]
+        fields = ["institution", "year", "title", "reported_on", "status"]
         if self.was_closed(obj) and request.user.is_superuser:
             return [*fields, "reopen_reason"]
         return fields
@@ -670,7 +672,7 @@ class PlanAdmin(ScopedHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A closed year is read, not changed; only a superuser opens it again.
         if self.was_closed(obj):
-            fixed = ["institution", "year", "title"]
+            fixed = ["institution", "year", "title", "reported_on"]
             return fixed if request.user.is_superuser else [*fixed, "status"]
         return []
 

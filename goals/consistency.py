@@ -24,18 +24,105 @@ class Finding:
 
 
 def find_contradictions(year_figures):
+    """
+    Every place where the plan says two things about one figure. The kinds:
+    the 억원 against the 천원 (_budget); the summary page against the
+    indicators (_headlines) and a summary figure no indicator carries
+    (_headline_without_indicator); a plan's unit projects against the
+    indicator they count towards (_unit_projects), and an indicator no unit
+    project of the plan carries (_indicator_outside_plan); confirmed results
+    against their parts (_results_add_up); 전년 실적(전년 목표) against 신규 and
+    against last year's results table (_baseline), against an indicator last
+    year's table does not have (_baseline_without_last_year), in another unit
+    than the target (_baseline_unit), and 전년목표 대비 worked out between
+    figures of two units (_change_across_units).
+    """
     findings = []
     for category in year_figures.categories:
         for program in category.programs:
             where = f"【{category.category.name}】 {program.program.numbered_name}"
             findings += _budget(program, where)
             findings += _headlines(program, where, year_figures.year)
+            findings += _headline_without_indicator(program, where)
             for indicator in program.indicators:
                 at = f"{where} · {indicator.indicator.measurement}"
                 findings += _unit_projects(indicator, at)
+                findings += _indicator_outside_plan(program, indicator, at)
                 findings += _results_add_up(indicator, at)
                 findings += _baseline(indicator, at, year_figures.has_previous_plan)
+                findings += _baseline_without_last_year(indicator, at,
+                                                        year_figures.has_previous_plan)
+                findings += _baseline_unit(indicator, at)
+                findings += _change_across_units(indicator, at)
     return findings
+
+
+def _headline_without_indicator(program, where):
+    """A figure of the summary page that is no indicator's target (a unit
+    project's only, or nothing's)."""
+    findings = []
+    for headline in program.headlines:
+        if headline.indicator_id:
+            continue
+        unit = next((figure for figure in program.unit_projects
+                     if figure.unit_project.id == headline.unit_project_id), None)
+        if unit is not None and unit.unit_project.indicator_id:
+            continue
+        findings.append(Finding(where, _(
+            "요약의 %(headline)s은(는) 어느 성과지표의 목표도 아닙니다(성과지표 표에 없는 값).")
+            % {"headline": fmt.quantity(headline.figure, headline.unit, headline.label)}))
+    return findings
+
+
+def _indicator_outside_plan(program, figure, where):
+    """An indicator of a program with a three-year plan that no unit project
+    of the plan counts towards: its target is nowhere in the plan."""
+    if not program.unit_projects or figure.unit_projects:
+        return []
+    return [Finding(where, _(
+        "3개년 추진계획에 이 지표(%(target)s)를 채우는 단위사업이 없습니다(계획의 단위: %(units)s).")
+        % {"target": fmt.quantity(figure.target, figure.indicator.unit) or "-",
+           "units": ", ".join(dict.fromkeys(unit.unit_project.unit or "-"
+                                            for unit in program.unit_projects))})]
+
+
+def _baseline_without_last_year(figure, where, has_previous_plan):
+    """전년 실적(전년 목표) stated for an indicator that last year's results
+    table does not have (it continues no indicator of last year)."""
+    indicator = figure.indicator
+    stated = indicator.baseline_actual is not None or indicator.baseline_target is not None
+    if not has_previous_plan or indicator.is_new or not stated or indicator.previous_id:
+        return []
+    return [Finding(where, _(
+        "전년 실적(전년 목표) %(baseline)s이(가) 전년도 실적표의 어느 지표에도 없습니다.")
+        % {"baseline": fmt.baseline(figure.baseline_actual, figure.baseline_target,
+                                    figure.baseline_unit)})]
+
+
+def _baseline_unit(figure, where):
+    """Last year's figures in another unit than this year's target (50건
+    against 53회(50회))."""
+    unit, last = figure.indicator.unit, figure.baseline_unit
+    if not unit or not last or unit == last or (
+            figure.baseline_actual is None and figure.baseline_target is None):
+        return []
+    return [Finding(where, _(
+        "목표는 %(target)s인데 전년 실적(전년 목표)은 다른 단위로 %(baseline)s입니다.")
+        % {"target": fmt.quantity(figure.target, unit) or unit,
+           "baseline": fmt.baseline(figure.baseline_actual, figure.baseline_target, last)})]
+
+
+def _change_across_units(figure, where):
+    """전년목표 대비 (동일, …%증) worked out between figures of two units."""
+    change = figure.change
+    unit, last = figure.indicator.unit, figure.baseline_unit
+    if (change is None or change.kind == figures.NEW or not unit or not last or unit == last
+            or figure.baseline_target is None):
+        return []
+    return [Finding(where, _(
+        "전년목표 대비 '%(change)s'은(는) 단위가 다른 두 값(%(target)s, %(last)s)을 견준 것입니다.")
+        % {"change": fmt.change(change), "target": fmt.quantity(figure.target, unit),
+           "last": fmt.quantity(figure.baseline_target, last)})]
 
 
 def _budget(program, where):

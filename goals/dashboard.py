@@ -1,7 +1,7 @@
 """
 The program and indicator pages' lines, read from a year's figures: the
-three-year plan as the document prints it, the quarters entered, the
-quarters' submissions, the notes beside the values.
+quarters entered, the quarters' submissions, the notes beside the values.
+(The program as printed, its plan tables and contents, is goals.printed.)
 
 Nothing here computes a figure; a quarter's value not approved yet carries
 the mark 미승인. (The overview's rows are in goals.overview, two years side
@@ -18,37 +18,12 @@ from .overview import marked
 
 
 @dataclass
-class PlanLine:
-    """A line of a three-year plan table; `group_span` is the rowspan of its
-    group's cell on the group's first line, 0 on the others."""
+class Line:
+    """A line of the quarters' table: an indicator or a unit project."""
 
     name: str
     cells: list
-    note: str = ""
     group: str = ""
-    group_span: int = 0
-
-
-def three_year_plan(program):
-    """The unit projects' plan for the coming years as the document prints it:
-    years, the 계 line (None where the report prints none), then a line per
-    unit project, grouped."""
-    years = sorted(program.unit_totals)
-    total = PlanLine(_("계"), [fmt.unit_total(program.unit_totals[year]) or fmt.EMPTY
-                               for year in years]) if program.has_plan_total else None
-    lines = []
-    for unit in program.unit_projects:
-        project = unit.unit_project
-        line = PlanLine(project.name, [fmt.quantity(unit.targets.get(year), project.unit)
-                                       or fmt.EMPTY for year in years],
-                        project.note, project.group)
-        if lines and lines[-1].group == project.group:
-            first = next(earlier for earlier in reversed(lines) if earlier.group_span)
-            first.group_span += 1
-        else:
-            line.group_span = 1
-        lines.append(line)
-    return years, total, lines
 
 
 def quarter_lines(program):
@@ -66,9 +41,9 @@ def unit_quarter_lines(unit_projects):
 
 
 def _quarter_line(name, figure, year, unit, group):
-    return PlanLine(name, [_value(figure, quarter, unit) for quarter in QUARTERS]
-                    + [_marked(fmt.quantity(year, unit), figure.is_unapproved_at(4))],
-                    group=group)
+    return Line(name, [_value(figure, quarter, unit) for quarter in QUARTERS]
+                + [_marked(fmt.quantity(year, unit), figure.is_unapproved_at(4))],
+                group=group)
 
 
 def _value(figure, quarter, unit):
@@ -84,12 +59,6 @@ def _marked(text, is_unapproved):
 
 def submission_label(status):
     return Submission.Status(status).label
-
-
-def submission_states(program):
-    """(quarter label, status, status label) of each quarter's submission."""
-    return [(Period(quarter).label, program.quarter_status(quarter),
-             submission_label(program.quarter_status(quarter))) for quarter in QUARTERS]
 
 
 def quarter_paces(program, figure):
@@ -116,15 +85,3 @@ def notes(figure):
             if result.note:
                 found.append((Period(period).label, subject, result.note))
     return found
-
-
-def labelled(narratives):
-    """Narratives grouped by their label, in order: the table form of 사업내용
-    (대상 | 내용). [(label, [narrative, ...]), ...]"""
-    groups = []
-    for narrative in narratives:
-        if groups and groups[-1][0] == narrative.label:
-            groups[-1][1].append(narrative)
-        else:
-            groups.append((narrative.label, [narrative]))
-    return groups

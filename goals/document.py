@@ -72,7 +72,8 @@ def _create_status(institution, data):
 def load_plan(institution, data, refs):
     """Create one year's plan. `refs` maps ref names to the objects made so far."""
     plan = Plan.objects.create(institution=institution, year=data["year"],
-                               title=data.get("title", ""), status=Plan.Status.DRAFT)
+                               title=data.get("title", ""), status=Plan.Status.DRAFT,
+                               reported_on=data.get("reported_on", ""))
     for order, category_data in enumerate(data["categories"], start=1):
         category = Category.objects.create(plan=plan, order=order, name=category_data["name"],
                                            is_common=category_data.get("is_common", False))
@@ -99,6 +100,11 @@ def _create_program(category, number, data, refs):
         budget_won=int(budget) * WON_PER_CHEON if budget is not None else None,
         funding_source=data.get("funding_source", ""),
         stated_budget_eok=data.get("stated_budget_eok"),
+        plan_total=data.get("plan_total", False),
+        results_total=data.get("results_total", False),
+        printed_title=data.get("printed_title", ""),
+        target_label=data.get("target_label", ""),
+        contents_label=data.get("contents_label", ""),
         previous=_ref(refs, data.get("previous"), Program),
     )
     _remember(refs, data.get("ref"), program)

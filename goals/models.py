@@ -269,6 +269,10 @@ class Plan(models.Model):
     title = models.CharField(_("제목"), max_length=200, blank=True)
     status = models.CharField(_("상태"), max_length=10, choices=Status.choices,
                               default=Status.DRAFT)
+    reported_on = models.CharField(
+        _("보고일"), max_length=20, blank=True,
+        help_text=_("보고서 표지에 적는 날짜, 문서에 적힌 그대로(예: 2024.). "
+                    "비어 있으면 보고서를 만든 날짜를 적습니다."))
     history = HistoricalRecords()
 
     # A closed year opens again only through reopen().
@@ -368,6 +372,23 @@ class Program(KeepsPlaceWhileLocked):
     stated_budget_eok = models.DecimalField(
         _("문서의 사업비(억원)"), max_digits=8, decimal_places=3, null=True, blank=True,
         help_text=_("총괄표에 적힌 억원 값 그대로. 점검에서 원 단위 금액과 비교합니다."))
+    # Whether the printed tables carry a 계 row is what the document does, not
+    # a rule: it prints one for some plans of counts and not for others.
+    plan_total = models.BooleanField(
+        _("추진계획 계 표시"), default=False,
+        help_text=_("3개년 추진계획 표에 계 행을 싣습니다(단위가 다르면 단위별로 적습니다)."))
+    results_total = models.BooleanField(
+        _("추진실적 계 표시"), default=False,
+        help_text=_("전년도 단위사업 실적 표에 계 행을 싣습니다."))
+    printed_title = models.CharField(
+        _("사업 쪽 제목"), max_length=200, blank=True,
+        help_text=_("사업 쪽의 제목이 사업명과 다를 때, 문서에 적힌 그대로."))
+    target_label = models.CharField(
+        _("대상 항목명"), max_length=20, blank=True,
+        help_text=_("사업개요에서 대상을 부르는 말(비어 있으면 '대상', 예: 사업대상)."))
+    contents_label = models.CharField(
+        _("사업내용 표 첫 열"), max_length=20, blank=True,
+        help_text=_("사업내용 표의 첫 열 제목(비어 있으면 '대상', 예: 운영)."))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
                               blank=True, related_name="programs", verbose_name=_("담당자"))
     previous = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,

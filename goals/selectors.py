@@ -27,8 +27,7 @@ from django.db.models import Max, Q
 
 from . import figures, figures_cache
 from .history import result_changes
-from .models import (Evidence, Execution, GeneralStatus, HeadlineTarget, Indicator, Kind,
-                     Narrative, Period, Plan, Program, Result, Submission, Target, TargetRevision,
+from .models import (Evidence, Execution, GeneralStatus, HeadlineTarget, Indicator, Narrative, Period, Plan, Program, Result, Submission, Target, TargetRevision,
                      UnitProject)
 
 APPROVED = Submission.Status.APPROVED
@@ -207,13 +206,6 @@ class ProgramFigures:
     def unit_totals(self):
         """year → figures.UnitTotal: the 계 row of the three-year plan."""
         return _unit_totals(self.unit_projects)
-
-    @property
-    def has_plan_total(self):
-        """The three-year plan has a 계 for two or more unit projects counted
-        in 회, 건, 명: percentages and scores do not add up."""
-        units = [unit.unit_project for unit in self.unit_projects]
-        return len(units) > 1 and all(unit.kind == Kind.COUNT for unit in units)
 
     @property
     def budget_won(self):

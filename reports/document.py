@@ -3,71 +3,21 @@ What the annual report of a year says, gathered once for the PDF and the XLSX.
 
 The report reads the goal book's one computation: year_figures() of the year,
 with its text, and of the year before for last year's results. Nothing here
-computes a figure; it only arranges the selector's figures in the order and
-shape of the printed document (the three-year plan's rows, their groups).
+computes a figure; each program is goals.printed's model of it, the same the
+program page renders.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import groupby
 from typing import Optional
 
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from goals.models import Plan, Submission
-from goals.selectors import (APPROVED_ONLY, ProgramFigures, UnitProjectFigures, YearFigures,
-                             year_figures)
-
-PLAN_YEARS = 3  # the three-year plan: the year and the two after it
-
-
-@dataclass
-class PlanRow:
-    """A line of a program's three-year plan."""
-
-    unit: UnitProjectFigures
-    targets: list  # the plan years' targets, in order
-    group_span: int  # rows the group cell spans; 0 when the group continues from above
-
-    @property
-    def group(self):
-        return self.unit.unit_project.group
-
-
-@dataclass
-class ProgramSection:
-    """A program's pages: its overview, last year's results and its plan."""
-
-    figures: ProgramFigures
-    plan_rows: list
-    plan_totals: list  # 계 of each plan year (figures.UnitTotal)
-
-    @property
-    def program(self):
-        return self.figures.program
-
-    @property
-    def has_groups(self):
-        return any(row.group for row in self.plan_rows)
-
-    @property
-    def show_total(self):
-        return self.figures.has_plan_total
-
-    @property
-    def labelled_contents(self):
-        """사업내용 written as a table (대상 | 내용) when its lines carry labels."""
-        return any(line.label for line in self.figures.narratives["contents"])
-
-    @property
-    def content_rows(self):
-        """The labelled contents as (label, lines) in order."""
-        return [(label, list(lines)) for label, lines in
-                groupby(self.figures.narratives["contents"], key=lambda line: line.label)]
-
-    def quarter_statuses(self):
-        return [Submission.Status(self.figures.quarter_status(quarter)).label
-                for quarter in (1, 2, 3, 4)]
+from goals import formatting as fmt
+from goals.models import Plan
+from goals.printed import plan_years, printed
+from goals.selectors import APPROVED_ONLY, YearFigures, year_figures
 
 
 @dataclass
@@ -100,7 +50,44 @@ class Report:
 
     @property
     def plan_years(self):
-        return [self.year + offset for offset in range(PLAN_YEARS)]
+        return plan_years(self.year)
+
+    @property
+    def budget_differences(self):
+        """The programs whose 억원 in the document differs from the rule's."""
+        return [section for section in self.sections if section.stated_budget_eok is not None]
+
+    @property
+    def budget_notes(self):
+        """The notes under the main table: the rule of the 억원 column, then
+        each value the document printed otherwise, by its footnote's number."""
+        return [_("* 사업비(억 원)는 사업개요의 천원 금액을 억 원으로 바꿔 소수 셋째 자리에서 "
+                  "반올림한 값입니다(28,517천원 → 0.29억 원).")] + [
+            _("주%(number)s) %(name)s: 원문에는 %(stated)s억 원으로 적혀 있으나, 사업개요의 "
+              "%(cheon)s천원은 %(eok)s억 원입니다.") % {
+                "number": section.footnote, "name": section.program.name,
+                "stated": fmt.number(section.stated_budget_eok),
+                "cheon": fmt.cheon(section.program.budget_won),
+                "eok": fmt.eok(section.program.budget_won)}
+            for section in self.budget_differences]
+
+    @property
+    def cover_date(self):
+        """The date on the cover: the plan's 보고일 as the document prints it
+        ("2024."), or else the day the report was made."""
+        return self.plan.reported_on or dateformat.format(self.made_on, "Y. n. j.")
+
+    @property
+    def head_title(self):
+        """The line under the year's goals: the institution's head (…원장)."""
+        return _("%(institution)s장") % {"institution": self.institution.name}
+
+    @property
+    def chapters(self):
+        """[(CategoryFigures, [PrintedProgram])] in the document's order."""
+        by_program = {section.program.pk: section for section in self.sections}
+        return [(category, [by_program[program.program.pk] for program in category.programs])
+                for category in self.book.categories]
 
     @property
     def title(self):
@@ -124,16 +111,10 @@ def gather(institution, year, *, quarterly=False, made_on=None, quarter=None,
         previous = None
     report = Report(book=book, previous=previous, made_on=made_on or date.today(),
                     quarterly=quarterly)
-    report.sections = [program_section(program, report.plan_years) for program in book.programs]
+    report.sections = [printed(program, year) for program in book.programs]
+    # The 억원 printed in the document, where it differs from the rule's, are
+    # footnotes of the main table, numbered in order.
+    for number, section in enumerate(report.budget_differences, start=1):
+        section.footnote = number
     return report
 
-
-def program_section(program, years):
-    rows = []
-    for _group, units in groupby(program.unit_projects, key=lambda unit: unit.unit_project.group):
-        units = list(units)
-        for index, unit in enumerate(units):
-            rows.append(PlanRow(unit=unit, targets=[unit.targets.get(year) for year in years],
-                                group_span=len(units) if index == 0 else 0))
-    totals = [program.unit_totals.get(year) for year in years]
-    return ProgramSection(figures=program, plan_rows=rows, plan_totals=totals)

@@ -42,8 +42,9 @@ from goals.selectors import APPROVED_ONLY, EVERYTHING
 from .document import gather
 from .hwpx import render_hwpx
 from .models import Export
-from .pdf import render_pdf
-from .xlsx import render_xlsx
+from .pdf import render_pdf, render_results_pdf
+from .results import gather_results
+from .xlsx import render_results_xlsx, render_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +92,12 @@ FORMATS = {
     "hwpx": Format(render_hwpx, "application/hwp+zip", "HWPX"),
 }
 # The reports there are, each gathered by one function from the selector's figures.
-REPORTS = {"plan": gather}
-REPORT_NAMES = {"plan": gettext_lazy("경영성과목표")}
+REPORTS = {"plan": gather, "results": gather_results}
+REPORT_NAMES = {"plan": gettext_lazy("경영성과목표"), "results": gettext_lazy("경영성과실적")}
+# A report rendered otherwise than by its format's renderer (the plan's), and
+# the formats each report comes in.
+RENDERERS = {("results", "pdf"): render_results_pdf, ("results", "xlsx"): render_results_xlsx}
+REPORT_FORMATS = {"plan": ("pdf", "xlsx", "hwpx"), "results": ("pdf", "xlsx")}
 
 
 class ExportRefused(Exception):
@@ -110,7 +115,7 @@ def render(institution, year, report="plan", format="pdf", options=ExportOptions
     year has no plan."""
     gathered = REPORTS[report](institution, year, quarterly=options.quarterly, made_on=made_on,
                                quarter=options.quarter, shown=options.shown)
-    return FORMATS[format].render(gathered)
+    return RENDERERS.get((report, format), FORMATS[format].render)(gathered)
 
 
 def filename(export):
@@ -135,6 +140,10 @@ def request_export(user, institution, year, report="plan", format="pdf",
         raise ExportRefused(_("알 수 없는 형식입니다: %(format)s") % {"format": format})
     if report not in REPORTS:
         raise ExportRefused(_("알 수 없는 보고서입니다: %(report)s") % {"report": report})
+    if format not in REPORT_FORMATS[report]:
+        raise ExportRefused(_("%(report)s 보고서는 %(formats)s 형식으로만 만듭니다.") % {
+            "report": REPORT_NAMES[report],
+            "formats": ", ".join(FORMATS[name].label for name in REPORT_FORMATS[report])})
     if not Plan.objects.filter(institution=institution, year=year).exists():
         raise ExportRefused(_("%(year)s년 계획이 없어 보고서를 만들 수 없습니다.") % {"year": year},
                             status=404)

@@ -13,7 +13,6 @@ through the same tags as the PDF's, so a figure reads the same in both.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 from hwpx import HwpxDocument
 
@@ -213,7 +212,7 @@ def cover(writer, report):
     writer.line(report.title, "cover_title", align="CENTER")
     for _blank in range(10):
         writer.line("")
-    writer.line(dateformat.format(report.made_on, "Y. n. j."), "cover", align="CENTER")
+    writer.line(report.cover_date, "cover", align="CENTER")
     writer.line(report.institution.display_name, "cover_title", align="CENTER")
 
 
@@ -267,103 +266,107 @@ def goals(writer, report):
             headlines = ", ".join(figure(headline.figure, headline.unit, headline.label)
                                   for headline in program.headlines) or "-"
             writer.line(f"○ {program.program.name} : {headlines}")
+    writer.line(report.head_title, "cover", align="CENTER")
 
 
 def main_table(writer, report):
     book, year = report.book, report.year
     writer.chapter(_("%(year)s 주요경영목표") % {"year": year})
     rows = [
-        [head(_("주요경영목표"), rows=2), head(_("사업비\n(억원)"), rows=2),
-         head(_("성과지표"), cols=2),
-         head(_("%(last)s 실적\n(전년도 목표)") % {"last": year - 1}, rows=2),
-         head(_("전년목표\n대비"), rows=2)],
+        [head(_("%(year)s 주요경영목표") % {"year": year}, rows=2),
+         head(_("사업비\n(억 원)"), rows=2), head(_("성과지표"), cols=2),
+         head(_("%(last)s 실적\n(전년도목표)") % {"last": year - 1}, rows=2),
+         head(_("전년목표\n대비"), rows=2), head(_("비고"), rows=2)],
         [head(_("측정방법")), head(_("성과목표"))],
     ]
-    for category in book.categories:
-        rows.append([Cell(f"【{category.category.name}】", cols=6, band=True)])
-        for program in category.programs:
+    for category, sections in report.chapters:
+        rows.append([Cell(f"【{category.category.name}】", cols=7, band=True)])
+        for section in sections:
+            program = section.figures
             span = len(program.indicators)
             for index, indicator in enumerate(program.indicators):
                 row = []
                 if index == 0:
                     row += [Cell(program.program.numbered_name, rows=span),
                             num(fmt.eok(program.budget_won), rows=span)]
+                # The note on the 억원 the document printed otherwise, in 비고.
+                mark = (_("주%(number)s)") % {"number": section.footnote}
+                        if section.footnote and index == 0 else "")
                 row += [Cell(indicator.indicator.measurement),
                         num(figure(indicator.target, indicator.indicator.unit,
                                    indicator.target_note)),
-                        num(baseline(indicator)), num(fmt.change(indicator.change))]
+                        num(baseline(indicator)),
+                        num(fmt.change(indicator.change) if book.has_previous_plan
+                            else _("전년 자료 없음")), Cell(mark)]
                 rows.append(row)
     rows.append([Cell(_("합계"), bold=True), num(fmt.eok(book.budget_won), bold=True),
                  Cell(_("사업비 합계 %(cheon)s천원") % {"cheon": fmt.cheon(book.budget_won)},
-                      cols=4, bold=True)])
-    writer.table([27, 9, 20, 13, 17, 12], rows)
+                      cols=5, bold=True)])
+    writer.table([25, 9, 18, 11, 16, 11, 10], rows)
+    for line in report.budget_notes:
+        writer.line(line, "small")
+
 
 
 def program(writer, report, section):
     program, figures = section.program, section.figures
     writer.line(program.category.name, "small", new_page=True)
-    writer.line(program.numbered_name, "chapter")
+    writer.line(section.numbered_title, "chapter")
     if program.purpose:
         writer.line(program.purpose)
     writer.section(f"□ {_('사업개요')}")
     if program.period_start:
         writer.line(f"○ {_('기간')} : {period(program)}")
     if program.target_group:
-        writer.line(f"○ {_('대상')} : {program.target_group}")
+        writer.line(f"○ {section.target_label} : {program.target_group}")
     if program.budget_won is not None:
         scale = _("%(cheon)s천원") % {"cheon": fmt.cheon(program.budget_won)}
         if program.funding_source:
             scale += f" ({program.funding_source} {fmt.cheon(program.budget_won)}천원)"
         writer.line(f"○ {_('규모')} : {scale}")
     writer.line(f"○ {_('사업내용')}")
-    if section.labelled_contents:
-        writer.table([26, 74], [[head(_("구분")), head(_("내용"))]] + [
-            [Cell(label or "-"), Cell("\n".join(narrative_text(line) for line in lines))]
-            for label, lines in section.content_rows])
+    if section.contents_labelled:
+        writer.table([24, 62, 14], [[head(section.contents_label), head(_("내용")),
+                                     head(_("비고"))]] + [
+            [Cell(label or "-"), Cell("\n".join(narrative_text(line) for line in lines)),
+             Cell("")]
+            for label, lines in section.contents])
     else:
         writer.lines(figures.narratives["contents"])
 
     writer.section(f"□ {_('추진실적')}")
     writer.lines(figures.narratives["results"])
-    if figures.previous_unit_projects:
-        writer.table([60, 20, 20], [
-            [head(_("단위사업명")), head(_("%(year)s년") % {"year": report.year - 1}),
-             head(_("비고"))],
-            [Cell(_("계"), bold=True), num(fmt.unit_total(figures.previous_unit_total) or "-",
-                                           bold=True), Cell("")],
-            *[[Cell(unit.unit_project.name), num(figure(unit.result, unit.unit_project.unit)),
-               Cell(unit.unit_project.note)] for unit in figures.previous_unit_projects]])
+    if section.results:
+        unit_table(writer, section.results)
     elif not figures.narratives["results"]:
         writer.line("-")
 
     writer.section(f"□ {_('향후 추진계획')}")
     first, last = report.plan_years[0], report.plan_years[-1]
     writer.line(f"○ {_('%(first)s~%(last)s년 추진계획') % {'first': first, 'last': last}}")
-    if section.plan_rows:
-        plan_table(writer, report, section)
+    if section.plan.rows:
+        unit_table(writer, section.plan)
 
     writer.section(f"□ {_('%(year)s년 중점 추진계획') % {'year': report.year}}")
     writer.lines(figures.narratives["plans"])
 
 
-def plan_table(writer, report, section):
-    groups = section.has_groups
+def unit_table(writer, table):
+    """A table of goals.printed: the three-year plan or last year's results."""
+    groups = table.has_groups
     header = ([head(_("구분"))] if groups else []) + [head(_("단위사업명"))] + [
-        head(_("%(year)s년") % {"year": year}) for year in report.plan_years] + [head(_("비고"))]
+        head(_("%(year)s년") % {"year": year}) for year in table.years] + [head(_("비고"))]
     rows = [header]
-    if section.show_total:
+    if table.total_cells:
         rows.append([Cell(_("계"), cols=2 if groups else 1, bold=True)] + [
-            num(fmt.unit_total(total) or "-" if total else "-", bold=True)
-            for total in section.plan_totals] + [Cell("")])
-    for plan_row in section.plan_rows:
-        row = []
-        if groups and plan_row.group_span:
-            row.append(Cell(plan_row.group or "-", rows=plan_row.group_span))
-        unit = plan_row.unit.unit_project
-        row += [Cell(unit.name)] + [num(figure(target, unit.unit)) for target in
-                                    plan_row.targets] + [Cell(unit.note)]
-        rows.append(row)
-    years = [12] * len(report.plan_years)
+            num(cell, bold=True) for cell in table.total_cells] + [Cell("")])
+    for row in table.rows:
+        line = []
+        if groups and row.group_span:
+            line.append(Cell(row.group or "-", rows=row.group_span))
+        line += [Cell(row.name)] + [num(cell) for cell in row.cells] + [Cell(row.note)]
+        rows.append(line)
+    years = [12] * len(table.years)
     writer.table(([18, 28] if groups else [46]) + years + [14], rows)
 
 
@@ -399,7 +402,7 @@ def quarters(writer, report):
     ]
     for section in report.sections:
         rows.append([Cell(section.program.numbered_name, cols=2, band=True)] + [
-            Cell(status, band=True) for status in section.quarter_statuses()] + [
+            Cell(state.status_label, band=True) for state in section.statuses] + [
             Cell("", cols=2, band=True)])
         for indicator in section.figures.indicators:
             unit = indicator.indicator.unit

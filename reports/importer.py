@@ -176,6 +176,7 @@ class Reader:
         self.problems = []
         self.year = None
         self.title = ""
+        self.reported_on = ""
         self.categories = []  # [(name, is_common, [program Spec])]
         self.programs = {}  # name → Spec
         self.previous_plan = None
@@ -219,6 +220,9 @@ class Reader:
             self.problems.append(Problem(layout.SUMMARY, layout.INFO_ROW, "B",
                                          _("계획 연도를 2000~2100 사이의 숫자로 입력하세요.")))
         self.title = str(worksheet.cell(layout.INFO_ROW, 4).value or "").strip()
+        self.reported_on = ""
+        if str(worksheet.cell(layout.INFO_ROW, 5).value or "").strip() == _("보고일"):
+            self.reported_on = str(worksheet.cell(layout.INFO_ROW, 6).value or "").strip()[:20]
 
     def _program(self, row, key="program"):
         name = layout.program_name(row.text(key))
@@ -380,6 +384,11 @@ class Reader:
                 "period_end": end, "target_group": row.text("target_group"),
                 "owner": members.get(owner), "previous": previous.get(previous_name),
                 "budget_won": None, "funding_source": "", "stated_budget_eok": None,
+                "printed_title": self._optional(row, "printed_title", 200),
+                "target_label": self._optional(row, "target_label", 20),
+                "contents_label": self._optional(row, "contents_label", 20),
+                "plan_total": self._yes(row, "plan_total"),
+                "results_total": self._yes(row, "results_total"),
             })
             is_common = self._yes(row, "is_common")
             if category not in categories:
@@ -619,8 +628,9 @@ class Writer:
             plan = Plan(institution=self.institution, year=reader.year, status=Plan.Status.DRAFT)
         self.plan = plan
         self.outcome = Outcome(plan, created)
-        if created or plan.title != reader.title:
+        if created or plan.title != reader.title or plan.reported_on != reader.reported_on:
             plan.title = reader.title
+            plan.reported_on = reader.reported_on
             self._save(plan, created)
         self.existing = self._existing()
         self._refuse_deleting_what_has_results()
@@ -804,3 +814,92 @@ def _differs(obj, name, value):
     if model_field.is_relation:
         return getattr(obj, model_field.attname) != (value.pk if value is not None else None)
     return getattr(obj, name) != value
+
+
+# An institution from its workbook ---------------------------------------------------
+
+
+def read_institution(workbook):
+    """The institution and its 일반현황 by year that the workbook's hidden
+    sheet holds: (fields, [status fields]), or ImportFailed."""
+    if layout.INSTITUTION not in workbook.sheetnames:
+        raise ImportFailed([Problem(layout.INSTITUTION, None, None, _(
+            "기관 정보 시트가 없어 기관을 만들 수 없습니다. 이 화면에서 내려받은 워크북을 쓰세요."))])
+    sheet = workbook[layout.INSTITUTION]
+    problems = []
+    fields = {}
+    for number, name in enumerate(layout.INSTITUTION_FIELDS, start=1):
+        if sheet.cell(number, 1).value != name:
+            problems.append(Problem(layout.INSTITUTION, number, "A", _("%(name)s 칸이 있어야 합니다.")
+                                    % {"name": name}))
+            continue
+        value = sheet.cell(number, 2).value
+        fields[name] = "" if value is None and name != "founded_year" else value
+    statuses = []
+    row = layout.STATUS_ROW + 1
+    while sheet.cell(row, 1).value is not None:
+        status = {}
+        for number, name in enumerate(layout.STATUS_FIELDS, start=1):
+            value = sheet.cell(row, number).value
+            if isinstance(value, datetime):
+                value = value.date()
+            if name.endswith("_share") and value is not None:
+                value = Decimal(str(value))
+            if value is None and name in ("organization", "head_name"):
+                value = ""
+            status[name] = value if value is not None or name != "budget_is_final" else False
+        statuses.append((row, status))
+        row += 1
+    if problems:
+        raise ImportFailed(problems)
+    return fields, statuses
+
+
+def create_institution(file, institution=None):
+    """The institution of the workbook `file` made from its hidden sheet (for
+    a database that does not have it yet), or `institution`; with each year
+    of 일반현황 the sheet has and the database not. Raises ImportFailed with
+    where and why when the sheet does not fit."""
+    from goals.models import GeneralStatus, Institution
+
+    budget = uploads.plan_workbook_budget()
+    try:
+        workbook = uploads.open_workbook(file, budget, data_only=True)
+    except uploads.UploadRefused as refusal:
+        raise ImportFailed([Problem("", None, None, refusal.message)]) from None
+    fields, statuses = read_institution(workbook)
+    if institution is None:
+        institution = Institution(**fields)
+        try:
+            institution.full_clean()
+        except ValidationError as error:
+            raise ImportFailed([
+                Problem(layout.INSTITUTION, layout.INSTITUTION_FIELDS.index(name) + 1, "B",
+                        message) for name, messages in error.message_dict.items()
+                for message in messages]) from None
+        institution.save()
+    known = set(institution.statuses.values_list("year", flat=True))
+    for row, status_fields in statuses:
+        if status_fields["year"] in known:
+            continue
+        status = GeneralStatus(institution=institution, **status_fields)
+        try:
+            status.full_clean()
+        except ValidationError as error:
+            raise ImportFailed([Problem(layout.INSTITUTION, row, None, message)
+                                for message in error.messages]) from None
+        status.save()
+    return institution
+
+
+def workbook_code(file):
+    """The institution code the workbook's hidden sheet names, or None."""
+    budget = uploads.plan_workbook_budget()
+    try:
+        workbook = uploads.open_workbook(file, budget, data_only=True)
+    except uploads.UploadRefused:
+        return None
+    if layout.INSTITUTION not in workbook.sheetnames:
+        return None
+    sheet = workbook[layout.INSTITUTION]
+    return sheet.cell(1, 2).value if sheet.cell(1, 1).value == "code" else None

@@ -68,3 +68,15 @@ def html_to_pdf(html):
     document = HTML(string=html, base_url=Path(settings.BASE_DIR).as_uri() + "/",
                     url_fetcher=LocalFetcher())
     return document.write_pdf(font_config=FontConfiguration(), **PDF_OPTIONS)
+
+
+def results_html(report):
+    """The year-end results report (reports.results) as HTML."""
+    font_dir = Path(settings.REPORT_FONT_DIR)
+    fonts = {style: (font_dir / name).as_uri() for style, name in FONT_FILES.items()}
+    html = render_to_string("reports/results_report.html", {"report": report, "fonts": fonts})
+    return html.translate(MIDDLE_DOTS)
+
+
+def render_results_pdf(report):
+    return html_to_pdf(results_html(report))

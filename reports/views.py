@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goals import access
+from goals.consistency import find_contradictions
 from goals.models import Plan
+from goals.selectors import year_figures
 from kpi_site.security import accepts_upload
 
 from . import exports
@@ -44,11 +46,14 @@ def export_page(request, code, year, pk):
     """An export's progress without JavaScript: where it stands (the user
     reloads it, no page refreshes itself), then its file."""
     export = exports.refreshed(export_or_404(request.user, code, year, pk))
+    plan = Plan.objects.filter(institution=export.institution, year=year).first()
     return render(request, "reports/export.html", {
-        "institution": export.institution, "plan": Plan.objects.filter(
-            institution=export.institution, year=year).first(),
+        "institution": export.institution, "plan": plan,
         "export": export, "state": export_state(export), "filename": exports.filename(export),
-        "quarterly": exports.ExportOptions.from_key(export.options).quarterly})
+        "quarterly": exports.ExportOptions.from_key(export.options).quarterly,
+        # What the report prints otherwise than the document, and why, before
+        # it is downloaded: the plan check's findings.
+        "findings": find_contradictions(year_figures(export.institution, year)) if plan else []})
 
 
 def export_status(request, code, year, pk):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from goals import figures
@@ -34,6 +35,12 @@ YEAR = ID = "0"
 DATE = "yyyy-mm-dd"
 FONT = "맑은 고딕"
 MAX_WIDTH = 60
+
+
+def _own_precision(value):
+    """A format that shows every decimal the value has: 0.198, 0.28, 1."""
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return "0" + ("." + "0" * -exponent if exponent < 0 else "")
 
 
 def figure_format(value, suffix=""):
@@ -163,6 +170,16 @@ class SheetWriter:
         return self.put(key, fmt.quantity(value, unit, note) + mark if value else None,
                         **options)
 
+    def put_sum(self, key, first_row, last_row, number_format, style="report_total"):
+        """=SUM over column `key` from `first_row` to `last_row`: a total that
+        follows its cells when someone changes them."""
+        letter = get_column_letter(self.index[key])
+        cell = self.sheet.cell(self.row, self.index[key])
+        cell.style = style
+        cell.value = f"=SUM({letter}{first_row}:{letter}{last_row})"
+        cell.number_format = number_format
+        return cell
+
     def next_row(self):
         self.row += 1
 
@@ -205,9 +222,13 @@ def render_xlsx(report):
         workbook.add_named_style(style)
     workbook.properties.title = report.title
     workbook.properties.creator = report.institution.display_name
+    # Totals are formulas: Excel works them out when the file opens.
+    workbook.calculation.fullCalcOnLoad = True
     _summary(workbook, report)
+    _general(workbook, report)
     _plan(workbook, report)
     _last_year(workbook, report)
+    _last_year_units(workbook, report)
     _quarters(workbook, report)
     _budget(workbook, report)
     _overview(workbook, report)
@@ -215,9 +236,108 @@ def render_xlsx(report):
     _narratives(workbook, report)
     execution_sheet.write(workbook, report, SheetWriter, _heading)  # 예산 집행 (issue 15)
     revisions.write(workbook, report, SheetWriter, _heading)  # 당초/변경 (issue 15)
+    _institution(workbook, report)
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _general(workbook, report):
+    """일반현황 as the document's first page: the institution, its
+    organisation, staff, the year's budget and the head's term."""
+    institution, status, last = report.institution, report.status, report.previous_status
+    out = SheetWriter(workbook, layout.GENERAL, layout.GENERAL_COLUMNS,
+                      _heading(report, _("일반현황")))
+    founded = (_("%(year)s년") % {"year": institution.founded_year}
+               if institution.founded_year else "")
+    if institution.founding_law:
+        founded += f"({institution.founding_law})"
+    rows = [(_("소재지"), institution.address), (_("설립"), founded),
+            (_("운영"), institution.ordinance)]
+    if status is not None:
+        rows += [(_("조직"), status.organization),
+                 (_("정원/현원"), f"{status.quota}명/{status.headcount}명"
+                  if status.quota is not None else "")]
+        if status.budget_won is not None:
+            shares = fmt.shares_text(status)
+            rows.append((_("%(year)s년 예산") % {"year": report.year},
+                         f"{fmt.eok(status.budget_won, 1)}억원" + (f"({shares})" if shares else "")))
+        if last is not None and last.budget_won is not None:
+            kind = _("최종") if last.budget_is_final else _("본예산")
+            shares = fmt.shares_text(last)
+            rows.append((_("%(year)s년(%(kind)s) 예산") % {"year": last.year, "kind": kind},
+                         f"{fmt.eok(last.budget_won, 1)}억원" + (f"({shares})" if shares else "")))
+        if status.head_term_start:
+            term_text = fmt.term_text(status.head_term_start, status.head_term_end)
+            if status.head_term_years:
+                term_text += _("(%(years)s년)") % {"years": status.head_term_years}
+            rows.append((_("기관장임기"), f"{term_text} {status.head_name}".strip()))
+    for item, value in rows:
+        out.put("item", item)
+        out.put("value", value or "-")
+        out.next_row()
+    out.finish(landscape=False)
+
+
+def _institution(workbook, report):
+    """The institution and its 일반현황 for the import (reports.importer
+    read_institution): hidden and protected, not part of what prints."""
+    sheet = workbook.create_sheet(layout.INSTITUTION)
+    institution = report.institution
+    for number, name in enumerate(layout.INSTITUTION_FIELDS, start=1):
+        sheet.cell(number, 1, name)
+        value = getattr(institution, name)
+        cell = sheet.cell(number, 2, value if value not in (None, "") else None)
+        if isinstance(value, str):
+            cell.data_type = "s"
+    for number, name in enumerate(layout.STATUS_FIELDS, start=1):
+        sheet.cell(layout.STATUS_ROW, number, name)
+    row = layout.STATUS_ROW + 1
+    for status in (report.previous_status, report.status):
+        if status is None:
+            continue
+        for number, name in enumerate(layout.STATUS_FIELDS, start=1):
+            value = getattr(status, name)
+            if isinstance(value, Decimal):
+                value = float(value)
+            cell = sheet.cell(row, number, value if value not in (None, "") else None)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            elif isinstance(value, date):
+                cell.number_format = DATE
+        row += 1
+    sheet.sheet_state = "hidden"
+    sheet.protection.sheet = True
+
+
+def _last_year_units(workbook, report):
+    """추진실적 tables of unit projects (수탁기관 운영 활성화 지원's 2023: 계 82회)."""
+    out = SheetWriter(workbook, layout.LAST_YEAR_UNITS, layout.LAST_YEAR_UNIT_COLUMNS,
+                      _heading(report, _("전년도 단위사업 실적(추진실적)")))
+    for section in report.sections:
+        table = section.results
+        if table is None:
+            continue
+        name = section.program.numbered_name
+        program_row = out.row
+        total_row = None
+        if table.totals is not None:
+            total_row = out.row
+            out.put("program", name)
+            out.put("name", layout.TOTAL, style="report_total")
+            _unit_total(out, "result", table.totals[0])
+            out.put("note", "", style="report_total")
+            out.next_row()
+        for row in table.rows:
+            out.put("program", name)
+            out.put("name", row.name)
+            out.put_figure("result", row.values[0], row.unit_name)
+            out.put("note", row.note)
+            out.next_row()
+        if total_row is not None:
+            _plan_sums(out, ["result"], table.totals, total_row)
+        out.merge_down("program", program_row, out.row - 1)
+    out.finish(landscape=False)
 
 
 def _heading(report, what):
@@ -235,6 +355,9 @@ def _summary(workbook, report):
     sheet.cell(layout.INFO_ROW, 3, _("제목")).style = "report_info"
     title = sheet.cell(layout.INFO_ROW, 4, report.plan.title or "")
     title.style, title.data_type = "report_info", "s"
+    sheet.cell(layout.INFO_ROW, 5, _("보고일")).style = "report_info"
+    reported = sheet.cell(layout.INFO_ROW, 6, report.plan.reported_on or "")
+    reported.style, reported.data_type = "report_info", "s"
     for category in book.categories:
         category_row = out.row
         for program in category.programs:
@@ -269,11 +392,27 @@ def _summary(workbook, report):
             out.merge_down("budget_eok", program_row, out.row - 1)
         out.merge_down("category", category_row, out.row - 1)
     out.put("program", _("합계"), style="report_total")
-    out.put("budget_eok", figures.won_to_eok(book.budget_won), EOK, style="report_total")
+    out.put_sum("budget_eok", layout.FIRST_ROW, out.row - 1, EOK)
     out.put("measurement", _("사업비 합계 %(cheon)s천원") % {"cheon": fmt.cheon(book.budget_won)},
             style="report_total")
     out.next_row()
+    _validate_settings(out)
     out.finish(layout.SUMMARY_PRINTED)
+
+
+def _validate_settings(out):
+    """The indicator settings the import reads sit in hidden columns after
+    the printed table; whoever shows them again may only pick valid values."""
+    choices = {"kind": Kind.labels, "direction": Direction.labels, "rollup": Rollup.labels,
+               "is_new": [layout.YES]}
+    for key, labels in choices.items():
+        letter = get_column_letter(out.index[key])
+        validation = DataValidation(
+            type="list", formula1='"' + ",".join(str(label) for label in labels) + '"',
+            allow_blank=True, showErrorMessage=True, errorTitle=str(_("값 확인")),
+            error=str(_("목록에 있는 값만 쓸 수 있습니다.")))
+        validation.add(f"{letter}{layout.FIRST_ROW}:{letter}{max(out.row - 1, layout.FIRST_ROW)}")
+        out.sheet.add_data_validation(validation)
 
 
 def _change(out, change):
@@ -297,18 +436,20 @@ def _plan(workbook, report):
         for section in sections:
             program_row = out.row
             name = section.program.numbered_name
-            if section.show_total:
+            total_row = None
+            if section.plan.totals is not None:
+                total_row = out.row
                 out.put("category", category.category.name)
                 out.put("program", name)
                 out.put("name", layout.TOTAL, style="report_total")
                 out.put("group", "", style="report_total")
                 out.put("unit", "", style="report_total")
-                for key, total in zip(years, section.plan_totals):
+                for key, total in zip(years, section.plan.totals):
                     _unit_total(out, key, total)
                 out.put("note", "", style="report_total")
                 out.next_row()
             groups = []
-            for row in section.plan_rows:
+            for row in section.plan.rows:
                 unit = row.unit.unit_project
                 if row.group_span:
                     groups.append((out.row, out.row + row.group_span - 1))
@@ -317,17 +458,31 @@ def _plan(workbook, report):
                 out.put("group", unit.group)
                 out.put("name", unit.name)
                 out.put("unit", unit.unit)
-                for key, target in zip(years, row.targets):
+                for key, target in zip(years, row.values):
                     out.put_figure(key, target, unit.unit)
                 out.put("note", unit.note)
                 out.put("indicator", unit.indicator.measurement if unit.indicator_id else "")
                 out.put("id", unit.pk, ID)
                 out.next_row()
+            if total_row is not None:
+                _plan_sums(out, years, section.plan.totals, total_row)
             for first, last in groups:
                 out.merge_down("group", first, last)
             out.merge_down("program", program_row, out.row - 1)
         out.merge_down("category", category_row, out.row - 1)
     out.finish(layout.PLAN_PRINTED)
+
+
+def _plan_sums(out, years, totals, total_row):
+    """A 계 of one unit and no state becomes =SUM of the rows below it; one of
+    several units (135명/16회) or with a state (6회, 상시) stays its text."""
+    row = out.row
+    out.row = total_row
+    for key, total in zip(years, totals):
+        if len(total.sums) == 1 and not total.states:
+            value, unit = total.sums[0]
+            out.put_sum(key, total_row + 1, row - 1, figure_format(value, unit))
+    out.row = row
 
 
 def _unit_total(out, key, total):
@@ -415,14 +570,16 @@ def _budget(workbook, report):
                     shown=fmt.cheon(program.budget_won))
             out.put("budget_eok", program.budget_eok, EOK)
             out.put("funding_source", program.program.funding_source)
-            out.put("stated_eok", program.program.stated_budget_eok, EOK)
+            # As the document printed it, to its own precision (0.198, 0.28).
+            stated = program.program.stated_budget_eok
+            out.put("stated_eok", stated, _own_precision(stated) if stated is not None else None)
             out.next_row()
         out.merge_down("category", category_row, out.row - 1)
     for key in layout.BUDGET_COLUMNS:
         out.put(key, "", style="report_total")
     out.put("program", _("합계"), style="report_total")
-    out.put("budget_cheon", figures.won_to_cheon(book.budget_won), CHEON, style="report_total")
-    out.put("budget_eok", figures.won_to_eok(book.budget_won), EOK, style="report_total")
+    out.put_sum("budget_cheon", layout.FIRST_ROW, out.row - 1, CHEON)
+    out.put_sum("budget_eok", layout.FIRST_ROW, out.row - 1, EOK)
     out.next_row()
     _institution_budget(out, report)
     out.finish()
@@ -474,6 +631,11 @@ def _overview(workbook, report):
             out.put("target_group", program.target_group)
             out.put("owner", program.owner.get_username() if program.owner else "")
             out.put("previous", program.previous.name if program.previous else "")
+            out.put("printed_title", program.printed_title)
+            out.put("target_label", program.target_label)
+            out.put("contents_label", program.contents_label)
+            out.put("plan_total", program.plan_total)
+            out.put("results_total", program.results_total)
             out.put("id", program.pk, ID)
             out.next_row()
     out.finish()
@@ -513,3 +675,66 @@ def _narratives(workbook, report):
                 out.put("text", line.text)
                 out.next_row()
     out.finish()
+
+
+# The year-end results report (reports.results) ------------------------------------
+
+
+def render_results_xlsx(report):
+    """The results report as a workbook: each indicator's year, its quarters,
+    the unit projects' year; approved values only."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for style in _styles():
+        workbook.add_named_style(style)
+    workbook.properties.title = report.title
+    workbook.properties.creator = report.institution.display_name
+    heading = f"{report.institution.display_name} {report.title} ({_('승인된 값')})"
+    out = SheetWriter(workbook, layout.RESULTS, layout.RESULT_COLUMNS, heading)
+    quarters = SheetWriter(workbook, layout.RESULT_QUARTERS, layout.RESULT_QUARTER_COLUMNS,
+                           heading)
+    units = SheetWriter(workbook, layout.RESULT_UNITS, layout.RESULT_UNIT_COLUMNS, heading)
+    for category, programs in report.chapters:
+        category_row, quarter_category_row = out.row, quarters.row
+        for program in programs:
+            program_row, quarter_program_row = out.row, quarters.row
+            name = program.program.numbered_name
+            for result in program.indicators:
+                figure, unit = result.figure, result.unit
+                for sheet in (out, quarters):
+                    sheet.put("category", category.category.name)
+                    sheet.put("program", name)
+                    sheet.put("measurement", figure.indicator.measurement)
+                    sheet.put_figure("target", figure.target, unit, figure.target_note)
+                    sheet.put_figure("result", figure.result, unit, figure.result_note)
+                out.put("achievement", figure.achievement, RATE, shown=result.achievement_text)
+                out.put("pace", result.status_text)
+                out.put("last_year", result.last_year_text)
+                out.put("change", result.change_text)
+                out.put("evidence", "\n".join(result.evidence))
+                out.next_row()
+                for quarter, value in figure.quarters.items():
+                    quarters.put_figure(f"q{quarter}", value, unit)
+                for state in program.printed.statuses:
+                    quarters.put(f"status_{state.quarter}", state.status_label)
+                quarters.next_row()
+            out.merge_down("program", program_row, out.row - 1)
+            quarters.merge_down("program", quarter_program_row, quarters.row - 1)
+            for quarter in (1, 2, 3, 4):
+                quarters.merge_down(f"status_{quarter}", quarter_program_row, quarters.row - 1)
+            for unit_figure in program.figures.unit_projects:
+                unit = unit_figure.unit_project.unit
+                units.put("program", name)
+                units.put("name", unit_figure.unit_project.name)
+                units.put_figure("target", unit_figure.target, unit)
+                for quarter, value in unit_figure.quarters.items():
+                    units.put_figure(f"q{quarter}", value, unit)
+                units.put_figure("result", unit_figure.result, unit)
+                units.next_row()
+        out.merge_down("category", category_row, out.row - 1)
+        quarters.merge_down("category", quarter_category_row, quarters.row - 1)
+    for sheet in (out, quarters, units):
+        sheet.finish()
+    output = BytesIO()
+    workbook.save(output)
+    return output.getvalue()

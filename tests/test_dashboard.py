@@ -376,24 +376,6 @@ def test_the_program_page_mirrors_the_document(client, director):
     assert 'aria-labelledby="plan-' in html  # the three-year plan's chart
 
 
-def test_the_program_page_has_a_plan_total_where_the_report_has_one(client, director,
-                                                                   institution):
-    # Scores and percentages do not add up: 53회/85점/2건 was shown as a 계.
-    report = gather(institution, 2024)
-    with_total = 0
-    for section in report.sections:
-        html = page(client, f"/jbsss/2024/programs/{section.program.pk}/")
-        plan = Tables(html).starting("2024~2026년 추진계획") if section.plan_rows else []
-        shown = [row for row in plan if row[0] == "계"]
-        if section.show_total:
-            with_total += 1
-            assert shown == [["계", *[fmt.unit_total(total) for total in section.plan_totals],
-                              ""]], section.program
-        else:
-            assert not shown, section.program
-    assert 0 < with_total < len(report.sections)
-
-
 def test_the_program_page_groups_unit_projects_and_shows_the_quarters(client, director):
     program = Program.objects.get(category__plan__year=2024, name="전북형 돌봄 체계화 및 고도화")
     units = {unit.name: unit for unit in program.unit_projects.all()}

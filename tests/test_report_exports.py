@@ -145,7 +145,7 @@ def test_the_pdf_is_the_document_in_korean(pdf_2024):
                   "105.7억원(국비 31.9, 도·시군비 63.4, 기타 4.7)", "2021.10.28. ~ 2024.10.27.",
                   "2024 경영목표", "60회(모니터링, 협력체계강화, ESG경영실천지원 등)",
                   "주요경영목표", "사업개요", "추진실적", "향후 추진계획", "중점 추진계획",
-                  "2023년 경영성과 목표 이행 실적", "2024. 3. 4.", "분기별 실적"]:
+                  "2023년 경영성과 목표 이행 실적", "분기별 실적"]:
         assert words in text, words
     pages = text.split("\f")
     assert "- 2 -" not in pages[0] and re.search(r"-\s?5\s?-", pages[4])  # page numbers
@@ -224,9 +224,20 @@ def rows_of(sheet, columns):
                for number, key in enumerate(keys, start=1)}
 
 
+def total_of(sheet, cell):
+    """A total's range and the value Excel gives it: (range, sum of the range)."""
+    found = re.fullmatch(r"=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)", cell.value)
+    assert found, cell.value
+    column, first, _same, last = found.groups()
+    values = [sheet[f"{column}{row}"].value for row in range(int(first), int(last) + 1)]
+    total = sum(Decimal(str(value)) for value in values if isinstance(value, (int, float)))
+    return f"{column}{first}:{column}{last}", total
+
+
 def test_the_workbook_has_a_valid_sheet_per_table(xlsx_2024):
     workbook = load_workbook(BytesIO(xlsx_2024))
-    assert workbook.sheetnames[:5] == ["총괄표", "사업별 3개년 계획", "전년도 실적", "분기별 실적", "예산"]
+    assert workbook.sheetnames[:7] == ["총괄표", "일반현황", "사업별 3개년 계획", "전년도 실적",
+                                       "전년도 단위사업 실적", "분기별 실적", "예산"]
     for name in workbook.sheetnames:
         assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
 
@@ -238,7 +249,8 @@ def test_the_summary_sheet_shows_every_figure_of_the_main_table_as_numbers(xlsx_
     seen = {}
     for row in rows_of(sheet, layout.SUMMARY_COLUMNS):
         if row["program"].value == "합계":
-            assert shown(row["budget_eok"]) == "4.55"
+            assert total_of(sheet, row["budget_eok"]) == ("C5:C25", Decimal("4.55"))
+            assert row["budget_eok"].number_format == "0.00"
             break
         program = layout.program_name(row["program"].value)
         actual, target = shown(row["baseline_actual"]), shown(row["baseline_target"])
@@ -263,7 +275,13 @@ def test_the_sheets_read_like_the_screen(xlsx_2024):
               rows_of(workbook[layout.BUDGET], layout.BUDGET_COLUMNS)}
     assert shown(budget["수탁기관 운영 활성화 지원"]["budget_cheon"]) == "28,517"
     assert shown(budget["수탁기관 운영 활성화 지원"]["budget_eok"]) == "0.29"
-    assert shown(budget["합계"]["budget_cheon"]) == "454,577"
+    assert total_of(workbook[layout.BUDGET], budget["합계"]["budget_cheon"]) == (
+        "C5:C18", Decimal(454577))
+    assert total_of(workbook[layout.BUDGET], budget["합계"]["budget_eok"]) == (
+        "D5:D18", Decimal("4.55"))
+    # The 억원 the document printed, to its own precision.
+    stated = budget["소규모 사회서비스기관·소속시설 인권보호체계 구축"]["stated_eok"]
+    assert stated.value == 0.198 and shown(stated) == "0.198"
     plan = workbook[layout.PLAN]
     columns = layout.plan_columns([2024, 2025, 2026])
     care = [row for row in rows_of(plan, columns)
@@ -271,6 +289,15 @@ def test_the_sheets_read_like_the_screen(xlsx_2024):
     assert [shown(care[0][f"target_{n}"]) for n in range(3)] == [
         "135명/16회", "150명/18회", "165명/18회"]
     assert care[0]["name"].value == "계"
+    # A 계 of one unit is a formula over the unit projects below it.
+    outsourcing = [row for row in rows_of(plan, columns)
+                   if row["program"].value == "① 수탁기관 운영 활성화 지원"]
+    assert outsourcing[0]["name"].value == "계"
+    first, last = outsourcing[1]["name"].row, outsourcing[-1]["name"].row
+    for n, letter in enumerate("FGH"):
+        assert total_of(plan, outsourcing[0][f"target_{n}"]) == (
+            f"{letter}{first}:{letter}{last}", Decimal(60))
+    assert workbook.calculation.fullCalcOnLoad
     assert [row["group"].value for row in care[1:]] == ["보편적 돌봄서비스 지원"] * 2 + [
         "민간협력체계 강화"] * 2
 
@@ -282,6 +309,9 @@ def test_headers_are_merged_frozen_printed_on_every_a4_page_and_wide_enough(xlsx
     assert "H3:I3" in merged and sheet["H3"].value == "전년 실적(전년 목표)"
     assert "A3:A4" in merged
     for sheet in workbook:
+        if sheet.title == layout.INSTITUTION:  # the import's own, hidden and protected
+            assert sheet.sheet_state == "hidden" and sheet.protection.sheet
+            continue
         assert sheet.freeze_panes == "A5"
         assert sheet.print_title_rows == "$3:$4"
         assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
@@ -306,15 +336,20 @@ def test_text_that_looks_like_a_formula_stays_text(plan_2024):
     Narrative.objects.filter(program=program, section="plans", order=2).update(text="-2+3")
     data = render_xlsx(gather(plan_2024.institution, 2024))
     workbook = load_workbook(BytesIO(data))
+    # The totals are the report's own formulas (=SUM over the cells they total).
     cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row
-             if isinstance(cell.value, str) and cell.value[:1] in "=+-@"]
+             if isinstance(cell.value, str) and cell.value[:1] in "=+-@"
+             and not re.fullmatch(r"=SUM\([A-Z]+\d+:[A-Z]+\d+\)", cell.value)]
     assert {cell.value for cell in cells} >= {'=HYPERLINK("http://example.invalid","열기")',
                                               "+1", "@SUM(A1)", "-2+3"}
     assert all(cell.data_type == "s" for cell in cells)
     with ZipFile(BytesIO(data)) as archive:
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
-        assert not any(b"<f>" in archive.read(name) or b"<f " in archive.read(name)
-                       for name in sheets)
+        formulas = [formula for name in sheets
+                    for formula in re.findall(rb"<f>(.*?)</f>", archive.read(name))]
+        assert formulas and all(re.fullmatch(rb"SUM\([A-Z]+\d+:[A-Z]+\d+\)", formula)
+                                for formula in formulas)
+        assert not any(b"<f " in archive.read(name) for name in sheets)
 
 
 def test_the_report_costs_the_same_queries_at_500_indicators(institution):
@@ -348,3 +383,33 @@ def test_the_renderer_reads_its_fonts_and_no_other_file_of_the_project(settings,
         fetched = fetcher.fetch(path.as_uri())
         assert fetched.url == path.as_uri() and fetched.read(4) == path.read_bytes()[:4]
         fetched.close()
+
+
+def test_the_workbook_has_the_general_status_and_last_years_unit_results(xlsx_2024):
+    workbook = load_workbook(BytesIO(xlsx_2024))
+    general = {row[0]: row[1] for row in workbook[layout.GENERAL].iter_rows(
+        min_row=layout.FIRST_ROW, values_only=True)}
+    assert general["소재지"] == "전북특별자치도 전주시 덕진구 백제대로 805, 6층"
+    assert general["조직"] == "1본부 1실 3개팀" and general["정원/현원"] == "20명/20명"
+    assert general["2024년 예산"] == "105.7억원(국비 31.9, 도·시군비 63.4, 기타 4.7)"
+    assert general["기관장임기"] == "2021.10.28. ~ 2024.10.27.(3년) 서양열"
+    assert general["설립"].startswith("2021년(")
+    units = workbook[layout.LAST_YEAR_UNITS]
+    rows = list(units.iter_rows(min_row=layout.FIRST_ROW))
+    assert rows[0][1].value == "계" and rows[0][0].value == "① 수탁기관 운영 활성화 지원"
+    assert total_of(units, rows[0][2]) == (f"C{layout.FIRST_ROW + 1}:C{layout.FIRST_ROW + 7}",
+                                           Decimal(82))
+    assert [(row[1].value, shown(row[2])) for row in rows[1:3]] == [
+        ("소속시설 조직진단 및 모니터링", "30회"), ("소속시설 협력체계 강화", "28회")]
+
+
+def test_the_import_columns_are_hidden_and_take_only_valid_values(xlsx_2024):
+    sheet = load_workbook(BytesIO(xlsx_2024))[layout.SUMMARY]
+    keys = list(layout.SUMMARY_COLUMNS)
+    for key in ("kind", "direction", "rollup", "is_new", "previous", "id"):
+        letter = chr(ord("A") + keys.index(key))
+        assert sheet.column_dimensions[letter].hidden, key
+    lists = {str(validation.sqref).split(":")[0][:1]: validation.formula1
+             for validation in sheet.data_validations.dataValidation}
+    assert lists[chr(ord("A") + keys.index("kind"))].startswith('"건수')
+    assert all(validation.showErrorMessage for validation in sheet.data_validations.dataValidation)

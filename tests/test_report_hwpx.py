@@ -79,7 +79,7 @@ def test_python_hwpx_finds_nothing_wrong(hwpx_2024):
 
 def test_every_figure_of_the_main_table_is_in_its_row(hwpx_2024, institution):
     _header, section = parts(hwpx_2024)
-    _table, cells = table_starting(section, "주요경영목표")
+    _table, cells = table_starting(section, "2024 주요경영목표")
     rows = {}
     for (row, column), (text, *_rest) in cells.items():
         rows.setdefault(row, {})[column] = text
@@ -87,10 +87,10 @@ def test_every_figure_of_the_main_table_is_in_its_row(hwpx_2024, institution):
     seen = {}
     for row in sorted(rows):
         values = rows[row]
-        if 0 in values and len(values) == 6:  # a program's first indicator: its name and budget
+        if 0 in values and len(values) == 7:  # a program's first indicator: its name and budget
             program, budget = re.sub(r"^\S+ ", "", values[0]), values[1]
             values = {column - 2: text for column, text in values.items() if column >= 2}
-        elif len(values) == 4:
+        elif len(values) == 5:
             values = {column - 2: text for column, text in values.items()}
         else:
             continue  # headers, category bands, the total
@@ -104,11 +104,12 @@ def test_every_figure_of_the_main_table_is_in_its_row(hwpx_2024, institution):
 
 def test_headers_are_merged_and_repeat_on_every_page(hwpx_2024, institution):
     _header, section = parts(hwpx_2024)
-    table, cells = table_starting(section, "주요경영목표")
-    assert cells[0, 0][1:3] == (2, 1)  # 주요경영목표 over two header rows
+    table, cells = table_starting(section, "2024 주요경영목표")
+    assert cells[0, 0][1:3] == (2, 1)  # 2024 주요경영목표 over two header rows
+    assert cells[0, 6][:3] == ("비고", 2, 1)
     assert cells[0, 2][:3] == ("성과지표", 1, 2)  # over 측정방법 and 성과목표
     assert (cells[1, 2][0], cells[1, 3][0]) == ("측정방법", "성과목표")
-    assert cells[2, 0][:3] == ("【공통지표】", 1, 6)
+    assert cells[2, 0][:3] == ("【공통지표】", 1, 7)
     assert table.get("repeatHeader") == "1"
     assert {cells[place][3].get("header") for place in [(0, 0), (0, 2), (1, 2)]} == {"1"}
     # A program of several indicators names itself once, over their rows.
@@ -127,12 +128,12 @@ def test_figures_and_amounts_are_right_aligned(hwpx_2024):
     def aligned(cell):
         return {alignment[paragraph.get("paraPrIDRef")] for paragraph in cell.iter(f"{HP}p")}
 
-    _table, cells = table_starting(section, "주요경영목표")
+    _table, cells = table_starting(section, "2024 주요경영목표")
     by_text = {text: cell for text, _rows, _cols, cell in cells.values()}
     for figure in ["0.29", "60회", "82회(56회)", "7.1%증", "4.55"]:
         assert aligned(by_text[figure]) == {"RIGHT"}, figure
     assert aligned(by_text["지원사업횟수"]) != {"RIGHT"}
-    assert aligned(by_text["주요경영목표"]) == {"CENTER"}
+    assert aligned(by_text["2024 주요경영목표"]) == {"CENTER"}
     program = next(text for text in section.itertext() if "규모 : 28,517천원" in text)
     assert program == "○ 규모 : 28,517천원 (도비 28,517천원)"
     _table, care = next((table, cells) for table, cells in tables(section)
@@ -158,7 +159,7 @@ def test_the_pdfs_font_is_named_with_a_fallback(hwpx_2024):
 def test_it_has_the_pdfs_chapters_and_tables(hwpx_2024):
     _header, section = parts(hwpx_2024)
     text = "\n".join(section.itertext())
-    for words in ["2024년 경영성과 목표 현황", "(재)전북특별자치도사회서비스원", "2024. 3. 4.", "일반현황",
+    for words in ["2024년 경영성과 목표 현황", "(재)전북특별자치도사회서비스원", "2024.", "일반현황",
                   "105.7억원(국비 31.9, 도·시군비 63.4, 기타 4.7)", "2021.10.28. ~ 2024.10.27.",
                   "60회(모니터링, 협력체계강화, ESG경영실천지원 등)", "□ 사업개요", "□ 추진실적",
                   "□ 향후 추진계획", "□ 2024년 중점 추진계획",

@@ -312,3 +312,70 @@ def test_an_upload_that_is_not_a_workbook_is_refused(institution):
         import_workbook(BytesIO(b"not a spreadsheet"), institution)
     assert str(failure.value).startswith("엑셀(xlsx) 파일을 읽을 수 없습니다.")
     assert not Institution.objects.filter(code="x").exists()
+
+
+def visible_rows(workbook, name):
+    """A sheet's rows without its hidden columns (the row ids differ between
+    two databases)."""
+    sheet = workbook[name]
+    from openpyxl.utils import get_column_letter
+
+    hidden = {key for key, dimension in sheet.column_dimensions.items() if dimension.hidden}
+    return [[cell.value for cell in row if get_column_letter(cell.column) not in hidden]
+            for row in sheet.iter_rows()]
+
+
+def test_the_workbooks_make_the_institution_and_both_years_where_there_was_none(
+        institution, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from goals.models import Institution
+    from reports import layout
+
+    for year in (2023, 2024):
+        call_command("export_report", "--year", str(year), "--format", "xlsx",
+                     "--output", str(tmp_path / f"{year}.xlsx"))
+    # The database no longer has the institution the workbooks name.
+    Institution.objects.filter(pk=institution.pk).update(code="before")
+    out = StringIO()
+    call_command("import_plan", str(tmp_path / "2023.xlsx"), stdout=out)
+    call_command("import_plan", str(tmp_path / "2024.xlsx"), stdout=out)
+    assert "기관 전북특별자치도사회서비스원을(를) 만들었습니다" in out.getvalue()
+    made = Institution.objects.get(code="jbsss")
+    assert made.pk != institution.pk
+    assert (made.address, made.founded_year) == ("전북특별자치도 전주시 덕진구 백제대로 805, 6층", 2021)
+    statuses = {status.year: status for status in made.statuses.all()}
+    assert set(statuses) == {2023, 2024}
+    assert (statuses[2024].organization, statuses[2024].quota, statuses[2024].headcount,
+            statuses[2024].head_name) == ("1본부 1실 3개팀", 20, 20, "서양열")
+    assert made.plans.get(year=2024).reported_on == "2024."
+    call_command("export_report", "--year", "2024", "--format", "xlsx", "--institution", "jbsss",
+                 "--output", str(tmp_path / "again.xlsx"))
+    first, again = (load_workbook(tmp_path / name) for name in ("2024.xlsx", "again.xlsx"))
+    assert first.sheetnames == again.sheetnames
+    # Last year's actuals are results, which an import does not write (they
+    # are entered by quarter, approved and locked): those two sheets differ.
+    for name in set(first.sheetnames) - {layout.LAST_YEAR, layout.LAST_YEAR_UNITS}:
+        assert visible_rows(first, name) == visible_rows(again, name), name
+
+
+def test_a_workbook_without_the_institution_sheet_makes_no_institution(institution, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from openpyxl import load_workbook
+
+    from goals.models import Institution
+    from reports import layout
+
+    path = tmp_path / "2024.xlsx"
+    call_command("export_report", "--year", "2024", "--format", "xlsx", "--output", str(path))
+    workbook = load_workbook(path)
+    del workbook[layout.INSTITUTION]
+    workbook.save(path)
+    Institution.objects.filter(pk=institution.pk).update(code="before")
+    with pytest.raises(CommandError, match="기관을 찾을 수 없습니다"):
+        call_command("import_plan", str(path), "--institution", "jbsss")
+    assert not Institution.objects.filter(code="jbsss").exists()

@@ -61,9 +61,12 @@ def test_the_overview_offers_the_exports_and_the_upload_to_planning_staff(client
     client.force_login(member(institution, roles.REVIEWER, "province"))
     page = client.get("/jbsss/2024/").content.decode()
     forms = re.findall(rf'<form method="post" action="{START}".*?</form>', page, re.S)
-    assert [re.findall(r'name="(format|quarterly)" value="([^"]+)"', form) for form in forms] == [
-        [("format", "pdf")], [("format", "pdf"), ("quarterly", "1")], [("format", "xlsx")],
-        [("format", "hwpx")]]
+    assert [re.findall(r'name="(report|format|quarterly)" value="([^"]+)"', form)
+            for form in forms] == [
+        [("report", "plan"), ("format", "pdf")],
+        [("report", "plan"), ("format", "pdf"), ("quarterly", "1")],
+        [("report", "plan"), ("format", "xlsx")], [("report", "plan"), ("format", "hwpx")],
+        [("report", "results"), ("format", "pdf")], [("report", "results"), ("format", "xlsx")]]
     for label in ("PDF 내려받기", "PDF(분기별 실적 포함)", "XLSX 내려받기", "HWPX 내려받기"):
         assert f">{label}</button>" in page
     assert "reports/download.js" in page and "data-report-status" in page

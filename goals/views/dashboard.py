@@ -17,6 +17,7 @@ from goals import formatting as fmt
 from goals import overview as board
 from goals.forms import BasisForm, CompareForm, OverviewFilters, ValuesForm, kept_query
 from goals.models import QUARTERS, Period
+from goals.printed import printed
 from goals.selectors import indicator_in_depth, latest_plan, plan_years, year_figures
 from goals.tables import CategoryTable, ComparisonTable, IndicatorTable
 
@@ -78,21 +79,18 @@ def program(request, code, year, pk):
     figures = next((program for program in book.programs if program.program.pk == pk), None)
     if figures is None:
         raise Http404
-    years, total, plan_lines = lines.three_year_plan(figures)
+    shown = printed(figures, year)
     return render(request, "goals/program.html", {
         "institution": plan.institution, "plan": plan, "book": book, "program": figures,
+        "printed": shown,
         "kept": choices.kept(book.quarter),
         "period": fmt.period_text(figures.program.period_start, figures.program.period_end),
         "owner": board.owner_name(figures.program.owner),
-        "plan_years": years, "plan_total": total, "plan_lines": plan_lines,
-        "has_groups": any(line.group for line in plan_lines),
-        "contents": lines.labelled(figures.narratives["contents"]),
-        "contents_labelled": any(n.label for n in figures.narratives["contents"]),
         "quarter_lines": lines.quarter_lines(figures),
-        "submissions": lines.submission_states(figures),
         "quarters": [Period(quarter).label for quarter in QUARTERS],
-        "plan_charts": charts.plan_charts(f"plan-{pk}", figures.program.name,
-                                          figures.unit_totals if figures.has_plan_total else {}),
+        "plan_charts": charts.plan_charts(
+            f"plan-{pk}", figures.program.name,
+            dict(zip(shown.plan.years, shown.plan.totals)) if shown.plan.totals else {}),
         "nav_section": "overview",
     })
 

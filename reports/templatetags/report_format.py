@@ -58,9 +58,11 @@ def may_keep_plan(context, institution):
 
 @register.simple_tag
 def export_buttons():
-    """The year's download buttons: (format, with the quarters, label)."""
-    return [("pdf", False, _("PDF 내려받기")), ("pdf", True, _("PDF(분기별 실적 포함)")),
-            ("xlsx", False, _("XLSX 내려받기")), ("hwpx", False, _("HWPX 내려받기"))]
+    """The year's download buttons: (report, format, with the quarters, label)."""
+    return [("plan", "pdf", False, _("PDF 내려받기")), ("plan", "pdf", True, _("PDF(분기별 실적 포함)")),
+            ("plan", "xlsx", False, _("XLSX 내려받기")), ("plan", "hwpx", False, _("HWPX 내려받기")),
+            ("results", "pdf", False, _("실적 보고서 PDF")),
+            ("results", "xlsx", False, _("실적 보고서 XLSX"))]
 
 
 WORD_JOINER = "\u2060"

@@ -26,14 +26,20 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=sorted(exports.FORMATS), required=True)
         parser.add_argument("--output", required=True, help=_("쓸 파일 경로"))
         parser.add_argument("--institution", help=_("기관 코드(기관이 여럿일 때)"))
+        parser.add_argument("--report", choices=sorted(exports.REPORTS), default="plan",
+                            help=_("plan: 경영성과 목표 보고서, results: 경영성과 실적 보고서(승인된 값)"))
         parser.add_argument("--quarterly", action="store_true",
                             help=_("PDF와 HWPX에 분기별 실적과 제출 상태를 덧붙입니다."))
 
-    def handle(self, *args, year, format, output, institution=None, quarterly=False, **options):
+    def handle(self, *args, year, format, output, institution=None, quarterly=False,
+               report="plan", **options):
         found = institution_for(institution)
+        if format not in exports.REPORT_FORMATS[report]:
+            raise CommandError(_("이 보고서는 %(formats)s 형식으로만 만듭니다.")
+                               % {"formats": ", ".join(exports.REPORT_FORMATS[report])})
         chosen = exports.ExportOptions(quarterly=quarterly).for_format(format)
         try:
-            data = exports.render(found, year, format=format, options=chosen)
+            data = exports.render(found, year, report=report, format=format, options=chosen)
         except Plan.DoesNotExist:
             raise CommandError(_("%(year)s년 계획이 없습니다.") % {"year": year}) from None
         # Written beside the target and moved over it: never half a file.
