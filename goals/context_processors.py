@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from . import access, roles
+from . import access, roles, todo
 from .models import Result
 
 
@@ -17,5 +17,8 @@ def navigation(request):
         "nav_is_approver": roles.has_role(user, roles.APPROVER),
         "nav_is_administrator": user.is_staff,
         "nav_is_internal": access.is_internal(user),
+        "nav_has_todo": roles.has_role(user, roles.STAFF, roles.APPROVER, roles.DIRECTOR),
+        # Read only when the header is written: 반려 1, 승인 대기 3.
+        "nav_counts": SimpleLazyObject(lambda: todo.navigation_counts(user)),
         "has_examples": has_examples,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import approval, dashboard, entry, evaluation, evidence
+from .views import approval, dashboard, entry, evaluation, evidence, todo
 
 app_name = "goals"
 
@@ -18,6 +18,9 @@ urlpatterns = [
          name="evaluation_review"),
     path("<slug:code>/<int:year>/evaluation/simulator/", evaluation.simulator,
          name="target_simulator"),
+    # The landing page: what the user has to do in the open quarter, or another.
+    path("<slug:code>/<int:year>/todo/", todo.page, name="todo"),
+    path("<slug:code>/<int:year>/todo/<int:quarter>/", todo.page, name="todo_quarter"),
     # The staff member's quarter: values, evidence, the Excel sheet, submission.
     path("<slug:code>/<int:year>/entry/", entry.start, name="entry_start"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/", entry.page, name="entry"),

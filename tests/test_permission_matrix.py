@@ -93,6 +93,12 @@ MATRIX = {
     "reports/<slug:code>/upload/": [
         ("get", "/reports/jbsss/upload/", {}, site(403, approver=200, administrator=200))],
     "evidence/<int:pk>/": [("get", "/evidence/{evidence}/", {}, site(200))],
+    # The landing page: what staff, approvers and the director have to do.
+    "<slug:code>/<int:year>/todo/": [
+        ("get", "/jbsss/2024/todo/", {}, site(200, reviewer=403, administrator=403))],
+    "<slug:code>/<int:year>/todo/<int:quarter>/": [
+        ("get", "/jbsss/2024/todo/1/", {}, site(200, reviewer=403, administrator=403)),
+        ("get", "/jbsss/2024/todo/5/", {}, site(404, reviewer=403, administrator=403))],
     # The staff member's quarter. Submitting with blanks comes back as a
     # redirect with a message; a post without a file is a form error.
     "<slug:code>/<int:year>/entry/": [

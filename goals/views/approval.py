@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from goals import access, entry
+from goals import access, entry, review
 from goals.forms import CommentForm
 from goals.models import Period, Submission
 from goals.selectors import default_quarter
@@ -49,14 +49,25 @@ def render_page(request, plan, quarter, bound=None, status=200):
     steps_of = {}
     for step in steps:
         steps_of.setdefault(step.program_id, []).append(step)
+    moves = review.steps_of([each.program.pk for each in program_quarters], quarter)
+    # What a submitted quarter's values became since it was returned or last approved.
+    since = {program_id: move.since[1] for program_id, move in moves.items()
+             if move.since and any(each.program.pk == program_id
+                                   and each.status == Submission.Status.SUBMITTED
+                                   for each in program_quarters)}
+    changes = review.changes_since(program_quarters, since)
     sections = []
     for program_quarter in program_quarters:
         program_id = program_quarter.program.pk
         forms = {name: CommentForm(prefix=f"{name}{program_id}") for name in ("return", "reopen")}
         if bound and bound[0] == program_id:
             forms[bound[1]] = bound[2]
+        move = moves.get(program_id)
         sections.append({"quarter": program_quarter, "forms": forms,
-                         "steps": steps_of.get(program_id, [])})
+                         "steps": steps_of.get(program_id, []),
+                         "since": move.since if move and program_id in since else None,
+                         "returned_comment": move.returned_comment if move else "",
+                         "changes": changes.get(program_id, [])})
     counts = {status: 0 for status in Submission.Status.values}
     for program_quarter in program_quarters:
         counts[program_quarter.status] += 1

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from goals import access, entry, entry_sheet, parsing, roles
 from goals.forms import EvidenceForm, QuarterForm, SheetUploadForm
-from goals.models import Evidence, Period, Program
+from goals.models import Evidence, Period, Program, Submission
 from goals.selectors import EVERYTHING, default_quarter, year_figures
 from kpi_site.security import accepts_upload
 
@@ -74,7 +74,9 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
                               or EvidenceForm(program_quarter)),
             "evidence": evidence_of.get(program_id, []),
         })
+    returned = [each for each in program_quarters if each.status == Submission.Status.RETURNED]
     return render(request, "goals/entry.html", {
+        "returned": returned,
         "institution": plan.institution, "plan": plan, "quarter": quarter,
         "quarters": Period.values[:4], "sections": sections,
         "sheet_form": bound.get("sheet") or SheetUploadForm(),
