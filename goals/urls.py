@@ -24,6 +24,10 @@ urlpatterns = [
     # The staff member's quarter: values, evidence, the Excel sheet, submission.
     path("<slug:code>/<int:year>/entry/", entry.start, name="entry_start"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/", entry.page, name="entry"),
+    path("<slug:code>/<int:year>/entry/<int:quarter>/save/", entry.save_all,
+         name="entry_save_all"),
+    path("<slug:code>/<int:year>/entry/<int:quarter>/submit/", entry.submit_all,
+         name="entry_submit_all"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/sheet.xlsx", entry.sheet,
          name="entry_sheet"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/sheet/", entry.upload_sheet,
@@ -37,6 +41,8 @@ urlpatterns = [
     # The approver's quarter.
     path("<slug:code>/<int:year>/approval/", approval.start, name="approval_start"),
     path("<slug:code>/<int:year>/approval/<int:quarter>/", approval.page, name="approval"),
+    path("<slug:code>/<int:year>/approval/<int:quarter>/approve/", approval.approve_many,
+         name="approval_many"),
     path("<slug:code>/<int:year>/approval/<int:quarter>/<int:program_id>/<slug:action>/",
          approval.step, name="approval_step"),
 ]

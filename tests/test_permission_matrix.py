@@ -105,6 +105,13 @@ MATRIX = {
         ("get", "/jbsss/2024/entry/", {}, site(302, **NOT_STAFF))],
     "<slug:code>/<int:year>/entry/<int:quarter>/": [
         ("get", "/jbsss/2024/entry/1/", {}, site(200, **NOT_STAFF))],
+    # One 저장 for the page (nothing sent: nothing changes) and 모두 제출, whose
+    # page names what will lock; posting it with nothing complete is refused.
+    "<slug:code>/<int:year>/entry/<int:quarter>/save/": [
+        ("post", "/jbsss/2024/entry/1/save/", {}, site(302, **NOT_STAFF))],
+    "<slug:code>/<int:year>/entry/<int:quarter>/submit/": [
+        ("get", "/jbsss/2024/entry/1/submit/", {}, site(200, **NOT_STAFF)),
+        ("post", "/jbsss/2024/entry/1/submit/", {}, site(302, **NOT_STAFF))],
     "<slug:code>/<int:year>/entry/<int:quarter>/sheet.xlsx": [
         ("get", "/jbsss/2024/entry/1/sheet.xlsx", {}, site(200, **NOT_STAFF))],
     "<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/": [
@@ -122,6 +129,8 @@ MATRIX = {
         ("get", "/jbsss/2024/approval/", {}, site(302, **NOT_APPROVER))],
     "<slug:code>/<int:year>/approval/<int:quarter>/": [
         ("get", "/jbsss/2024/approval/1/", {}, site(200, **NOT_APPROVER))],
+    "<slug:code>/<int:year>/approval/<int:quarter>/approve/": [
+        ("post", "/jbsss/2024/approval/1/approve/", {}, site(302, **NOT_APPROVER))],
     "<slug:code>/<int:year>/approval/<int:quarter>/<int:program_id>/<slug:action>/": [
         ("post", "/jbsss/2024/approval/1/{program}/approve/", {}, site(302, **NOT_APPROVER)),
         ("post", "/jbsss/2024/approval/1/{program}/return/",

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from goals import access, entry, review
 from goals.forms import CommentForm
-from goals.models import Period, Submission
+from goals.models import Period, Program, Submission
 from goals.selectors import default_quarter
 from goals.views.entry import program_of, quarter_figures, quarter_or_404
 
@@ -76,7 +78,44 @@ def render_page(request, plan, quarter, bound=None, status=200):
         "quarters": Period.values[:4], "sections": sections,
         "counts": [(Submission.Status(status).label, status, count)
                    for status, count in counts.items()],
+        "counts_by": counts,
     }, status=status)
+
+
+@require_POST
+def approve_many(request, code, year, quarter):
+    """Approve the submitted programs ticked on the page, each recorded on its
+    own; all or nothing: one that is not this plan's or not submitted changes none."""
+    plan = approver_plan(request.user, code, year)
+    quarter_or_404(quarter)
+    url = reverse("goals:approval", args=[plan.institution.code, plan.year, quarter])
+    asked = request.POST.getlist("program")
+    if not asked:
+        messages.error(request, _("승인할 사업을 고르세요."))
+        return redirect(url)
+    if not all(pk.isdigit() for pk in asked):
+        messages.error(request, _("알 수 없는 사업이 있습니다. 아무것도 승인하지 않았습니다."))
+        return redirect(url)
+    programs = list(Program.objects.select_related("category__plan__institution")
+                    .filter(pk__in=asked, category__plan=plan).order_by("category__order", "number"))
+    if len(programs) != len(set(asked)):
+        messages.error(request, _("이 계획의 사업이 아닌 것이 있습니다. 아무것도 승인하지 않았습니다."))
+        return redirect(url)
+    try:
+        with transaction.atomic():
+            for program in programs:
+                try:
+                    entry.approve(request.user, program, quarter)
+                except entry.Refused as refusal:
+                    raise entry.Refused(f"{program.name}: {refusal.message}") from refusal
+    except entry.Refused as refusal:
+        messages.error(request, _("%(problem)s 아무것도 승인하지 않았습니다.") % {
+            "problem": refusal.message})
+        return redirect(url)
+    messages.success(request, _("%(quarter)s분기 %(count)s개 사업을 승인했습니다: %(programs)s") % {
+        "quarter": quarter, "count": len(programs),
+        "programs": ", ".join(program.name for program in programs)})
+    return redirect(url)
 
 
 @require_POST
