@@ -83,6 +83,7 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
         "sheet_form": bound.get("sheet") or SheetUploadForm(),
         "reason_form": bound.get("reason") or PageReasonForm(prefix="page"),
         "ready": [each for each in program_quarters if each.is_open and not each.missing],
+        "any_open": any(each.is_open for each in program_quarters),
         "sheet_problems": sheet_problems, "not_measured": parsing.NOT_MEASURED_TEXT,
     }, status=status)
 
