@@ -208,11 +208,11 @@ class ProgramQuarter:
     def status_label(self):
         return Submission.Status(self.status).label
 
-    @property
+    @cached_property
     def lines(self):
         return [line for group in self.groups for line in group.lines] + self.loose
 
-    @property
+    @cached_property
     def missing(self):
         return [line for line in self.lines if line.result is None]
 
@@ -220,7 +220,7 @@ class ProgramQuarter:
     def entered(self):
         return len(self.lines) - len(self.missing)
 
-    @property
+    @cached_property
     def closed_reason(self):
         return closed_reason(self.program.category.plan, self.status)
 

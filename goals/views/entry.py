@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from goals import access, entry, entry_sheet, parsing, roles
-from goals.forms import EvidenceForm, QuarterForm, SheetUploadForm
+from goals.forms import EvidenceForm, QuarterForm, QuarterRows, SheetUploadForm
 from goals.models import Evidence, Period, Program, Submission
 from goals.selectors import EVERYTHING, default_quarter, year_figures
 from kpi_site.security import accepts_upload
@@ -70,7 +70,7 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
         program_id = program_quarter.program.pk
         sections.append({
             "quarter": program_quarter,
-            "form": bound.get(("values", program_id)) or QuarterForm(program_quarter),
+            "form": bound.get(("values", program_id)) or QuarterRows(program_quarter),
             "evidence_form": (bound.get(("evidence", program_id))
                               or EvidenceForm(program_quarter)),
             "evidence": evidence_of.get(program_id, []),
