@@ -6,14 +6,15 @@ django-simple-history keeps of every Submission and Result.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
 from django.db.models import Q
+from django.utils.timezone import localtime
 
 from . import figures
 from . import formatting as fmt
-from .models import Result, Submission
+from .models import Result, Submission, due_dates
 
 
 @dataclass
@@ -122,3 +123,37 @@ def _shown(record, unit):
     if record.value is not None:
         return fmt.quantity(record.value, unit)
     return record.state
+
+
+def d_day(due, today=None):
+    """D-3 before the due date, D-day on it, D+2 after it."""
+    today = today or date.today()
+    days = (due - today).days
+    if days == 0:
+        return "D-day"
+    return f"D-{days}" if days > 0 else f"D+{-days}"
+
+
+def is_late(submitted_at, due):
+    """A submission after the due date (its local day is later)."""
+    return submitted_at is not None and localtime(submitted_at).date() > due
+
+
+@dataclass
+class Due:
+    """A quarter's due date as pages show it."""
+
+    date: date
+    today: date
+
+    @property
+    def d_day(self):
+        return d_day(self.date, self.today)
+
+    @property
+    def is_past(self):
+        return self.today > self.date
+
+
+def due_of(plan, quarter, today=None):
+    return Due(due_dates(plan)[quarter], today or date.today())

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from . import access, entry, figures, roles
+from . import access, entry, figures, review, roles
 from .models import Plan, Program, Submission
 from .selectors import EVERYTHING, default_quarter, year_figures
 
@@ -32,6 +32,14 @@ class Todo:
     is_staff: bool = False
     is_approver: bool = False
     is_director: bool = False
+    due: object = None  # review.Due of the quarter
+
+    @property
+    def overdue(self):
+        """Programs not submitted by the due date, with their owners (approver)."""
+        if not self.due or not self.due.is_past:
+            return []
+        return self.missing + self.returned
 
     @property
     def total(self):
@@ -46,7 +54,8 @@ def quarter_book(plan, quarter, programs=None):
 def read(user, plan, quarter=None):
     """The to-do list of `user` in `plan` for `quarter` (the open one by default)."""
     quarter = quarter or default_quarter(plan.year)
-    todo = Todo(plan, quarter, is_staff=roles.has_role(user, roles.STAFF),
+    todo = Todo(plan, quarter, due=review.due_of(plan, quarter),
+                is_staff=roles.has_role(user, roles.STAFF),
                 is_approver=access.can_approve(user, plan.institution),
                 is_director=roles.has_role(user, roles.DIRECTOR))
     submissions = Submission.objects.filter(program__category__plan=plan).select_related(

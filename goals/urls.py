@@ -41,6 +41,8 @@ urlpatterns = [
     # The approver's quarter.
     path("<slug:code>/<int:year>/approval/", approval.start, name="approval_start"),
     path("<slug:code>/<int:year>/approval/<int:quarter>/", approval.page, name="approval"),
+    path("<slug:code>/<int:year>/approval/<int:quarter>/due/", approval.set_due,
+         name="approval_due"),
     path("<slug:code>/<int:year>/approval/<int:quarter>/approve/", approval.approve_many,
          name="approval_many"),
     path("<slug:code>/<int:year>/approval/<int:quarter>/<int:program_id>/<slug:action>/",

@@ -129,6 +129,11 @@ MATRIX = {
         ("get", "/jbsss/2024/approval/", {}, site(302, **NOT_APPROVER))],
     "<slug:code>/<int:year>/approval/<int:quarter>/": [
         ("get", "/jbsss/2024/approval/1/", {}, site(200, **NOT_APPROVER))],
+    # The quarter's due date: nothing sent is a form error (the approver's page
+    # again; an administrator, who has no approval page, goes back with a message).
+    "<slug:code>/<int:year>/approval/<int:quarter>/due/": [
+        ("post", "/jbsss/2024/approval/1/due/", {},
+         site(403, approver=400, administrator=302))],
     "<slug:code>/<int:year>/approval/<int:quarter>/approve/": [
         ("post", "/jbsss/2024/approval/1/approve/", {}, site(302, **NOT_APPROVER))],
     "<slug:code>/<int:year>/approval/<int:quarter>/<int:program_id>/<slug:action>/": [

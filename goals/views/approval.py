@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django import forms
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from goals import access, entry, review
 from goals.forms import CommentForm
-from goals.models import Period, Program, Submission
+from goals.models import Period, Program, QuarterDue, Submission, quarter_start
 from goals.selectors import default_quarter
 from goals.views.entry import program_of, quarter_figures, quarter_or_404
 
@@ -39,7 +41,7 @@ def page(request, code, year, quarter):
     return render_page(request, plan, quarter_or_404(quarter))
 
 
-def render_page(request, plan, quarter, bound=None, status=200):
+def render_page(request, plan, quarter, bound=None, status=200, due_form=None):
     """The approval page; `bound` is a comment form sent back with its problem,
     as (program id, step, form)."""
     book = quarter_figures(plan, quarter)
@@ -58,6 +60,7 @@ def render_page(request, plan, quarter, bound=None, status=200):
                                    and each.status == Submission.Status.SUBMITTED
                                    for each in program_quarters)}
     changes = review.changes_since(program_quarters, since)
+    due = review.due_of(plan, quarter)
     sections = []
     for program_quarter in program_quarters:
         program_id = program_quarter.program.pk
@@ -69,7 +72,8 @@ def render_page(request, plan, quarter, bound=None, status=200):
                          "steps": steps_of.get(program_id, []),
                          "since": move.since if move and program_id in since else None,
                          "returned_comment": move.returned_comment if move else "",
-                         "changes": changes.get(program_id, [])})
+                         "changes": changes.get(program_id, []),
+                         "late": bool(move and review.is_late(move.submitted_at, due.date))})
     counts = {status: 0 for status in Submission.Status.values}
     for program_quarter in program_quarters:
         counts[program_quarter.status] += 1
@@ -78,8 +82,43 @@ def render_page(request, plan, quarter, bound=None, status=200):
         "quarters": Period.values[:4], "sections": sections,
         "counts": [(Submission.Status(status).label, status, count)
                    for status, count in counts.items()],
-        "counts_by": counts,
+        "counts_by": counts, "due": due,
+        "due_form": due_form or DueForm(initial={"due_date": due.date}),
+        "may_set_due": access.can_keep_plan(request.user, plan.institution),
     }, status=status)
+
+
+class DueForm(forms.Form):
+    due_date = forms.DateField(label=_lazy("제출 기한"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@require_POST
+def set_due(request, code, year, quarter):
+    """The approver or an administrator sets the quarter's due date; one
+    before the quarter starts is refused and nothing changes."""
+    plan = access.plan_or_404(request.user, code, year)
+    access.require(access.can_keep_plan(request.user, plan.institution))
+    quarter_or_404(quarter)
+    form = DueForm(request.POST)
+    if form.is_valid():
+        due = form.cleaned_data["due_date"]
+        if due < quarter_start(plan.year, quarter):
+            form.add_error("due_date", _("제출 기한은 분기가 시작하기 전(%(start)s)일 수 없습니다.") % {
+                "start": quarter_start(plan.year, quarter).isoformat()})
+        else:
+            row = QuarterDue.objects.filter(plan=plan, quarter=quarter).first() or QuarterDue(
+                plan=plan, quarter=quarter)
+            row.due_date, row.updated_by = due, request.user
+            row._history_user = request.user
+            row.save()
+            messages.success(request, _("%(quarter)s분기 제출 기한을 %(date)s(으)로 정했습니다.") % {
+                "quarter": quarter, "date": due.isoformat()})
+            return redirect("goals:approval", plan.institution.code, plan.year, quarter)
+    if not access.can_approve(request.user, plan.institution):
+        messages.error(request, " ".join(form.errors.get("due_date", [])) or _("날짜를 확인하세요."))
+        return redirect("goals:todo_quarter", plan.institution.code, plan.year, quarter)
+    return render_page(request, plan, quarter, status=400, due_form=form)
 
 
 @require_POST

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals import access, entry, entry_sheet, parsing, roles
+from goals import access, entry, entry_sheet, parsing, review, roles
 from goals.forms import EvidenceForm, QuarterForm, QuarterRows, SheetUploadForm
 from goals.models import Evidence, Period, Program, Submission
 from goals.selectors import EVERYTHING, default_quarter, year_figures
@@ -77,7 +77,7 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
         })
     returned = [each for each in program_quarters if each.status == Submission.Status.RETURNED]
     return render(request, "goals/entry.html", {
-        "returned": returned,
+        "returned": returned, "due": review.due_of(plan, quarter),
         "institution": plan.institution, "plan": plan, "quarter": quarter,
         "quarters": Period.values[:4], "sections": sections,
         "sheet_form": bound.get("sheet") or SheetUploadForm(),

@@ -16,4 +16,5 @@ def page(request, code, year, quarter=None):
     return render(request, "goals/todo.html", {
         "institution": plan.institution, "plan": plan, "quarter": work.quarter,
         "quarters": Period.values[:4], "todo": work, "nav_section": "todo",
+        "due": work.due,
     })
