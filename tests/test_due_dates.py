@@ -58,3 +58,18 @@ def test_a_submission_after_the_due_date_is_flagged_late(client, approver, staff
     page = client.get("/jbsss/2024/approval/1/").content.decode()
     assert "기한 후 제출" in page
     assert Submission.objects.get(program=outsourcing, quarter=1).status == "submitted"
+
+
+def test_the_approver_sees_the_evidence_with_who_and_when(client, approver, staff, outsourcing):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fill(outsourcing, 1, staff)
+    entry.add_evidence(staff, outsourcing, 1, SimpleUploadedFile(
+        "회의록.pdf", b"%PDF-1.7\n%%EOF\n"))
+    entry.submit(staff, outsourcing, 1)
+    client.force_login(approver)
+    page = client.get("/jbsss/2024/approval/1/").content.decode()
+    section = page[page.index(f'id="program-{outsourcing.pk}"'):]
+    assert "회의록.pdf" in section and "김담당" in section and "바이트" in section
+    evidence = outsourcing.evidence.get()
+    assert client.get(f"/evidence/{evidence.pk}/").status_code == 200

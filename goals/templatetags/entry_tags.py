@@ -26,13 +26,22 @@ def person(user):
 # the page within 3× of a plain table).
 
 
-def _figures(line):
+def _labels():
+    """The columns' names, which a narrow screen writes before each cell."""
+    return {name: escape(_(name)) for name in ("연간 목표", "누계", "전분기", "비고", "마지막 저장")}
+
+
+def _figures(line, labels=None):
+    labels = labels or _labels()
     unit, label = line.unit, line.so_far_label
     label = f' <span class="muted">({escape(label)})</span>' if label else ""
     return mark_safe(
-        f'<td class="num">{escape(fmt.quantity(line.target, unit) or "-")}</td>'
-        f'<td class="num">{escape(fmt.quantity(line.cumulative, unit) or "-")}{label}</td>'
-        f'<td class="num">{escape(fmt.quantity(line.last_quarter, unit) or "-")}</td>')
+        f'<td class="num" data-label="{labels["연간 목표"]}">'
+        f'{escape(fmt.quantity(line.target, unit) or "-")}</td>'
+        f'<td class="num" data-label="{labels["누계"]}">'
+        f'{escape(fmt.quantity(line.cumulative, unit) or "-")}{label}</td>'
+        f'<td class="num" data-label="{labels["전분기"]}">'
+        f'{escape(fmt.quantity(line.last_quarter, unit) or "-")}</td>')
 
 
 def _last_saved(line):
@@ -94,11 +103,13 @@ def entry_row(row, not_measured):
         _described(note, None),
         format_html('<div class="field-error" id="{}_error">{}</div>', note.auto_id,
                     " ".join(note.errors)) if note.errors else "")
+    labels = _labels()
     return format_html(
         '<tr{}><th scope="row"><label for="{}">{}</label></th>{}<td class="input-cell">{}{}{}'
-        '</td><td>{}</td><td class="muted">{}</td></tr>',
+        '</td><td data-label="{}">{}</td><td class="muted" data-label="{}">{}</td></tr>',
         "" if line.is_indicator else mark_safe(' class="unit-row"'), value.auto_id, line.name,
-        _figures(line), control, hidden, after, note_input, _last_saved(line))
+        _figures(line, labels), control, hidden, after, labels["비고"], note_input,
+        labels["마지막 저장"], _last_saved(line))
 
 
 @register.simple_tag

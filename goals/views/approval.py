@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from goals import access, entry, review
 from goals.forms import CommentForm
-from goals.models import Period, Program, QuarterDue, Submission, quarter_start
+from goals.models import Evidence, Period, Program, QuarterDue, Submission, quarter_start
 from goals.selectors import default_quarter
 from goals.views.entry import program_of, quarter_figures, quarter_or_404
 
@@ -61,6 +61,11 @@ def render_page(request, plan, quarter, bound=None, status=200, due_form=None):
                                    for each in program_quarters)}
     changes = review.changes_since(program_quarters, since)
     due = review.due_of(plan, quarter)
+    evidence_of = {}
+    for file in Evidence.objects.filter(
+            program__in=[each.program.pk for each in program_quarters], quarter=quarter
+    ).select_related("uploaded_by", "indicator", "unit_project"):
+        evidence_of.setdefault(file.program_id, []).append(file)
     sections = []
     for program_quarter in program_quarters:
         program_id = program_quarter.program.pk
@@ -73,6 +78,7 @@ def render_page(request, plan, quarter, bound=None, status=200, due_form=None):
                          "since": move.since if move and program_id in since else None,
                          "returned_comment": move.returned_comment if move else "",
                          "changes": changes.get(program_id, []),
+                         "evidence": evidence_of.get(program_id, []),
                          "late": bool(move and review.is_late(move.submitted_at, due.date))})
     counts = {status: 0 for status in Submission.Status.values}
     for program_quarter in program_quarters:
