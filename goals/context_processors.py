@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from . import access, roles, todo
-from .models import Result
+from .models import Notification, Result
 
 
 def navigation(request):
@@ -20,5 +20,8 @@ def navigation(request):
         "nav_has_todo": roles.has_role(user, roles.STAFF, roles.APPROVER, roles.DIRECTOR),
         # Read only when the header is written: 반려 1, 승인 대기 3.
         "nav_counts": SimpleLazyObject(lambda: todo.navigation_counts(user)),
+        "nav_unread": SimpleLazyObject(lambda: Notification.objects.filter(
+            user=user, read_at__isnull=True,
+            institution__in=access.institutions_of(user)).count()),
         "has_examples": has_examples,
     }

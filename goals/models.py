@@ -1534,3 +1534,27 @@ def due_dates(plan):
     found = {due.quarter: due.due_date for due in QuarterDue.objects.filter(plan=plan)}
     return {quarter: found.get(quarter) or default_due_date(plan.year, quarter)
             for quarter in (1, 2, 3, 4)}
+
+
+class Notification(models.Model):
+    """알림: a message to one user in one institution (a return, an approval,
+    a reminder), read in the app and, where mail is configured, sent by
+    e-mail. Not part of the goal book: no history, no data version."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE,
+                             related_name="notifications", verbose_name=_("받는 사람"))
+    institution = models.ForeignKey(Institution, models.CASCADE, related_name="+",
+                                    verbose_name=_("기관"))
+    text = models.CharField(_("내용"), max_length=500)
+    url = models.CharField(_("주소"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("보낸 일시"), auto_now_add=True)
+    read_at = models.DateTimeField(_("읽은 일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("알림")
+        verbose_name_plural = _("알림")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.text

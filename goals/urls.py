@@ -1,11 +1,14 @@
 from django.urls import path
 
-from .views import approval, dashboard, entry, evaluation, evidence, todo
+from .views import approval, dashboard, entry, evaluation, evidence, notifications, todo
 
 app_name = "goals"
 
 urlpatterns = [
     path("evidence/<int:pk>/", evidence.download, name="evidence"),
+    # The user's own notifications (the bell), and marking them read.
+    path("notifications/", notifications.page, name="notifications"),
+    path("notifications/read/", notifications.read_all, name="notifications_read"),
     path("evidence/<int:pk>/delete/", entry.delete_evidence, name="evidence_delete"),
     path("<slug:code>/compare/", dashboard.compare, name="compare"),
     path("<slug:code>/<int:year>/", dashboard.overview, name="overview"),
@@ -41,6 +44,8 @@ urlpatterns = [
     # The approver's quarter.
     path("<slug:code>/<int:year>/approval/", approval.start, name="approval_start"),
     path("<slug:code>/<int:year>/approval/<int:quarter>/", approval.page, name="approval"),
+    path("<slug:code>/<int:year>/approval/<int:quarter>/remind/", approval.remind,
+         name="approval_remind"),
     path("<slug:code>/<int:year>/approval/<int:quarter>/due/", approval.set_due,
          name="approval_due"),
     path("<slug:code>/<int:year>/approval/<int:quarter>/approve/", approval.approve_many,

@@ -93,6 +93,9 @@ MATRIX = {
     "reports/<slug:code>/upload/": [
         ("get", "/reports/jbsss/upload/", {}, site(403, approver=200, administrator=200))],
     "evidence/<int:pk>/": [("get", "/evidence/{evidence}/", {}, site(200))],
+    # Everyone's own notifications, of no one else (tests/test_notifications.py).
+    "notifications/": [("get", "/notifications/", {}, everyone(200, anonymous=LOGIN))],
+    "notifications/read/": [("post", "/notifications/read/", {}, everyone(302, anonymous=LOGIN))],
     # The landing page: what staff, approvers and the director have to do.
     "<slug:code>/<int:year>/todo/": [
         ("get", "/jbsss/2024/todo/", {}, site(200, reviewer=403, administrator=403))],
@@ -131,6 +134,9 @@ MATRIX = {
         ("get", "/jbsss/2024/approval/1/", {}, site(200, **NOT_APPROVER))],
     # The quarter's due date: nothing sent is a form error (the approver's page
     # again; an administrator, who has no approval page, goes back with a message).
+    # Reminders to the owners of the programs not submitted yet.
+    "<slug:code>/<int:year>/approval/<int:quarter>/remind/": [
+        ("post", "/jbsss/2024/approval/1/remind/", {}, site(302, **NOT_APPROVER))],
     "<slug:code>/<int:year>/approval/<int:quarter>/due/": [
         ("post", "/jbsss/2024/approval/1/due/", {},
          site(403, approver=400, administrator=302))],

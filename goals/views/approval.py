@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from goals import access, entry, review
+from goals import access, entry, notify, review
 from goals.forms import CommentForm
 from goals.models import Evidence, Period, Program, QuarterDue, Submission, quarter_start
 from goals.selectors import default_quarter
@@ -125,6 +125,23 @@ def set_due(request, code, year, quarter):
         messages.error(request, " ".join(form.errors.get("due_date", [])) or _("날짜를 확인하세요."))
         return redirect("goals:todo_quarter", plan.institution.code, plan.year, quarter)
     return render_page(request, plan, quarter, status=400, due_form=form)
+
+
+@require_POST
+def remind(request, code, year, quarter):
+    """Remind the owners of the programs not submitted yet; a reminder to
+    nobody is refused and nothing is sent."""
+    plan = approver_plan(request.user, code, year)
+    quarter_or_404(quarter)
+    try:
+        sent = notify.remind(plan, quarter)
+    except notify.NobodyToRemind as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("담당자 %(count)s명에게 알림을 보냈습니다: %(programs)s") % {
+            "count": len({program.owner_id for program in sent}),
+            "programs": ", ".join(program.name for program in sent)})
+    return redirect("goals:approval", plan.institution.code, plan.year, quarter)
 
 
 @require_POST
