@@ -9,6 +9,7 @@ urlpatterns = [
     # The user's own notifications (the bell), and marking them read.
     path("notifications/", notifications.page, name="notifications"),
     path("notifications/read/", notifications.read_all, name="notifications_read"),
+    path("session/keepalive/", notifications.keepalive, name="session_keepalive"),
     path("evidence/<int:pk>/delete/", entry.delete_evidence, name="evidence_delete"),
     path("<slug:code>/compare/", dashboard.compare, name="compare"),
     path("<slug:code>/<int:year>/", dashboard.overview, name="overview"),

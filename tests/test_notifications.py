@@ -100,3 +100,17 @@ def test_send_reminders_once_a_day(staff, outsourcing):
     assert Notification.objects.filter(user=staff, text__contains="제출 기한은").count() == 1
     call_command("send_reminders", stdout=StringIO())
     assert Notification.objects.filter(user=staff, text__contains="제출 기한은").count() == 1
+
+
+def test_the_session_end_is_announced_and_can_be_put_off(client, staff, settings):
+    client.post("/accounts/login/", {"username": "kim", "password": "pw-entry-1"})
+    page = client.get("/notifications/").content.decode()
+    assert 'data-session-seconds="' in page and "계속 사용" in page
+    session = client.session
+    session["renewed_at"] -= settings.SESSION_COOKIE_AGE - 60
+    session.save()
+    assert 'data-session-seconds="6' in client.get("/notifications/").content.decode()
+    assert client.post("/session/keepalive/").status_code == 204
+    page = client.get("/notifications/").content.decode()
+    assert f'data-session-seconds="{settings.SESSION_COOKIE_AGE}"' in page or \
+        f'data-session-seconds="{settings.SESSION_COOKIE_AGE - 1}"' in page

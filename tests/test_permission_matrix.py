@@ -96,6 +96,8 @@ MATRIX = {
     # Everyone's own notifications, of no one else (tests/test_notifications.py).
     "notifications/": [("get", "/notifications/", {}, everyone(200, anonymous=LOGIN))],
     "notifications/read/": [("post", "/notifications/read/", {}, everyone(302, anonymous=LOGIN))],
+    # 계속 사용: the session's time starts again (static/goals/session.js).
+    "session/keepalive/": [("post", "/session/keepalive/", {}, everyone(204, anonymous=LOGIN))],
     # The landing page: what staff, approvers and the director have to do.
     "<slug:code>/<int:year>/todo/": [
         ("get", "/jbsss/2024/todo/", {}, site(200, reviewer=403, administrator=403))],

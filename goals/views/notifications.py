@@ -1,6 +1,9 @@
 """The bell: the user's own notifications, newest first, and marking them read."""
 
+import time
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -26,3 +29,11 @@ def page(request):
 def read_all(request):
     _mine(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("goals:notifications")
+
+
+@login_required
+@require_POST
+def keepalive(request):
+    """계속 사용: the session starts its time again."""
+    request.session["renewed_at"] = int(time.time())
+    return HttpResponse(status=204)
