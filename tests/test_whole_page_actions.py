@@ -120,3 +120,13 @@ def test_bulk_approval_with_a_bad_id_changes_nothing(
     page = response.content.decode()
     assert ("아무것도 승인하지 않았습니다" in page) or ("승인할 사업을 고르세요" in page)
     assert Submission.objects.get(program=outsourcing, quarter=1).status == "submitted"
+
+
+def test_the_approver_filters_to_what_waits(client, staff, approver, outsourcing,
+                                            working_conditions):
+    fill(outsourcing, 1, staff)
+    entry.submit(staff, outsourcing, 1)
+    client.force_login(approver)
+    page = client.get("/jbsss/2024/approval/1/?status=submitted").content.decode()
+    assert f'id="program-{outsourcing.pk}"' in page
+    assert f'id="program-{working_conditions.pk}"' not in page

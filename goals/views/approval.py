@@ -83,12 +83,17 @@ def render_page(request, plan, quarter, bound=None, status=200, due_form=None):
     counts = {status: 0 for status in Submission.Status.values}
     for program_quarter in program_quarters:
         counts[program_quarter.status] += 1
+    # ?status=submitted: only what waits for approval (or another state).
+    shown_status = request.GET.get("status")
+    if shown_status in Submission.Status.values:
+        sections = [section for section in sections
+                    if section["quarter"].status == shown_status]
     return render(request, "goals/approval.html", {
         "institution": plan.institution, "plan": plan, "quarter": quarter,
         "quarters": Period.values[:4], "sections": sections,
         "counts": [(Submission.Status(status).label, status, count)
                    for status, count in counts.items()],
-        "counts_by": counts, "due": due,
+        "counts_by": counts, "due": due, "shown_status": shown_status,
         "due_form": due_form or DueForm(initial={"due_date": due.date}),
         "may_set_due": access.can_keep_plan(request.user, plan.institution),
     }, status=status)
