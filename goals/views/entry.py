@@ -76,8 +76,13 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
             "evidence": evidence_of.get(program_id, []),
         })
     returned = [each for each in program_quarters if each.status == Submission.Status.RETURNED]
+    # Returned in another quarter: said here too, with the way there.
+    returned_elsewhere = (Submission.objects.filter(
+        program__in=owned_programs(plan, request.user), status=Submission.Status.RETURNED)
+        .exclude(quarter=quarter).select_related("program__category"))
     return render(request, "goals/entry.html", {
-        "returned": returned, "due": review.due_of(plan, quarter),
+        "returned": returned, "returned_elsewhere": returned_elsewhere,
+        "due": review.due_of(plan, quarter),
         "institution": plan.institution, "plan": plan, "quarter": quarter,
         "quarters": Period.values[:4], "sections": sections,
         "sheet_form": bound.get("sheet") or SheetUploadForm(),
