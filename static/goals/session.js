@@ -58,20 +58,26 @@
       setTimeout(function () {
         box.hidden = false;
         box.querySelector("button").focus();
+        saveDraft();
       }, (seconds - lead) * 1000),
       // Just before the end: keep what was typed, for after logging in again.
       setTimeout(saveDraft, Math.max(0, seconds - 5) * 1000)
     ];
   }
 
-  box.querySelector("button").addEventListener("click", function () {
+  function continueSession() {
     var token = document.querySelector("input[name=csrfmiddlewaretoken]");
     var headers = token ? { "X-CSRFToken": token.value } : {};
     fetch(keepalive, { method: "POST", headers: headers, credentials: "same-origin" })
       .then(function (response) {
-        if (response.ok) schedule();
+        if (response.ok) {
+          try { sessionStorage.removeItem(DRAFT); } catch (error) { /* none */ }
+          schedule();
+        }
       });
-  });
+  }
+
+  box.querySelector("button").addEventListener("click", continueSession);
 
   restoreDraft();
   schedule();
