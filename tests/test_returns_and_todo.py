@@ -84,3 +84,20 @@ def test_the_landing_page_per_role(client, institution, staff, approver, outsour
     page = client.get("/jbsss/2024/todo/1/").content.decode()
     assert "내 사업" in page and "제출" in page
     assert Submission.objects.get(program=outsourcing, quarter=1).status == "submitted"
+
+
+def test_after_a_reopening_the_approver_sees_what_changed_since_the_approval(
+        client, staff, approver, outsourcing):
+    fill(outsourcing, 1, staff)
+    entry.submit(staff, outsourcing, 1)
+    entry.approve(approver, outsourcing, 1)
+    entry.reopen(approver, outsourcing, 1, "오타 수정")
+    unit = outsourcing.unit_projects.order_by("pk").first()
+    assert entry.save_quarter(staff, outsourcing, 1, [entry.Entry(
+        key=entry.key_of(unit), value="4", version=unit.results.get(period=1).version)]).ok
+    entry.submit(staff, outsourcing, 1)
+    client.force_login(approver)
+    page = client.get("/jbsss/2024/approval/1/").content.decode()
+    section = page[page.index(f'id="program-{outsourcing.pk}"'):]
+    changes = section[section.index("지난 승인("):section.index("</table>")]
+    assert unit.name in changes and "1회" in changes and "4회" in changes
