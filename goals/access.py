@@ -54,6 +54,7 @@ INSTITUTION_PATHS = {
     "user": ["institutions"],
     "pastresult": [f"indicator__program__{_PROGRAM}"],
     "evaluationscheme": ["institution"],
+    "quarterdue": ["plan__institution"],
     "schemeindicator": ["scheme__institution"],
     "gradeband": ["scheme__institution"],
     "adjustment": ["scheme__institution"],

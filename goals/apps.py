@@ -21,3 +21,9 @@ class GoalsConfig(AppConfig):
         from . import versions
 
         versions.watch()
+        # The session's time, for the warning before it ends (issue 13).
+        from django.contrib.auth.signals import user_logged_in
+
+        from .context_processors import renewed_at_login
+
+        user_logged_in.connect(renewed_at_login, dispatch_uid="goals-session-renewed")

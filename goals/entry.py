@@ -31,7 +31,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import access, evidence_files, figures, parsing
+from . import access, evidence_files, figures, notify, parsing
 from . import formatting as fmt
 from .models import (DEFAULT_STEPS, Evidence, Indicator, Kind, Plan, Result, Rollup, Submission,
                      Target, UnitProject)
@@ -208,11 +208,11 @@ class ProgramQuarter:
     def status_label(self):
         return Submission.Status(self.status).label
 
-    @property
+    @cached_property
     def lines(self):
         return [line for group in self.groups for line in group.lines] + self.loose
 
-    @property
+    @cached_property
     def missing(self):
         return [line for line in self.lines if line.result is None]
 
@@ -220,7 +220,7 @@ class ProgramQuarter:
     def entered(self):
         return len(self.lines) - len(self.missing)
 
-    @property
+    @cached_property
     def closed_reason(self):
         return closed_reason(self.program.category.plan, self.status)
 
@@ -608,6 +608,7 @@ def approve(user, program, quarter):
     _approver_step(user, program, quarter, Submission.Status.SUBMITTED,
                    _("제출된 분기만 승인할 수 있습니다."),
                    Submission.Status.APPROVED, "", _("승인"))
+    notify.quarter_moved(program, quarter, Submission.Status.APPROVED)
 
 
 def return_quarter(user, program, quarter, comment):
@@ -618,6 +619,7 @@ def return_quarter(user, program, quarter, comment):
                    _("제출된 분기만 반려할 수 있습니다."),
                    Submission.Status.RETURNED, comment,
                    _("반려: %(comment)s") % {"comment": comment})
+    notify.quarter_moved(program, quarter, Submission.Status.RETURNED, comment)
 
 
 def reopen(user, program, quarter, reason):

@@ -1,6 +1,8 @@
 """
-What an evidence file (증빙) may be: a PDF, an HWP or HWPX, an XLSX or DOCX, a
-JPEG or PNG, no larger than settings.EVIDENCE_MAX_BYTES, whose content is what
+What an evidence file (증빙) may be: a PDF, an HWP or HWPX, an XLS or XLSX, a
+PPT or PPTX, a DOCX, a JPEG or PNG, or a ZIP (kept and listed as it is, never
+unpacked, with at most ZIP_MAX_ENTRIES entries and ZIP_MAX_UNPACKED bytes
+unpacked), no larger than settings.EVIDENCE_MAX_BYTES, whose content is what
 its name claims. The name a user gave is only shown, never used as a path.
 """
 
@@ -16,12 +18,18 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "hwp": "application/x-hwp",
     "hwpx": "application/hwp+zip",
+    "xls": "application/vnd.ms-excel",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
     "png": "image/png",
+    "zip": "application/zip",
 }
+ZIP_MAX_ENTRIES = 1000
+ZIP_MAX_UNPACKED = 500 * 1024 * 1024  # what its entries say they unpack to
 EXTENSIONS = ", ".join(CONTENT_TYPES)
 ACCEPT = ",".join(f".{extension}" for extension in CONTENT_TYPES)  # for <input accept>
 
@@ -72,6 +80,26 @@ def problem_with(upload):
         upload.seek(0)
     if not is_what_it_claims:
         return _("파일 내용이 %(extension)s 형식이 아닙니다.") % {"extension": extension}
+    if extension == "zip":
+        try:
+            return _zip_problem(upload)
+        finally:
+            upload.seek(0)
+    return None
+
+
+def _zip_problem(upload):
+    """A ZIP is kept as it is, never unpacked; still, one of more entries or
+    a larger unpacked size than the caps is refused (a zip bomb, a backup)."""
+    upload.seek(0)
+    with zipfile.ZipFile(upload) as archive:
+        infos = archive.infolist()
+    if not infos:
+        return _("빈 압축 파일입니다.")
+    if len(infos) > ZIP_MAX_ENTRIES or sum(info.file_size for info in infos) > ZIP_MAX_UNPACKED:
+        return _("압축 파일에 든 파일이 너무 많거나 너무 큽니다(최대 %(count)s개, 풀었을 때 "
+                 "%(size)s).") % {"count": ZIP_MAX_ENTRIES,
+                                  "size": filesizeformat(ZIP_MAX_UNPACKED)}
     return None
 
 
@@ -84,7 +112,7 @@ def _content_matches(extension, upload):
         return head == PNG
     if extension in ("jpg", "jpeg"):
         return head.startswith(JPEG)
-    if extension == "hwp":
+    if extension in ("hwp", "xls", "ppt"):
         return head == OLE2
     if not head.startswith(ZIP):
         return False
@@ -96,7 +124,9 @@ def _content_matches(extension, upload):
                 info = archive.getinfo("mimetype") if "mimetype" in names else None
                 return (info is not None and info.file_size <= 100
                         and archive.read(info).strip() == HWPX_MIMETYPE)
-            folder = {"xlsx": "xl/", "docx": "word/"}[extension]
+            if extension == "zip":
+                return True  # its size and entries: _zip_problem()
+            folder = {"xlsx": "xl/", "docx": "word/", "pptx": "ppt/"}[extension]
             return ("[Content_Types].xml" in names
                     and any(name.startswith(folder) for name in names))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError):

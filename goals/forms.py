@@ -200,7 +200,7 @@ class QuarterForm(forms.Form):
         self.loose = [self._row(line) for line in program_quarter.loose]
 
     def _add_fields(self, line):
-        # The template writes these inputs out itself (entry_row.html).
+        # The page writes these inputs out itself (entry_tags.entry_row).
         key, shown = line.key, plain(line.value)
         self.fields[f"value_{key}"] = forms.CharField(
             label=_("%(name)s 실적") % {"name": line.name}, required=False, initial=shown,
@@ -254,6 +254,66 @@ class QuarterForm(forms.Form):
                 self.data[self.add_prefix(f"read_value_{key}")] = plain(
                     current.figure if current else None)
                 self.data[self.add_prefix(f"read_note_{key}")] = current.note if current else ""
+
+
+@dataclass
+class PlainField:
+    """What the entry page writes of an input of a form not sent yet: its
+    name, id, value and label, without a Django field behind it."""
+
+    html_name: str
+    auto_id: str
+    initial: object
+    label: str = ""
+    errors: tuple = ()
+
+    def value(self):
+        return self.initial
+
+
+class QuarterRows:
+    """A program's quarter as the entry page shows it before anything is
+    sent: the rows of QuarterForm without its Django fields (a page of 500
+    indicators would make 3,000 of them only to write their initial values)."""
+
+    errors = {}
+    warnings = {}
+
+    def __init__(self, program_quarter):
+        self.program_quarter = program_quarter
+        self.prefix = f"p{program_quarter.program.pk}"
+        self.fields = {}
+        self._field("reason", "")
+        self._labels = (gettext("%(name)s 실적"), gettext("%(name)s 비고"),
+                        gettext("이 값이 맞습니다"))
+        self.groups = [(group, [self._row(line) for line in group.lines])
+                       for group in program_quarter.groups]
+        self.loose = [self._row(line) for line in program_quarter.loose]
+
+    def non_field_errors(self):
+        return []
+
+    def add_prefix(self, name):
+        return f"{self.prefix}-{name}"
+
+    def __getitem__(self, name):
+        return self.fields[name]
+
+    def _field(self, name, initial, label=""):
+        html_name = self.add_prefix(name)
+        field = self.fields[name] = PlainField(html_name, f"id_{html_name}", initial, label)
+        return field
+
+    def _row(self, line):
+        key, shown, name, note = line.key, plain(line.value), {"name": line.name}, line.note
+        value_label, note_label, confirm_label = self._labels
+        return Row(line,
+                   self._field(f"value_{key}", shown, value_label % name),
+                   self._field(f"note_{key}", note, note_label % name),
+                   [self._field(f"version_{key}", line.version),
+                    self._field(f"read_value_{key}", shown),
+                    self._field(f"read_note_{key}", note)],
+                   self._field(f"confirm_{key}", None, confirm_label), self)
 
 
 class EvidenceForm(forms.Form):

@@ -13,6 +13,7 @@ what was achieved.
                                                 or returned to its owner)
 """
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -1572,3 +1573,77 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.institution}: {self.token}"
+
+
+def default_due_date(year, quarter):
+    """A quarter's results are due 20 days after it ends (Q4: 20 January)."""
+    if quarter == 4:
+        return datetime.date(year + 1, 1, 20)
+    return datetime.date(year, quarter * 3 + 1, 1) + datetime.timedelta(days=19)
+
+
+def quarter_start(year, quarter):
+    return datetime.date(year, (quarter - 1) * 3 + 1, 1)
+
+
+class QuarterDue(models.Model):
+    """The date by which a plan's quarter is to be submitted, set by the
+    approver or an administrator; without one, default_due_date()."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="due_dates",
+                             verbose_name=_("계획"))
+    quarter = models.PositiveSmallIntegerField(_("분기"), choices=Period.choices[:4])
+    due_date = models.DateField(_("제출 기한"))
+    updated_at = models.DateTimeField(_("변경 일시"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("변경자"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("분기 제출 기한")
+        verbose_name_plural = _("분기 제출 기한")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "quarter"], name="quarterdue_one_per_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4),
+                                   name="quarterdue_quarter_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {self.get_quarter_display()}: {self.due_date}"
+
+    def clean(self):
+        super().clean()
+        if self.due_date and self.plan_id and self.quarter and self.due_date < quarter_start(
+                self.plan.year, self.quarter):
+            raise ValidationError({"due_date": _("제출 기한은 분기가 시작하기 전일 수 없습니다.")})
+
+
+def due_dates(plan):
+    """{quarter: date} of `plan`: those set, else the default."""
+    found = {due.quarter: due.due_date for due in QuarterDue.objects.filter(plan=plan)}
+    return {quarter: found.get(quarter) or default_due_date(plan.year, quarter)
+            for quarter in (1, 2, 3, 4)}
+
+
+class Notification(models.Model):
+    """알림: a message to one user in one institution (a return, an approval,
+    a reminder), read in the app and, where mail is configured, sent by
+    e-mail. Not part of the goal book: no history, no data version."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE,
+                             related_name="notifications", verbose_name=_("받는 사람"))
+    institution = models.ForeignKey(Institution, models.CASCADE, related_name="+",
+                                    verbose_name=_("기관"))
+    text = models.CharField(_("내용"), max_length=500)
+    url = models.CharField(_("주소"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("보낸 일시"), auto_now_add=True)
+    read_at = models.DateTimeField(_("읽은 일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("알림")
+        verbose_name_plural = _("알림")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.text

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from .views import approval, dashboard, entry, evaluation, evidence
+from .views import approval, dashboard, entry, evaluation, evidence, notifications, todo
 
 app_name = "goals"
 
 urlpatterns = [
     path("evidence/<int:pk>/", evidence.download, name="evidence"),
+    # The user's own notifications (the bell), and marking them read.
+    path("notifications/", notifications.page, name="notifications"),
+    path("notifications/read/", notifications.read_all, name="notifications_read"),
+    path("session/keepalive/", notifications.keepalive, name="session_keepalive"),
     path("evidence/<int:pk>/delete/", entry.delete_evidence, name="evidence_delete"),
     path("<slug:code>/compare/", dashboard.compare, name="compare"),
     path("<slug:code>/<int:year>/", dashboard.overview, name="overview"),
@@ -18,9 +22,16 @@ urlpatterns = [
          name="evaluation_review"),
     path("<slug:code>/<int:year>/evaluation/simulator/", evaluation.simulator,
          name="target_simulator"),
+    # The landing page: what the user has to do in the open quarter, or another.
+    path("<slug:code>/<int:year>/todo/", todo.page, name="todo"),
+    path("<slug:code>/<int:year>/todo/<int:quarter>/", todo.page, name="todo_quarter"),
     # The staff member's quarter: values, evidence, the Excel sheet, submission.
     path("<slug:code>/<int:year>/entry/", entry.start, name="entry_start"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/", entry.page, name="entry"),
+    path("<slug:code>/<int:year>/entry/<int:quarter>/save/", entry.save_all,
+         name="entry_save_all"),
+    path("<slug:code>/<int:year>/entry/<int:quarter>/submit/", entry.submit_all,
+         name="entry_submit_all"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/sheet.xlsx", entry.sheet,
          name="entry_sheet"),
     path("<slug:code>/<int:year>/entry/<int:quarter>/sheet/", entry.upload_sheet,
@@ -36,6 +47,12 @@ urlpatterns = [
     # The approver's quarter.
     path("<slug:code>/<int:year>/approval/", approval.start, name="approval_start"),
     path("<slug:code>/<int:year>/approval/<int:quarter>/", approval.page, name="approval"),
+    path("<slug:code>/<int:year>/approval/<int:quarter>/remind/", approval.remind,
+         name="approval_remind"),
+    path("<slug:code>/<int:year>/approval/<int:quarter>/due/", approval.set_due,
+         name="approval_due"),
+    path("<slug:code>/<int:year>/approval/<int:quarter>/approve/", approval.approve_many,
+         name="approval_many"),
     path("<slug:code>/<int:year>/approval/<int:quarter>/<int:program_id>/<slug:action>/",
          approval.step, name="approval_step"),
 ]

@@ -34,7 +34,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from .access import INSTITUTION_PATHS
-from .models import DataVersion, Institution
+from .models import DataVersion, Institution, Notification
 
 
 def current(institution):
@@ -86,7 +86,8 @@ def goal_book_models():
     """The models whose rows make up the goal book: every model of goals but
     the history tables and this version itself."""
     return [model for model in apps.get_app_config("goals").get_models()
-            if not issubclass(model, HistoricalChanges) and model is not DataVersion]
+            if not issubclass(model, HistoricalChanges)
+            and model not in (DataVersion, Notification)]
 
 
 def watch():

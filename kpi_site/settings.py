@@ -261,3 +261,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+# Notifications by e-mail (issue 13): only when a mail server is given, as
+# EMAIL_URL (smtp://user:password@mail.example.kr:587, smtp+tls:// or
+# smtp+ssl://) or EMAIL_HOST (with EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS). Without one nothing is sent and nothing
+# fails: the notifications stay in the app.
+def _email_settings():
+    from urllib.parse import unquote, urlparse
+
+    url = os.environ.get("EMAIL_URL", "")
+    if url:
+        parts = urlparse(url)
+        return {"EMAIL_HOST": parts.hostname or "", "EMAIL_PORT": parts.port or 25,
+                "EMAIL_HOST_USER": unquote(parts.username or ""),
+                "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+                "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+                "EMAIL_USE_SSL": parts.scheme == "smtp+ssl"}
+    if os.environ.get("EMAIL_HOST"):
+        return {"EMAIL_HOST": os.environ["EMAIL_HOST"],
+                "EMAIL_PORT": int(os.environ.get("EMAIL_PORT", "25")),
+                "EMAIL_HOST_USER": os.environ.get("EMAIL_HOST_USER", ""),
+                "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS")}
+    return {}
+
+
+globals().update(_email_settings())
+NOTIFY_BY_EMAIL = bool(_email_settings())
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "goals@localhost")
+EMAIL_TIMEOUT = 10

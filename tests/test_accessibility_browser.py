@@ -98,7 +98,10 @@ def test_the_dashboard_pages(demo, live_server, browser_page):
     log_in(page, base, "director", DEMO_PASSWORD)
     page.goto(f"{base}/")  # redirects, or answers 403 to a user of no institution
     page.wait_for_load_state()
-    expect(page).to_have_url(f"{base}/jbsss/2024/")
+    # The director lands on the quarter's progress (issue 13), then reads the overview.
+    expect(page).to_have_url(f"{base}/jbsss/2024/todo/")
+    assert_accessible(page, "todo-director")
+    visit(page, f"{base}/jbsss/2024/")
     assert_accessible(page, "overview")
 
     visit(page, f"{base}/jbsss/2024/?q=2&status=behind&sort=-change")
@@ -151,7 +154,7 @@ def test_the_entry_page_with_errors_and_a_conflict(demo, live_server, browser_pa
 
     field = section.get_by_label("소속시설 조직진단 및 모니터링", exact=True)
     field.fill("일곱")
-    section.get_by_role("button", name="저장").click()
+    page.get_by_role("button", name="저장", exact=True).click()
     # The problem is announced (the summary takes the focus) and tied to its field.
     expect(section.get_by_role("alert")).to_be_focused()
     expect(section.get_by_role("alert")).to_contain_text("숫자를 입력하세요('일곱'은(는) 숫자가 아닙니다).")
@@ -165,7 +168,7 @@ def test_the_entry_page_with_errors_and_a_conflict(demo, live_server, browser_pa
     Result.objects.create(unit_project=unit, period=1, value=3,
                           updated_by=get_user_model().objects.get(username="staff2"))
     section.get_by_label("소속시설 조직진단 및 모니터링", exact=True).fill("7")
-    section.get_by_role("button", name="저장").click()
+    page.get_by_role("button", name="저장", exact=True).click()
     expect(section.get_by_role("alert")).to_be_focused()
     expect(section.get_by_role("alert")).to_contain_text("담당자 2님이")
     assert_accessible(page, "entry-conflict")

@@ -309,7 +309,7 @@ def test_a_milestone_is_chosen_from_its_steps(staff_client, outsourcing):
         rollup="latest", unit="", steps=["미착수", "설계", "구축완료"])
     page = staff_client.get(entry_url()).content.decode()
     field = f"p{outsourcing.pk}-value_i{milestone.pk}"
-    assert f'<select name="{field}" id="id_{field}">' in page
+    assert f'<select name="{field}" id="id_{field}" form="entry-form">' in page
     assert '<option value="설계">설계</option>' in page
     response = fill(staff_client, outsourcing, {milestone: "끝"})
     assert "다음 단계 중 하나를 고르세요: 미착수, 설계, 구축완료" in response.content.decode()

@@ -26,13 +26,13 @@ def test_enter_submit_approve_and_the_quarter_is_locked(live_server, browser_pag
     section = page.locator(f"#program-{program.pk}")
 
     log_in(page, live_server.url, "staff1", PASSWORD)
-    page.get_by_role("link", name="실적 입력").click()
+    page.get_by_role("link", name="실적 입력", exact=True).click()
     page.get_by_role("link", name="1분기").click()
     assert page.get_by_role("heading", level=1).inner_text() == "2024년 1분기 실적 입력"
     for name, value in Q1.items():
         section.get_by_label(name, exact=True).fill(value)
     section.get_by_label("ESG 경영 실천 비고").fill("ESG 실천 교육 1회")
-    section.get_by_role("button", name="저장").click()
+    page.get_by_role("button", name="저장", exact=True).click()
     page.wait_for_load_state()
     assert "값 8개를 저장했습니다" in page.locator(".messages").inner_text()
     total = section.locator("tr.indicator-row").first
@@ -45,13 +45,13 @@ def test_enter_submit_approve_and_the_quarter_is_locked(live_server, browser_pag
     log_out(page)
 
     log_in(page, live_server.url, "approver", PASSWORD)
-    page.get_by_role("link", name="승인").click()
+    page.get_by_role("link", name="승인", exact=True).click()
     page.get_by_role("link", name="1분기").click()
     approval = page.locator(f"#program-{program.pk}")
     assert "제출" in approval.locator(".status").first.inner_text()
     assert "모든 값 입력됨" in approval.inner_text()
     screenshot(page, "approval-q1-submitted.png", full_page=False)
-    approval.get_by_role("button", name="승인").click()
+    approval.get_by_role("button", name="승인", exact=True).click()
     page.wait_for_load_state()
     assert "값이 잠겼습니다" in page.locator(".messages").inner_text()
     log_out(page)
@@ -61,7 +61,7 @@ def test_enter_submit_approve_and_the_quarter_is_locked(live_server, browser_pag
     assert "승인 · 잠김" in section.locator("h2").inner_text()
     assert "승인된 분기입니다" in section.inner_text()
     assert section.get_by_label("소속시설 조직진단 및 모니터링", exact=True).count() == 0
-    assert section.get_by_role("button", name="저장").count() == 0
+    assert section.get_by_role("textbox").count() == 0
     assert "7회" in section.inner_text()
     screenshot(page, "entry-q1-locked.png")
 

@@ -43,6 +43,11 @@ GOOD = {
     "결과보고.hwpx": HWPX,
     "실적표.xlsx": xlsx(),
     "회의록.docx": DOCX,
+    # Issue 13: what offices use daily besides.
+    "실적표.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64,
+    "발표.ppt": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64,
+    "발표.pptx": zipped({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p/>"}),
+    "사진 모음.zip": zipped({"사진1.jpg": "x", "사진2.jpg": "y"}),
 }
 BAD = {
     "악성.exe": (b"MZ\x90\x00", "파일만 올릴 수 있습니다"),
@@ -55,6 +60,11 @@ BAD = {
     "압축.hwpx": (zipped({"mimetype": "application/zip"}), "파일 내용이 hwpx 형식이 아닙니다"),
     "깨진.xlsx": (b"PK\x03\x04 not really a zip", "파일 내용이 xlsx 형식이 아닙니다"),
     "빈파일.pdf": (b"", "빈 파일입니다."),
+    "가짜.pptx": (DOCX, "파일 내용이 pptx 형식이 아닙니다"),
+    "가짜.xls": (b"%PDF-1.7", "파일 내용이 xls 형식이 아닙니다"),
+    "깨진.zip": (b"PK\x03\x04 not really a zip", "파일 내용이 zip 형식이 아닙니다"),
+    "너무많은.zip": (zipped({f"{n}.txt": "x" for n in range(1001)}),
+                   "압축 파일에 든 파일이 너무 많거나 너무 큽니다(최대 1000개"),
 }
 
 

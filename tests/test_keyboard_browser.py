@@ -68,7 +68,7 @@ def test_log_in_and_enter_a_value_from_the_keyboard(live_server, institution, br
     page.keyboard.type(DEMO_PASSWORD)
     tab_to(page, page.get_by_role("button", name="로그인"))
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{base}/jbsss/2024/")
+    expect(page).to_have_url(f"{base}/jbsss/2024/todo/")  # staff land on their to-do list
 
     # The skip link is the first stop and takes the focus past the menu.
     press(page, "Tab")
@@ -80,7 +80,7 @@ def test_log_in_and_enter_a_value_from_the_keyboard(live_server, institution, br
     press(page, "Tab")
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
 
-    tab_to(page, page.get_by_role("link", name="실적 입력"), key="Shift+Tab")
+    tab_to(page, page.get_by_role("link", name="실적 입력", exact=True), key="Shift+Tab")
     page.keyboard.press("Enter")
     page.wait_for_url("**/jbsss/2024/entry/*/")
     tab_to(page, page.get_by_role("link", name="1분기"))
@@ -91,9 +91,9 @@ def test_log_in_and_enter_a_value_from_the_keyboard(live_server, institution, br
     field = section.get_by_label("소속시설 조직진단 및 모니터링", exact=True)
     tab_to(page, field)
     page.keyboard.type("7건")  # a unit, but not this unit project's
-    tab_to(page, section.get_by_role("button", name="저장"))
+    # Enter in a field sends the page's one 저장 form (issue 13), as the button would.
     with page.expect_navigation():
-        page.keyboard.press("Space")
+        page.keyboard.press("Enter")
 
     summary = section.get_by_role("alert")
     expect(summary).to_be_focused()

@@ -93,12 +93,30 @@ MATRIX = {
     "reports/<slug:code>/upload/": [
         ("get", "/reports/jbsss/upload/", {}, site(403, approver=200, administrator=200))],
     "evidence/<int:pk>/": [("get", "/evidence/{evidence}/", {}, site(200))],
+    # Everyone's own notifications, of no one else (tests/test_notifications.py).
+    "notifications/": [("get", "/notifications/", {}, everyone(200, anonymous=LOGIN))],
+    "notifications/read/": [("post", "/notifications/read/", {}, everyone(302, anonymous=LOGIN))],
+    # 계속 사용: the session's time starts again (static/goals/session.js).
+    "session/keepalive/": [("post", "/session/keepalive/", {}, everyone(204, anonymous=LOGIN))],
+    # The landing page: what staff, approvers and the director have to do.
+    "<slug:code>/<int:year>/todo/": [
+        ("get", "/jbsss/2024/todo/", {}, site(200, reviewer=403, administrator=403))],
+    "<slug:code>/<int:year>/todo/<int:quarter>/": [
+        ("get", "/jbsss/2024/todo/1/", {}, site(200, reviewer=403, administrator=403)),
+        ("get", "/jbsss/2024/todo/5/", {}, site(404, reviewer=403, administrator=403))],
     # The staff member's quarter. Submitting with blanks comes back as a
     # redirect with a message; a post without a file is a form error.
     "<slug:code>/<int:year>/entry/": [
         ("get", "/jbsss/2024/entry/", {}, site(302, **NOT_STAFF))],
     "<slug:code>/<int:year>/entry/<int:quarter>/": [
         ("get", "/jbsss/2024/entry/1/", {}, site(200, **NOT_STAFF))],
+    # One 저장 for the page (nothing sent: nothing changes) and 모두 제출, whose
+    # page names what will lock; posting it with nothing complete is refused.
+    "<slug:code>/<int:year>/entry/<int:quarter>/save/": [
+        ("post", "/jbsss/2024/entry/1/save/", {}, site(302, **NOT_STAFF))],
+    "<slug:code>/<int:year>/entry/<int:quarter>/submit/": [
+        ("get", "/jbsss/2024/entry/1/submit/", {}, site(200, **NOT_STAFF)),
+        ("post", "/jbsss/2024/entry/1/submit/", {}, site(302, **NOT_STAFF))],
     "<slug:code>/<int:year>/entry/<int:quarter>/sheet.xlsx": [
         ("get", "/jbsss/2024/entry/1/sheet.xlsx", {}, site(200, **NOT_STAFF))],
     "<slug:code>/<int:year>/entry/<int:quarter>/<int:program_id>/": [
@@ -119,6 +137,16 @@ MATRIX = {
         ("get", "/jbsss/2024/approval/", {}, site(302, **NOT_APPROVER))],
     "<slug:code>/<int:year>/approval/<int:quarter>/": [
         ("get", "/jbsss/2024/approval/1/", {}, site(200, **NOT_APPROVER))],
+    # The quarter's due date: nothing sent is a form error (the approver's page
+    # again; an administrator, who has no approval page, goes back with a message).
+    # Reminders to the owners of the programs not submitted yet.
+    "<slug:code>/<int:year>/approval/<int:quarter>/remind/": [
+        ("post", "/jbsss/2024/approval/1/remind/", {}, site(302, **NOT_APPROVER))],
+    "<slug:code>/<int:year>/approval/<int:quarter>/due/": [
+        ("post", "/jbsss/2024/approval/1/due/", {},
+         site(403, approver=400, administrator=302))],
+    "<slug:code>/<int:year>/approval/<int:quarter>/approve/": [
+        ("post", "/jbsss/2024/approval/1/approve/", {}, site(302, **NOT_APPROVER))],
     "<slug:code>/<int:year>/approval/<int:quarter>/<int:program_id>/<slug:action>/": [
         ("post", "/jbsss/2024/approval/1/{program}/approve/", {}, site(302, **NOT_APPROVER)),
         ("post", "/jbsss/2024/approval/1/{program}/return/",

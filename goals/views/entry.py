@@ -1,5 +1,6 @@
 """The staff member's quarter: enter, attach evidence, use the Excel sheet, submit."""
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,10 +9,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals import access, entry, entry_sheet, parsing, roles
+from goals import access, entry, entry_sheet, parsing, review, roles
 from goals import execution as spending
-from goals.forms import EvidenceForm, ExecutionForm, QuarterForm, SheetUploadForm
-from goals.models import Evidence, Period, Program
+from goals.forms import EvidenceForm, ExecutionForm, QuarterForm, QuarterRows, SheetUploadForm
+from goals.models import Evidence, Period, Program, Submission
 from goals.selectors import EVERYTHING, default_quarter, year_figures
 from kpi_site.security import accepts_upload
 
@@ -70,19 +71,125 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
         program_id = program_quarter.program.pk
         sections.append({
             "quarter": program_quarter,
-            "form": bound.get(("values", program_id)) or QuarterForm(program_quarter),
+            "form": bound.get(("values", program_id)) or QuarterRows(program_quarter),
             "evidence_form": (bound.get(("evidence", program_id))
                               or EvidenceForm(program_quarter)),
             "evidence": evidence_of.get(program_id, []),
             "execution_form": (bound.get(("execution", program_id))
                                or ExecutionForm(program_quarter.figures, quarter)),
         })
+    returned = [each for each in program_quarters if each.status == Submission.Status.RETURNED]
+    # Returned in another quarter: said here too, with the way there.
+    returned_elsewhere = (Submission.objects.filter(
+        program__in=owned_programs(plan, request.user), status=Submission.Status.RETURNED)
+        .exclude(quarter=quarter).select_related("program__category"))
     return render(request, "goals/entry.html", {
+        "returned": returned, "returned_elsewhere": returned_elsewhere,
+        "due": review.due_of(plan, quarter),
         "institution": plan.institution, "plan": plan, "quarter": quarter,
         "quarters": Period.values[:4], "sections": sections,
         "sheet_form": bound.get("sheet") or SheetUploadForm(),
+        "reason_form": bound.get("reason") or PageReasonForm(prefix="page"),
+        "ready": [each for each in program_quarters if each.is_open and not each.missing],
+        "any_open": any(each.is_open for each in program_quarters),
         "sheet_problems": sheet_problems, "not_measured": parsing.NOT_MEASURED_TEXT,
     }, status=status)
+
+
+class PageReasonForm(forms.Form):
+    """The reason given once for every change the whole-page 저장 makes."""
+
+    reason = forms.CharField(label=_("변경 사유(선택)"), required=False, max_length=80,
+                             help_text=_("이미 저장된 값을 고칠 때 적으면 변경 이력에 남습니다."))
+
+
+@require_POST
+def save_all(request, code, year, quarter):
+    """One 저장 for every program of the page: all or nothing, each program's
+    problems beside its fields."""
+    plan = staff_plan(request.user, code, year)
+    quarter_or_404(quarter)
+    book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
+    forms_of = {}
+    sent = {name.split("-", 1)[0] for name in request.POST}
+    for program_quarter in entry.program_quarters(book, quarter, owner=request.user):
+        # The programs whose inputs the page sent (those open when it was read:
+        # one locked since is refused with its reason, and nothing is saved).
+        if f"p{program_quarter.program.pk}" in sent:
+            forms_of[program_quarter.program] = QuarterForm(program_quarter, request.POST)
+    reason_form = PageReasonForm(request.POST, prefix="page")
+    valid = reason_form.is_valid()
+    valid = all([form.is_valid() for form in forms_of.values()]) and valid
+    if valid:
+        outcome = entry.save_quarters(
+            request.user, quarter, {program: form.entries() for program, form in forms_of.items()},
+            source=entry.SOURCE_FORM, reason=reason_form.cleaned_data["reason"])
+        if outcome.ok:
+            if outcome.changed:
+                messages.success(request, _("값 %(count)s개를 저장했습니다.") % {
+                    "count": outcome.changed})
+            else:
+                messages.info(request, _("바뀐 값이 없습니다."))
+            return _back(plan, quarter)
+        for program, form in forms_of.items():
+            keys = {line.key for line in form.program_quarter.lines}
+            form.show(entry.Outcome(
+                [problem for problem in outcome.problems
+                 if (problem.program == program if isinstance(problem, entry.ProgramProblem)
+                     else problem.entry.where in keys)],
+                warnings=[warning for warning in outcome.warnings
+                          if warning.entry.where in keys]))
+        if not outcome.problems:
+            messages.warning(request, _(
+                "확인이 필요한 값이 있어 아직 아무것도 저장하지 않았습니다. 값이 맞으면 "
+                "'이 값이 맞습니다'를 선택하고, 아니면 고친 뒤 다시 저장하세요."))
+            return render_page(request, plan, quarter, bound=_bound(forms_of, reason_form))
+    failed = [program.name for program, form in forms_of.items() if form.errors]
+    messages.error(request, _("저장하지 못했습니다. 아무 값도 저장되지 않았습니다. 고칠 곳이 있는 "
+                              "사업: %(programs)s") % {"programs": ", ".join(failed) or "-"})
+    return render_page(request, plan, quarter, bound=_bound(forms_of, reason_form),
+                       status=400)
+
+
+def _bound(forms_of, reason_form):
+    bound = {("values", program.pk): form for program, form in forms_of.items()}
+    bound["reason"] = reason_form
+    return bound
+
+
+def submit_all(request, code, year, quarter):
+    """모두 제출: a page that names the programs that will be submitted (and
+    locked for their owner) and those that cannot be; posting it submits
+    each, recorded on its own."""
+    plan = staff_plan(request.user, code, year)
+    quarter_or_404(quarter)
+    book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
+    mine = entry.program_quarters(book, quarter, owner=request.user)
+    ready = [pq for pq in mine if pq.is_open and not pq.missing]
+    not_ready = [pq for pq in mine if pq.is_open and pq.missing]
+    if request.method == "POST":
+        if not ready:
+            messages.error(request, _("제출할 수 있는 사업이 없습니다. 빈 값을 모두 채운 사업만 "
+                                      "제출할 수 있습니다."))
+            return _back(plan, quarter)
+        done, refused = [], []
+        for pq in ready:
+            try:
+                entry.submit(request.user, pq.program, quarter)
+            except entry.Refused as refusal:
+                refused.append(f"{pq.program.name}: {refusal.message}")
+            else:
+                done.append(pq.program.name)
+        if done:
+            messages.success(request, _("%(quarter)s분기를 제출했습니다: %(programs)s") % {
+                "quarter": quarter, "programs": ", ".join(done)})
+        for message in refused:
+            messages.error(request, message)
+        return _back(plan, quarter)
+    return render(request, "goals/submit_all.html", {
+        "institution": plan.institution, "plan": plan, "quarter": quarter,
+        "ready": ready, "not_ready": not_ready,
+    })
 
 
 def owned_programs(plan, user):

@@ -3,7 +3,7 @@ from datetime import date
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from goals import access
+from goals import access, roles
 from goals.models import Plan
 
 
@@ -19,4 +19,8 @@ def home(request):
             or plans.order_by("-year").first())
     if plan is None:
         raise Http404
+    # Those with work in the quarter land on their to-do list; readers on the overview.
+    if plan.status == Plan.Status.CONFIRMED and roles.has_role(
+            request.user, roles.STAFF, roles.APPROVER, roles.DIRECTOR):
+        return redirect("goals:todo", institution.code, plan.year)
     return redirect("goals:overview", institution.code, plan.year)
