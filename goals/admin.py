@@ -5,7 +5,6 @@ projects on one page. Closed years and approved quarters are read-only here
 as everywhere.
 """
 
-from decimal import Decimal, InvalidOperation
 from operator import attrgetter
 
 from django import forms
@@ -22,7 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import access, evaluation, roles
+from . import access, evaluation, parsing, roles
 from . import formatting as fmt
 from .models import (Adjustment, Category, EvaluationScheme, Execution, GeneralStatus,
                      GradeBand, HeadlineTarget, Indicator, Institution, Narrative, PastResult,
@@ -156,20 +155,6 @@ class ScopedHistoryAdmin(InstitutionScoped, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-def parse_figure(text):
-    """A target typed as a number (60, 94.4) or a state (구축완료, 상시)."""
-    text = (text or "").strip().replace(",", "")
-    if not text:
-        return None, ""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None, text
-    if not value.is_finite():
-        raise ValidationError(_("숫자 또는 상시·구축완료 같은 정성 목표를 입력하세요."))
-    return value, ""
-
-
 class FiniteDecimalField(forms.DecimalField):
     """Django's, refusing NaN and infinity as soon as they are read: Django
     first compares what was sent with the initial value, and comparing a
@@ -249,7 +234,11 @@ class TargetFieldsMixin:
         for year in self.target_years():
             name = f"target_{year}"
             try:
-                value, state = parse_figure(cleaned.get(name))
+                value, state = parsing.target(cleaned.get(name))
+            except parsing.BadValue as error:
+                self.add_error(name, str(error))
+                continue
+            try:
                 # What the database can hold: digits of the value, length of the state.
                 Target(year=year, value=value, state=state).clean_fields(
                     exclude=["indicator", "unit_project"])

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import parsing
 from .figures import WON_PER_CHEON, WON_PER_EOK
 from .models import (Category, GeneralStatus, HeadlineTarget, Indicator, Institution, Kind,
                      Narrative, Period, Plan, Program, Result, Rollup, Target, Unit, UnitProject)
@@ -193,11 +194,10 @@ def _create_narratives(program, section, entries):
 
 def _figure(raw):
     """A number becomes a value; text becomes a state (구축완료, 상시)."""
-    if raw is None:
-        return None, ""
-    if isinstance(raw, str):
-        return None, raw
-    return Decimal(raw), ""
+    try:
+        return parsing.target(raw)
+    except parsing.BadValue as error:
+        raise DocumentError(str(error)) from None
 
 
 def _figure_with_note(raw):

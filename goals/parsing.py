@@ -1,9 +1,10 @@
 """
 A figure as people type it: "1,250", "2회", "85 점", "구축완료", "해당 없음".
 
-One parser for every path a value comes in by (the entry page, the entry
-sheet; the admin, the loader and the importer are to follow). Pure: it knows
-nothing of models, only the unit and whether the figure is qualitative.
+One parser for every path a value comes in by: `parse` for a result (the
+entry page, the entry sheet), `target` for a target (the admin, the
+document's loader, the plan import). Pure: it knows nothing of models, only
+the unit and whether the figure is qualitative.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -58,6 +59,30 @@ def parse(raw, *, unit="", qualitative=False, subject=None):
     if value.copy_abs() >= LARGEST_VALUE:  # abs() would overflow on 1e999999999
         raise BadValue(_("값이 너무 큽니다."))
     return value
+
+
+def target(raw):
+    """
+    A target as (value, state): a number (60, "1,250", 94.4) is a value, any
+    other text (상시, 구축완료) a state; (None, "") for nothing. The state is
+    kept as typed; whether it fits the indicator is the model's to say.
+    Raises BadValue for a number that is not finite.
+    """
+    if raw is None or isinstance(raw, bool):
+        return None, "" if raw is None else str(raw)
+    if isinstance(raw, (int, float, Decimal)):
+        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    else:
+        text = str(raw).strip()
+        if not text:
+            return None, ""
+        try:
+            value = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            return None, text
+    if not value.is_finite():
+        raise BadValue(_("숫자 또는 상시·구축완료 같은 정성 목표를 입력하세요."))
+    return value, ""
 
 
 def _split_unit(text):

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -26,8 +25,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from goals import formatting as fmt
-from goals import uploads
-from goals.admin import parse_figure
+from goals import parsing, uploads
 from goals.evaluation import soft_targets
 from goals.figures import WON_PER_CHEON
 from goals.models import (Category, Direction, Evidence, HeadlineTarget, Indicator, Kind,
@@ -294,9 +292,9 @@ class Reader:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return self._number(row, key), ""
         try:
-            number, state = parse_figure(row.text(key))
-        except ValidationError as error:
-            self.problems.append(row.problem(key, error.messages[0]))
+            number, state = parsing.target(row.text(key))
+        except parsing.BadValue as error:
+            self.problems.append(row.problem(key, str(error)))
             return None, ""
         if number is not None:
             return self._number(row, key), ""

@@ -1,4 +1,4 @@
-"""A figure as people type it: one parser for the entry page and the sheet."""
+"""A figure as people type it: one parser for every path (entry page, sheet, admin, loader, import)."""
 
 from decimal import Decimal as D
 
@@ -65,3 +65,25 @@ def test_the_parser_reads_no_models_and_no_database():
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                  for alias in node.names}
     assert not [name for name in imported if "models" in name or name.startswith("django.db")]
+
+
+@pytest.mark.parametrize("typed, target", [
+    ("60", (D(60), "")),
+    ("1,250", (D(1250), "")),
+    (" 94.4 ", (D("94.4"), "")),
+    (D("0.198"), (D("0.198"), "")),
+    (82, (D(82), "")),
+    (0.28, (D("0.28"), "")),
+    ("상시", (None, "상시")),
+    ("구축완료", (None, "구축완료")),
+    ("", (None, "")),
+    (None, (None, "")),
+])
+def test_a_target_is_a_number_or_a_state_whatever_path_it_comes_by(typed, target):
+    assert parsing.target(typed) == target
+
+
+@pytest.mark.parametrize("typed", ["NaN", "inf", "-Infinity", "sNaN", D("NaN"), float("inf")])
+def test_a_target_that_is_no_finite_number_is_refused(typed):
+    with pytest.raises(BadValue, match="숫자 또는 상시·구축완료"):
+        parsing.target(typed)
