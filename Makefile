@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # tests, and the browser the browser tests drive.
 DEB_PACKAGES := fonts-nanum libharfbuzz-subset0 poppler-utils chromium
 
-.PHONY: run test load audit deploy-check mutation setup system-packages
+.PHONY: run test load audit deploy-check lint mutation setup system-packages
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -31,6 +31,10 @@ test: setup
 load: setup
 	$(BIN)/pip install -q -e '.[test,load]'
 	$(BIN)/python benchmarks/load_test.py
+
+# Lint: unused imports, shadowed names, likely bugs (ruff, configured in pyproject.toml; CI runs it).
+lint: setup
+	$(BIN)/ruff check .
 
 # Known vulnerabilities in the installed dependencies (CI runs it).
 audit: setup

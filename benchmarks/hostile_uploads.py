@@ -41,7 +41,7 @@ def main():
         }
         print(f"database: {engine()}; median of 5, milliseconds")
         for upload, (client, url, field, good) in uploads.items():
-            def send(content, expected):
+            def send(content, expected, client=client, url=url, field=field, upload=upload):
                 def post():
                     response = client.post(url, {field: SimpleUploadedFile("x.xlsx", content)})
                     assert response.status_code == expected, (upload, response.status_code)

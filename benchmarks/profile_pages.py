@@ -102,7 +102,6 @@ def main():
         from django.test import Client
         from django.test.utils import override_settings
 
-        from goals import roles
         from goals.models import Institution, Program
         from goals.synthetic import build_synthetic_plan
 

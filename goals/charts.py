@@ -13,7 +13,8 @@ not approved yet says so (미승인) in the text it is read out with.
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Optional, Sequence
+from typing import Optional
+from collections.abc import Sequence
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe

@@ -36,6 +36,7 @@ from . import formatting as fmt
 from .models import (DEFAULT_STEPS, Evidence, Indicator, Kind, Plan, Result, Rollup, Submission,
                      Target, UnitProject)
 from .parsing import BadValue, plain
+from .people import saved_by
 
 SOURCE_FORM = gettext_lazy("실적 입력 화면")
 SOURCE_SHEET = gettext_lazy("엑셀 업로드")
@@ -83,12 +84,6 @@ def closed_reason(plan, status):
     if status == Submission.Status.SUBMITTED:
         return _("제출한 분기입니다. 값을 바꾸려면 승인자에게 반려를 요청하세요.")
     return None  # a draft, or returned to be corrected
-
-
-def display_name(user):
-    if user is None:
-        return _("알 수 없는 사용자")
-    return user.get_full_name() or user.get_username()
 
 
 # The quarter as pages and sheets show it ---------------------------------------
@@ -508,7 +503,7 @@ def _conflict_message(stored, yours):
         theirs = f"{theirs}({stored.note})"
     return _("%(who)s님이 %(when)s에 먼저 %(theirs)s(으)로 저장했습니다. 입력한 값은 "
              "%(yours)s입니다. 확인한 뒤 다시 저장하면 입력한 값으로 바뀝니다.") % {
-        "who": display_name(stored.updated_by),
+        "who": saved_by(stored.updated_by),
         "when": formats.date_format(timezone.localtime(stored.updated_at), "Y-m-d H:i"),
         "theirs": theirs, "yours": yours}
 

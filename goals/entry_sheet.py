@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from . import access, entry, figures, uploads
 from . import formatting as fmt
 from .parsing import plain
+from .people import display_name
 
 SHEET_TITLE = "실적 입력"
 STEPS_TITLE = "단계"  # hidden: the steps the milestones' drop-downs offer
@@ -69,7 +70,7 @@ def build(plan, quarter, program_quarters, user):
     headers = [header.format(quarter=quarter) for header in COLUMNS]
     title = _("%(institution)s %(year)s년 %(quarter)s분기 실적 입력 (%(user)s)") % {
         "institution": plan.institution.name, "year": plan.year, "quarter": quarter,
-        "user": entry.display_name(user)}
+        "user": display_name(user)}
     text_cell(sheet, 1, 1, title).font = Font(bold=True, size=13)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=STATUS)
     text_cell(sheet, 1, KEY, identity(plan, quarter))

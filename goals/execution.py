@@ -18,8 +18,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from . import access, figures
-from .entry import REASON_LENGTH, SOURCE_FORM, _locked_submission, closed_reason, display_name
+from .entry import REASON_LENGTH, SOURCE_FORM, _locked_submission, closed_reason
 from .models import Execution
+from .people import saved_by
 
 # BigIntegerField holds up to 9.2 × 10^18; no program spends 1,000조원.
 LARGEST_AMOUNT = 10 ** 15
@@ -114,6 +115,6 @@ def _conflict_message(current, yours):
                  "다시 저장하세요.") % {"yours": won(yours)}
     return _("%(who)s님이 %(when)s에 먼저 %(theirs)s(으)로 저장했습니다. 입력한 값은 "
              "%(yours)s입니다. 확인한 뒤 다시 저장하면 입력한 값으로 바뀝니다.") % {
-        "who": display_name(current.updated_by),
+        "who": saved_by(current.updated_by),
         "when": formats.date_format(timezone.localtime(current.updated_at), "Y-m-d H:i"),
         "theirs": won(current.amount_won), "yours": won(yours)}

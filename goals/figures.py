@@ -11,7 +11,8 @@ when nothing is known. Korean words for the kinds live in goals.formatting.
 from dataclasses import dataclass
 from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Optional, Sequence, Union
+from typing import Optional, Union
+from collections.abc import Iterable, Sequence
 
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from . import entry, evidence_files
 from . import formatting as fmt
 from .models import QUARTERS, Period
-from .overview import NO_OWNER, STATUSES, owner_name
+from .overview import NO_OWNER, STATUSES
+from .people import display_name
 from .parsing import plain
 from .widgets import PlainTextarea
 
@@ -97,7 +98,7 @@ class OverviewFilters(BasisForm):
         self.fields["status"].choices = everything + [
             (status, fmt.pace(status)) for status in STATUSES]
         owners = {program.program.owner for program in book.programs}
-        named = sorted(((str(owner.pk), owner_name(owner)) for owner in owners if owner),
+        named = sorted(((str(owner.pk), display_name(owner)) for owner in owners if owner),
                        key=lambda choice: choice[1])
         unowned = [(NO_OWNER, gettext("지정 안 됨"))] if None in owners else []
         self.fields["owner"].choices = everything + named + unowned

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from . import figures
 from . import formatting as fmt
 from .models import Period, Result
+from .people import display_name
 
 KIND_LABELS = {"+": _("입력"), "~": _("수정"), "-": _("삭제")}
 
@@ -64,7 +65,7 @@ def result_changes(indicator=None, program=None, periods=None):
         user = record.history_user
         changes.append(ResultChange(
             when=record.history_date,
-            who=(user.get_full_name() or user.get_username()) if user else None,
+            who=display_name(user) or None,
             subject=names.get(key, ""),
             period=str(Period(record.period).label),
             kind=str(KIND_LABELS[record.history_type]),

@@ -24,6 +24,7 @@ from . import charts, evaluation, figures
 from . import formatting as fmt
 from .models import Submission
 from .selectors import plan_years, year_figures
+from .people import display_name
 
 # Pace statuses in the order a director reads them: what needs attention first.
 STATUSES = (figures.BEHIND, figures.NOT_ENTERED, figures.ON_TRACK, figures.AHEAD,
@@ -81,10 +82,6 @@ def change_key(change):
         return (2, Decimal(0))
     percent = change.percent if change.percent is not None else Decimal("Infinity")
     return (2, percent if change.kind == figures.INCREASE else -percent)
-
-
-def owner_name(user):
-    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def status_badge(status, label):
@@ -193,14 +190,14 @@ def overview_rows(book, query="", evaluated=None):
             shared_cells = {
                 "category": category.category.name,
                 "program": link(program_url(program.pk), program.numbered_name),
-                "owner": owner_name(program.owner) or fmt.EMPTY,
+                "owner": display_name(program.owner) or fmt.EMPTY,
                 "budget": fmt.eok(program.budget_won),
                 "execution": writer.execution(program_figures),
             }
             shared_keys = {
                 "category": order,
                 "program": (order, program.number),
-                "owner": owner_name(program.owner),
+                "owner": display_name(program.owner),
                 "budget": program.budget_won if program.budget_won is not None else -1,
                 "execution": number_key(program_figures.execution_rate),
             }

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import formatting as fmt
-from .entry import display_name
+from .people import display_name
 
 EMPTY = "-"
 
@@ -64,10 +64,10 @@ def _total_row(group):
 
 def table(pq, quarter):
     """The read-only table of `pq` (a goals.entry.ProgramQuarter) as HTML."""
+    caption = _("%(name)s %(quarter)s분기 실적") % {"name": pq.program.name, "quarter": quarter}
     parts = [
         '<table class="entry-table">',
-        "<caption>%s</caption>" % escape(_("%(name)s %(quarter)s분기 실적") % {
-            "name": pq.program.name, "quarter": quarter}),
+        f"<caption>{escape(caption)}</caption>",
         "<thead><tr>",
         *(f'<th scope="col">{escape(str(text))}</th>' for text in (
             _("성과지표·단위사업"), _("연간 목표"), _("누계"), _("전분기"),
@@ -79,8 +79,8 @@ def table(pq, quarter):
             parts.append(_total_row(group))
         parts.extend(_row(line) for line in group.lines)
     if pq.loose:
-        parts.append('<tr class="indicator-row"><th scope="rowgroup" colspan="7">%s</th></tr>'
-                     % escape(_("성과지표에 집계되지 않는 단위사업")))
+        loose = escape(_("성과지표에 집계되지 않는 단위사업"))
+        parts.append(f'<tr class="indicator-row"><th scope="rowgroup" colspan="7">{loose}</th></tr>')
         parts.extend(_row(line) for line in pq.loose)
     parts.append("</tbody></table>")
     return mark_safe("".join(parts))

@@ -15,6 +15,7 @@ from django.utils.timezone import localtime
 from . import figures
 from . import formatting as fmt
 from .models import Result, Submission, due_dates
+from .people import display_name
 
 
 @dataclass
@@ -110,7 +111,7 @@ def changes_since(program_quarters, since):
         user = record.history_user
         changes.setdefault(program_id, []).append(ValueChange(
             subject, old_shown[0], new_shown[0], old_shown[1], new_shown[1],
-            (user.get_full_name() or user.get_username()) if user else "",
+            display_name(user),
             record.history_date))
     return changes
 

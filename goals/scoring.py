@@ -26,7 +26,8 @@ qualitative result) the Score says why, and the scheme's fallback applies.
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Optional, Sequence
+from typing import Optional
+from collections.abc import Sequence
 
 from .figures import HIGHER, HUNDRED, LOWER, Value, is_number
 

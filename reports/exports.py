@@ -24,7 +24,8 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
-from typing import Callable, Optional
+from typing import Optional
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model

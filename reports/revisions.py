@@ -14,6 +14,7 @@ from datetime import date
 from typing import Optional
 
 from goals.models import TargetRevision
+from goals.people import display_name
 
 
 @dataclass
@@ -59,7 +60,7 @@ def revised_targets(book):
         if revision is not None:
             user = revision.approved_by
             row.reason = revision.reason
-            row.approved_by = user.get_full_name() or user.get_username()
+            row.approved_by = display_name(user)
             row.approved_on = revision.approved_on
         rows.append(row)
     return rows

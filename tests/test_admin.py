@@ -35,7 +35,7 @@ def inline_data(response):
     """The posted form of a change page, as the browser would send it back."""
     form = response.context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name, _field in form.fields.items():
         value = form[name].value()
         data[name] = "" if value is None else value
     for formset in response.context["inline_admin_formsets"]:

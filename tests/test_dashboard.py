@@ -11,12 +11,10 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from goals import formatting as fmt
 from goals import roles
 from goals.models import (Evidence, Indicator, Institution, Period, Program, Result, Submission,
                           UnitProject)
 from goals.synthetic import build_synthetic_plan
-from reports.document import gather
 
 pytestmark = pytest.mark.django_db
 

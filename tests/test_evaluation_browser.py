@@ -2,7 +2,6 @@
 (Debian's chromium through Playwright): the 2023 document under both example
 schemes, then 2024 after two quarters. Screenshots in test-artifacts/."""
 
-from decimal import Decimal as D
 from io import StringIO
 
 import pytest
@@ -11,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.entry_fixtures import approved_results
 from goals.management.commands.setup_demo import DEMO_PASSWORD
-from goals.models import Indicator, Result
+from goals.models import Indicator
 from tests.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

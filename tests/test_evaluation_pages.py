@@ -11,8 +11,7 @@ from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
 from goals import roles
-from goals.models import (Indicator, PastResult, Program, Result,
-                          Target, TargetRevision)
+from goals.models import (Indicator, PastResult, Program, Target, TargetRevision)
 from goals.schemes import load_schemes, read_schemes
 from reports import layout
 from reports.document import gather

@@ -337,7 +337,7 @@ def state():
 def test_every_url_for_every_role(client, users, objects, role):
     before = state()
     seen, expected = {}, {}
-    for route, requests in MATRIX.items():
+    for _route, requests in MATRIX.items():
         for method, url, data, outcomes in requests:
             if role != "anonymous":
                 client.force_login(users[role])  # again, after a logout

@@ -38,7 +38,7 @@ def test_every_html_page_has_the_policy_and_nothing_it_would_refuse(client, user
     if role != "anonymous":
         client.force_login(users[role])
     pages = 0
-    for route, requests in MATRIX.items():
+    for _route, requests in MATRIX.items():
         for method, url, _data, _outcomes in requests:
             if method != "get":
                 continue

@@ -8,7 +8,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from goals import formatting as fmt
-from goals.entry import display_name
+from goals.people import display_name
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ register = template.Library()
 @register.filter
 def person(user):
     """A user's name as pages show it; empty for nobody."""
-    return display_name(user) if user is not None else ""
+    return display_name(user)
 
 
 @register.simple_tag

@@ -20,6 +20,7 @@ from goals.models import QUARTERS, Period
 from goals.printed import printed
 from goals.selectors import indicator_in_depth, latest_plan, plan_years, year_figures
 from goals.tables import CategoryTable, ComparisonTable, IndicatorTable
+from goals.people import display_name
 
 
 class _Choices:
@@ -85,7 +86,7 @@ def program(request, code, year, pk):
         "printed": shown,
         "kept": choices.kept(book.quarter),
         "period": fmt.period_text(figures.program.period_start, figures.program.period_end),
-        "owner": board.owner_name(figures.program.owner),
+        "owner": display_name(figures.program.owner),
         "quarter_lines": lines.quarter_lines(figures),
         "quarters": [Period(quarter).label for quarter in QUARTERS],
         "plan_charts": charts.plan_charts(

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             figures = year_figures(institution, year)
         except Plan.DoesNotExist:
             raise CommandError(_("%(institution)s의 %(year)s년 계획이 없습니다.")
-                               % {"institution": institution, "year": year})
+                               % {"institution": institution, "year": year}) from None
         findings = find_contradictions(figures) + find_evaluation_problems(figures)
         for finding in findings:
             self.stdout.write(f"- {finding}")
