@@ -64,7 +64,7 @@ def main():
         from django.test.utils import override_settings
 
         from goals import roles
-        from goals.document import load_document, read_document
+        from goals.loading import load_document, read_document
         from goals.management.commands.load_document import DEFAULT_DOCUMENT
         from goals.models import Program
         from goals.synthetic import build_synthetic_plan

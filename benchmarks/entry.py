@@ -19,7 +19,7 @@ def main():
         from django.test import Client
 
         from goals import roles
-        from goals.document import load_document, read_document
+        from goals.loading import load_document, read_document
         from goals.management.commands.load_document import DEFAULT_DOCUMENT
         from goals.models import Indicator, Program
         from goals.synthetic import build_synthetic_plan

@@ -16,7 +16,7 @@ def main():
     with test_database():
         from django.db import transaction
 
-        from goals.document import load_document, read_document
+        from goals.loading import load_document, read_document
         from goals.management.commands.load_document import DEFAULT_DOCUMENT
         from goals.selectors import year_figures
         from goals.synthetic import build_synthetic_plan

@@ -176,7 +176,7 @@ def prepare(workdir, staff_count):
     from django.db import connections, transaction
 
     from goals import roles
-    from goals.document import load_document, read_document
+    from goals.loading import load_document, read_document
     from goals.management.commands.load_document import DEFAULT_DOCUMENT
     from goals.models import Indicator, Program
     from goals.synthetic import build_synthetic_plan

@@ -67,7 +67,7 @@ def main():
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
 
-        from goals.document import load_document, read_document
+        from goals.loading import load_document, read_document
         from goals.management.commands.load_document import DEFAULT_DOCUMENT
         from reports.document import gather
         from reports.hwpx import render_hwpx

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from . import roles
-from .models import Institution, Plan
+from .models import Institution, Period, Plan, Program
 from .selectors import APPROVED_ONLY, EVERYTHING, Shown
 
 
@@ -120,6 +120,18 @@ def plan_or_404(user, code, year):
     institution = institution_or_404(user, code)
     return get_object_or_404(Plan.objects.select_related("institution"),
                              institution=institution, year=year)
+
+
+def quarter_or_404(quarter):
+    """A quarter (1–4) from a URL; the year as a whole is no quarter."""
+    if quarter not in Period.values or quarter == Period.YEAR:
+        raise Http404
+    return quarter
+
+
+def program_or_404(plan, program_id):
+    return get_object_or_404(Program.objects.select_related("category__plan__institution"),
+                             pk=program_id, category__plan=plan)
 
 
 def can_enter(user, program):

@@ -315,6 +315,13 @@ def count_statuses(indicator_figures):
     return counts
 
 
+def quarter_figures(plan, quarter, programs=None):
+    """The year's figures as a quarter is entered and approved: every value,
+    approved or not, with who saved it and its version."""
+    return year_figures(plan.institution, plan.year, quarter, shown=EVERYTHING, for_entry=True,
+                        programs=programs)
+
+
 def default_quarter(year, today=None):
     """The quarter staff and approvers land on: the last one finished, Q4
     for a past year."""

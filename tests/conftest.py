@@ -4,7 +4,7 @@ import pytest
 from django.db import connections
 from hypothesis import settings as hypothesis_settings
 
-from goals.document import load_document, read_document
+from goals.loading import load_document, read_document
 from goals.management.commands.load_document import DEFAULT_DOCUMENT
 from goals.models import Institution
 

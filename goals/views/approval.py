@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 from goals import access, entry, notify, review
 from goals.forms import CommentForm
 from goals.models import Evidence, Period, Program, QuarterDue, Submission, quarter_start
-from goals.selectors import default_quarter
-from goals.views.entry import program_of, quarter_figures, quarter_or_404
+from goals.selectors import default_quarter, quarter_figures
 
 DONE = {
     "approve": gettext_lazy("%(program)s %(quarter)s분기를 승인했습니다. 값이 잠겼습니다."),
@@ -38,7 +37,7 @@ def start(request, code, year):
 
 def page(request, code, year, quarter):
     plan = approver_plan(request.user, code, year)
-    return render_page(request, plan, quarter_or_404(quarter))
+    return render_page(request, plan, access.quarter_or_404(quarter))
 
 
 def render_page(request, plan, quarter, bound=None, status=200, due_form=None):
@@ -110,7 +109,7 @@ def set_due(request, code, year, quarter):
     before the quarter starts is refused and nothing changes."""
     plan = access.plan_or_404(request.user, code, year)
     access.require(access.can_keep_plan(request.user, plan.institution))
-    quarter_or_404(quarter)
+    access.quarter_or_404(quarter)
     form = DueForm(request.POST)
     if form.is_valid():
         due = form.cleaned_data["due_date"]
@@ -137,7 +136,7 @@ def remind(request, code, year, quarter):
     """Remind the owners of the programs not submitted yet; a reminder to
     nobody is refused and nothing is sent."""
     plan = approver_plan(request.user, code, year)
-    quarter_or_404(quarter)
+    access.quarter_or_404(quarter)
     try:
         sent = notify.remind(plan, quarter)
     except notify.NobodyToRemind as refusal:
@@ -154,7 +153,7 @@ def approve_many(request, code, year, quarter):
     """Approve the submitted programs ticked on the page, each recorded on its
     own; all or nothing: one that is not this plan's or not submitted changes none."""
     plan = approver_plan(request.user, code, year)
-    quarter_or_404(quarter)
+    access.quarter_or_404(quarter)
     url = reverse("goals:approval", args=[plan.institution.code, plan.year, quarter])
     asked = request.POST.getlist("program")
     if not asked:
@@ -188,10 +187,10 @@ def approve_many(request, code, year, quarter):
 @require_POST
 def step(request, code, year, quarter, program_id, action):
     plan = approver_plan(request.user, code, year)
-    quarter_or_404(quarter)
+    access.quarter_or_404(quarter)
     if action not in DONE:
         raise Http404
-    program = program_of(plan, program_id)
+    program = access.program_or_404(plan, program_id)
     form = CommentForm(request.POST, prefix=f"{action}{program_id}")
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from goals import access, charts, comparison, evaluation
-from goals import dashboard as lines
+from goals import program_lines as lines
 from goals import formatting as fmt
 from goals import overview as board
 from goals.forms import BasisForm, CompareForm, OverviewFilters, ValuesForm, kept_query

@@ -13,7 +13,7 @@ from goals import access, entry, entry_sheet, parsing, review, roles
 from goals import execution as spending
 from goals.forms import EvidenceForm, ExecutionForm, QuarterForm, QuarterRows, SheetUploadForm
 from goals.models import Evidence, Period, Program, Submission
-from goals.selectors import EVERYTHING, default_quarter, year_figures
+from goals.selectors import default_quarter, quarter_figures
 from kpi_site.security import accepts_upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,24 +26,6 @@ def staff_plan(user, code, year):
     return plan
 
 
-def quarter_figures(plan, quarter, programs=None):
-    """The year's figures as a quarter is entered and approved: every value,
-    approved or not, with who saved it and its version."""
-    return year_figures(plan.institution, plan.year, quarter, shown=EVERYTHING, for_entry=True,
-                        programs=programs)
-
-
-def quarter_or_404(quarter):
-    if quarter not in Period.values or quarter == Period.YEAR:
-        raise Http404
-    return quarter
-
-
-def program_of(plan, program_id):
-    return get_object_or_404(Program.objects.select_related("category__plan__institution"),
-                             pk=program_id, category__plan=plan)
-
-
 def start(request, code, year):
     plan = staff_plan(request.user, code, year)
     return redirect("goals:entry", plan.institution.code, plan.year, default_quarter(plan.year))
@@ -51,7 +33,7 @@ def start(request, code, year):
 
 def page(request, code, year, quarter):
     plan = staff_plan(request.user, code, year)
-    return render_page(request, plan, quarter_or_404(quarter))
+    return render_page(request, plan, access.quarter_or_404(quarter))
 
 
 def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=200):
@@ -108,7 +90,7 @@ def save_all(request, code, year, quarter):
     """One 저장 for every program of the page: all or nothing, each program's
     problems beside its fields."""
     plan = staff_plan(request.user, code, year)
-    quarter_or_404(quarter)
+    access.quarter_or_404(quarter)
     book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
     forms_of = {}
     sent = {name.split("-", 1)[0] for name in request.POST}
@@ -162,7 +144,7 @@ def submit_all(request, code, year, quarter):
     locked for their owner) and those that cannot be; posting it submits
     each, recorded on its own."""
     plan = staff_plan(request.user, code, year)
-    quarter_or_404(quarter)
+    access.quarter_or_404(quarter)
     book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
     mine = entry.program_quarters(book, quarter, owner=request.user)
     ready = [pq for pq in mine if pq.is_open and not pq.missing]
@@ -205,8 +187,8 @@ def owned_program(user, code, year, quarter, program_id):
     """The plan and one of its programs that `user` enters results for: 404
     for what is not there, 403 for someone else's program."""
     plan = staff_plan(user, code, year)
-    quarter_or_404(quarter)
-    program = program_of(plan, program_id)
+    access.quarter_or_404(quarter)
+    program = access.program_or_404(plan, program_id)
     access.require(access.can_enter(user, program))
     return plan, program
 
@@ -324,7 +306,7 @@ def delete_evidence(request, pk):
 
 def sheet(request, code, year, quarter):
     plan = staff_plan(request.user, code, year)
-    quarter_or_404(quarter)
+    access.quarter_or_404(quarter)
     book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
     content = entry_sheet.build(plan, quarter,
                                 entry.program_quarters(book, quarter, owner=request.user),
@@ -339,7 +321,7 @@ def sheet(request, code, year, quarter):
 @require_POST
 def upload_sheet(request, code, year, quarter):
     plan = staff_plan(request.user, code, year)
-    quarter_or_404(quarter)
+    access.quarter_or_404(quarter)
     form = SheetUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render_page(request, plan, quarter, bound={"sheet": form}, status=400)

@@ -4,14 +4,13 @@ from django.shortcuts import render
 
 from goals import access, roles, todo
 from goals.models import Period
-from goals.views.entry import quarter_or_404
 
 
 def page(request, code, year, quarter=None):
     plan = access.plan_or_404(request.user, code, year)
     access.require(roles.has_role(request.user, roles.STAFF, roles.APPROVER, roles.DIRECTOR))
     if quarter is not None:
-        quarter_or_404(quarter)
+        access.quarter_or_404(quarter)
     work = todo.read(request.user, plan, quarter)
     return render(request, "goals/todo.html", {
         "institution": plan.institution, "plan": plan, "quarter": work.quarter,

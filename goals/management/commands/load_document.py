@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from goals.document import DocumentError, load_document, read_document
+from goals.loading import DocumentError, load_document, read_document
 
 DEFAULT_DOCUMENT = Path(settings.BASE_DIR) / "fixtures" / "jbsss_2024.json"
 
