@@ -9,7 +9,7 @@ from typing import Optional
 from django.utils.translation import gettext_lazy
 
 from . import formatting as fmt
-from .overview import Row, link, marked, number_key, url_for_pk
+from .overview import TableRow, link, marked, number_key, url_for_pk
 from .selectors import links_between, year_figures
 
 
@@ -100,7 +100,7 @@ def comparison_rows(comparison, query=""):
             for book in (comparison.earlier, comparison.later)}
     rows = []
     for position, pair in enumerate(comparison.indicator_pairs):
-        row = Row()
+        row = TableRow()
         shown = pair.later or pair.earlier
         program = shown.indicator.program
         row.cells["program"] = program.numbered_name

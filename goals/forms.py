@@ -145,7 +145,7 @@ class CompareForm(ValuesForm):
 
 
 @dataclass
-class Row:
+class InputRow:
     """An input of the quarter form with its bound fields, and the warning
     about its value if it looks like a mistake (entry.UnlikelyValue)."""
 
@@ -222,7 +222,7 @@ class QuarterForm(forms.Form):
 
     def _row(self, line):
         key = line.key
-        return Row(line, self[f"value_{key}"], self[f"note_{key}"],
+        return InputRow(line, self[f"value_{key}"], self[f"note_{key}"],
                    [self[f"{name}_{key}"] for name in ("version", "read_value", "read_note")],
                    self[f"confirm_{key}"], self)
 
@@ -308,7 +308,7 @@ class QuarterRows:
     def _row(self, line):
         key, shown, name, note = line.key, plain(line.value), {"name": line.name}, line.note
         value_label, note_label, confirm_label = self._labels
-        return Row(line,
+        return InputRow(line,
                    self._field(f"value_{key}", shown, value_label % name),
                    self._field(f"note_{key}", note, note_label % name),
                    [self._field(f"version_{key}", line.version),

@@ -149,7 +149,7 @@ class _Writer:
 
 
 @dataclass
-class Row:
+class TableRow:
     """A line of a table, written (goals.tables.WrittenTable): its cells, a sort
     key per column, and, on the overview, the indicator it shows with its
     program and category, which the filters read."""
@@ -202,7 +202,7 @@ def overview_rows(book, query="", evaluated=None):
                 "execution": number_key(program_figures.execution_rate),
             }
             for figure in program_figures.indicators or [None]:
-                row = Row(dict(shared_cells), dict(shared_keys), category=category,
+                row = TableRow(dict(shared_cells), dict(shared_keys), category=category,
                           program=program_figures, figure=figure)
                 standing = (CONFIRMED if figure is not None and figure.is_confirmed
                             and book.quarter == 4 else quarter_status)
@@ -278,7 +278,7 @@ def category_rows(book, evaluated=None):
     for item in book.categories + [book]:
         is_total = item is book
         counts = item.status_counts
-        row = Row(cells={
+        row = TableRow(cells={
             "category": _("합계") if is_total else item.category.name,
             "programs": fmt.number(Decimal(len(item.programs))),
             "indicators": fmt.number(Decimal(len(item.indicators))),

@@ -27,7 +27,7 @@ def plan_years(year):
 
 
 @dataclass
-class Row:
+class PrintedRow:
     """A unit project's line: its values in the table's columns, in its
     unit; `group_span` is the rowspan of its group's cell on the group's
     first line, 0 on the lines below it."""
@@ -142,7 +142,7 @@ class PrintedProgram:
 def _rows(units, values):
     rows = []
     for unit in units:
-        row = Row(unit=unit, values=values(unit))
+        row = PrintedRow(unit=unit, values=values(unit))
         if rows and rows[-1].group == row.group:
             next(earlier for earlier in reversed(rows) if earlier.group_span).group_span += 1
         else:

@@ -44,7 +44,7 @@ SECTIONS = {str(label): value for value, label in Narrative.Section.choices}
 
 
 @dataclass(frozen=True)
-class Problem:
+class ImportProblem:
     sheet: str
     row: Optional[int]
     column: Optional[str]  # a column letter
@@ -66,7 +66,7 @@ class ImportFailed(Exception):
 
 
 @dataclass
-class Outcome:
+class ImportOutcome:
     plan: Plan
     created: bool
     counts: Counter = field(default_factory=Counter)  # "created" / "updated" / "deleted"
@@ -77,7 +77,7 @@ class Outcome:
 # Reading ---------------------------------------------------------------------
 
 
-class Row:
+class SheetRow:
     """A data row of a sheet: its values by column key, and where they stand."""
 
     def __init__(self, sheet, number, values):
@@ -124,7 +124,7 @@ class Sheet:
 
     def problem(self, row, key, message):
         column = get_column_letter(self.number[key]) if key in self.number else None
-        return Problem(self.name, row, column, message)
+        return ImportProblem(self.name, row, column, message)
 
     def check_headers(self, skip=()):
         problems = []
@@ -134,7 +134,7 @@ class Sheet:
             row = layout.HEADER_ROW if column.group else layout.GROUP_ROW
             found = self.value(row, self.number[key])
             if str(found or "").strip() != str(column.header):
-                problems.append(Problem(self.name, row, get_column_letter(self.number[key]),
+                problems.append(ImportProblem(self.name, row, get_column_letter(self.number[key]),
                                         _("열 머리글은 '%(header)s'이어야 합니다. 내보낸 양식의 열 순서를 "
                                           "바꾸지 마세요.") % {"header": column.header}))
         return problems
@@ -147,7 +147,7 @@ class Sheet:
             own = [self.worksheet.cell(number, index).value for index in self.number.values()
                    if (number, index) not in self.merged]
             if any(value not in (None, "") for value in own):
-                yield Row(self, number, {key: self.value(number, index)
+                yield SheetRow(self, number, {key: self.value(number, index)
                                          for key, index in self.number.items()})
 
 
@@ -158,7 +158,7 @@ class Sheet:
 class Spec:
     """A row to become an object: its id, its fields, where it was read."""
 
-    row: Row
+    row: SheetRow
     id: Optional[int]
     values: dict
     children: dict = field(default_factory=lambda: defaultdict(list))
@@ -182,13 +182,13 @@ class Reader:
     def read(self):
         missing = [name for name in layout.IMPORTED if name not in self.workbook.sheetnames]
         if missing:
-            raise ImportFailed([Problem(name, None, None, _("시트가 없습니다.")) for name in missing])
+            raise ImportFailed([ImportProblem(name, None, None, _("시트가 없습니다.")) for name in missing])
         self._plan_year()
         if self.problems:
             raise ImportFailed(self.problems)
         if Plan.objects.filter(institution=self.institution, year=self.year,
                                status=Plan.Status.CLOSED).exists():
-            raise ImportFailed([Problem(layout.SUMMARY, layout.INFO_ROW, "B", _(
+            raise ImportFailed([ImportProblem(layout.SUMMARY, layout.INFO_ROW, "B", _(
                 "%(year)s년 계획은 마감되어 바꿀 수 없습니다.") % {"year": self.year})])
         self.previous_plan = Plan.objects.filter(institution=self.institution,
                                                  year=self.year - 1).first()
@@ -215,7 +215,7 @@ class Reader:
         except (TypeError, ValueError):
             self.year = None
         if self.year is None or not 2000 <= self.year <= 2100:
-            self.problems.append(Problem(layout.SUMMARY, layout.INFO_ROW, "B",
+            self.problems.append(ImportProblem(layout.SUMMARY, layout.INFO_ROW, "B",
                                          _("계획 연도를 2000~2100 사이의 숫자로 입력하세요.")))
         self.title = str(worksheet.cell(layout.INFO_ROW, 4).value or "").strip()
         self.reported_on = ""
@@ -398,7 +398,7 @@ class Reader:
             categories[category][2].append(spec)
             self.programs[name] = spec
         if not self.programs and not self.problems:
-            self.problems.append(Problem(sheet.name, layout.FIRST_ROW, None, _("사업이 하나도 없습니다.")))
+            self.problems.append(ImportProblem(sheet.name, layout.FIRST_ROW, None, _("사업이 하나도 없습니다.")))
 
     def _budget(self):
         sheet = self.sheet(layout.BUDGET, layout.BUDGET_COLUMNS)
@@ -503,7 +503,7 @@ class Reader:
             try:
                 years.append(int(str(header).strip().removesuffix("년")))
             except ValueError:
-                self.problems.append(Problem(layout.PLAN, layout.HEADER_ROW,
+                self.problems.append(ImportProblem(layout.PLAN, layout.HEADER_ROW,
                                              get_column_letter(first_year_column + offset),
                                              _("연도별 목표의 머리글은 연도(예: 2024)여야 합니다.")))
                 return
@@ -600,13 +600,13 @@ def import_workbook(file, institution, user=None):
         workbook = uploads.open_workbook(file, budget, data_only=True)
         reader = Reader(workbook, institution, budget).read()
     except uploads.UploadRefused as refusal:
-        raise ImportFailed([Problem("", None, None, refusal.message)]) from None
+        raise ImportFailed([ImportProblem("", None, None, refusal.message)]) from None
     try:
         with transaction.atomic():
             outcome = Writer(reader, institution, user).write()
     except (ValidationError, IntegrityError) as error:
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-        raise ImportFailed([Problem("", None, None, message) for message in messages]) from None
+        raise ImportFailed([ImportProblem("", None, None, message) for message in messages]) from None
     outcome.warnings = [f"{soft.indicator.measurement}: {soft.message}"
                         for soft in soft_targets(year_figures(institution, outcome.plan.year))]
     return outcome
@@ -625,7 +625,7 @@ class Writer:
         if created:
             plan = Plan(institution=self.institution, year=reader.year, status=Plan.Status.DRAFT)
         self.plan = plan
-        self.outcome = Outcome(plan, created)
+        self.outcome = ImportOutcome(plan, created)
         if created or plan.title != reader.title or plan.reported_on != reader.reported_on:
             plan.title = reader.title
             plan.reported_on = reader.reported_on
@@ -711,7 +711,7 @@ class Writer:
                    or Result.objects.filter(unit_project__program__in=programs).exists()
                    or Evidence.objects.filter(program__in=programs).exists())
         if blocked:
-            raise ImportFailed([Problem("", None, None, _(
+            raise ImportFailed([ImportProblem("", None, None, _(
                 "실적이나 증빙이 입력된 사업·성과지표·단위사업은 지울 수 없습니다. 지운 줄을 id 칸과 함께 "
                 "되살리거나 실적을 먼저 정리하세요."))])
 
@@ -765,7 +765,7 @@ class Writer:
         revised = (target.revised_value if target.revised_value is not None
                    else target.revised_state)
         if (value if value is not None else state or None) != revised:
-            raise ImportFailed([Problem(spec.row.sheet.name, spec.row.number, None, _(
+            raise ImportFailed([ImportProblem(spec.row.sheet.name, spec.row.number, None, _(
                 "변경된 목표입니다(당초 %(original)s, 변경 %(revised)s). 목표를 다시 바꾸려면 관리 화면에서 "
                 "사유와 승인자와 함께 목표 변경을 입력하세요.")
                 % {"original": fmt.number(target.figure), "revised": fmt.number(revised)})])
@@ -821,14 +821,14 @@ def read_institution(workbook):
     """The institution and its 일반현황 by year that the workbook's hidden
     sheet holds: (fields, [status fields]), or ImportFailed."""
     if layout.INSTITUTION not in workbook.sheetnames:
-        raise ImportFailed([Problem(layout.INSTITUTION, None, None, _(
+        raise ImportFailed([ImportProblem(layout.INSTITUTION, None, None, _(
             "기관 정보 시트가 없어 기관을 만들 수 없습니다. 이 화면에서 내려받은 워크북을 쓰세요."))])
     sheet = workbook[layout.INSTITUTION]
     problems = []
     fields = {}
     for number, name in enumerate(layout.INSTITUTION_FIELDS, start=1):
         if sheet.cell(number, 1).value != name:
-            problems.append(Problem(layout.INSTITUTION, number, "A", _("%(name)s 칸이 있어야 합니다.")
+            problems.append(ImportProblem(layout.INSTITUTION, number, "A", _("%(name)s 칸이 있어야 합니다.")
                                     % {"name": name}))
             continue
         value = sheet.cell(number, 2).value
@@ -864,7 +864,7 @@ def create_institution(file, institution=None):
     try:
         workbook = uploads.open_workbook(file, budget, data_only=True)
     except uploads.UploadRefused as refusal:
-        raise ImportFailed([Problem("", None, None, refusal.message)]) from None
+        raise ImportFailed([ImportProblem("", None, None, refusal.message)]) from None
     fields, statuses = read_institution(workbook)
     if institution is None:
         institution = Institution(**fields)
@@ -872,7 +872,7 @@ def create_institution(file, institution=None):
             institution.full_clean()
         except ValidationError as error:
             raise ImportFailed([
-                Problem(layout.INSTITUTION, layout.INSTITUTION_FIELDS.index(name) + 1, "B",
+                ImportProblem(layout.INSTITUTION, layout.INSTITUTION_FIELDS.index(name) + 1, "B",
                         message) for name, messages in error.message_dict.items()
                 for message in messages]) from None
         institution.save()
@@ -884,7 +884,7 @@ def create_institution(file, institution=None):
         try:
             status.full_clean()
         except ValidationError as error:
-            raise ImportFailed([Problem(layout.INSTITUTION, row, None, message)
+            raise ImportFailed([ImportProblem(layout.INSTITUTION, row, None, message)
                                 for message in error.messages]) from None
         status.save()
     return institution
