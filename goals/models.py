@@ -85,6 +85,42 @@ class KeepsPlaceWhileLocked(models.Model):
         self._loaded_place = {name: getattr(self, name) for name in self.place}
 
 
+class EnteredForQuarter(KeepsPlaceWhileLocked):
+    """
+    What is entered for a program's quarter (a result, an amount spent, a
+    piece of evidence): while lock_reason() names a lock (the quarter is
+    approved, the year closed) it is neither saved nor deleted, whichever path
+    asks. With `versioned`, every save raises its version, so that a second
+    writer learns somebody else saved first.
+    """
+
+    versioned = False
+
+    class Meta:
+        abstract = True
+
+    def lock_reason(self):
+        """Why this may not change now, or None."""
+        raise NotImplementedError
+
+    def held_lock(self):
+        return self.lock_reason()
+
+    def save(self, *args, **kwargs):
+        reason = self.lock_reason()
+        if reason:
+            raise PeriodLocked(reason)
+        if self.versioned and self.pk:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        reason = self.lock_reason()
+        if reason:
+            raise PeriodLocked(reason)
+        return super().delete(*args, **kwargs)
+
+
 def values_lock(program, results, evidence):
     """Why `results` and `evidence` of `program` are locked (a closed year,
     an approved quarter), or None."""
@@ -835,11 +871,12 @@ class Submission(KeepsPlaceWhileLocked):
         super().refuse_moving_while_locked()
 
 
-class Result(KeepsPlaceWhileLocked):
+class Result(EnteredForQuarter):
     """실적: the value of an indicator or unit project for a quarter, or for
     the whole year once it is confirmed (연간 확정, as in last year's table)."""
 
     place = ("indicator_id", "unit_project_id", "period")
+    versioned = True
 
     indicator = models.ForeignKey(Indicator, models.PROTECT, null=True, blank=True,
                                   related_name="results", verbose_name=_("성과지표"))
@@ -903,9 +940,6 @@ class Result(KeepsPlaceWhileLocked):
             return figures.NOT_MEASURED
         return self.value if self.value is not None else (self.state or None)
 
-    def held_lock(self):
-        return self.lock_reason()
-
     def clean(self):
         super().clean()
         if self.not_measured:
@@ -933,28 +967,15 @@ class Result(KeepsPlaceWhileLocked):
             return _("승인된 분기의 실적은 바꿀 수 없습니다. 승인자가 분기를 재개해야 합니다.")
         return None
 
-    def save(self, *args, **kwargs):
-        reason = self.lock_reason()
-        if reason:
-            raise PeriodLocked(reason)
-        if self.pk:
-            self.version += 1
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        reason = self.lock_reason()
-        if reason:
-            raise PeriodLocked(reason)
-        return super().delete(*args, **kwargs)
-
-
-class Execution(KeepsPlaceWhileLocked):
+class Execution(EnteredForQuarter):
     """집행액: what a program spent of its budget in a quarter, in 원. Entered
     with the quarter's results and taken through the same approval: an
     approved quarter or a closed year refuses any change, through any path,
     and every change keeps who, when and the old and new amount."""
 
     place = ("program_id", "quarter")
+    versioned = True
 
     program = models.ForeignKey(Program, models.PROTECT, related_name="executions",
                                 verbose_name=_("사업"))
@@ -983,9 +1004,6 @@ class Execution(KeepsPlaceWhileLocked):
     def __str__(self):
         return f"{self.program} {self.get_quarter_display()}: {self.amount_won}"
 
-    def held_lock(self):
-        return self.lock_reason()
-
     def lock_reason(self):
         """Why this amount may not change now, or None."""
         if self.program_id is None:
@@ -997,27 +1015,13 @@ class Execution(KeepsPlaceWhileLocked):
             return _("승인된 분기의 집행액은 바꿀 수 없습니다. 승인자가 분기를 재개해야 합니다.")
         return None
 
-    def save(self, *args, **kwargs):
-        reason = self.lock_reason()
-        if reason:
-            raise PeriodLocked(reason)
-        if self.pk:
-            self.version += 1
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        reason = self.lock_reason()
-        if reason:
-            raise PeriodLocked(reason)
-        return super().delete(*args, **kwargs)
-
 
 def evidence_path(evidence, filename):
     # Stored under a name of our own: the uploader's file name is only shown.
     return f"evidence/{evidence.program_id}/q{evidence.quarter}/{uuid.uuid4().hex}"
 
 
-class Evidence(KeepsPlaceWhileLocked):
+class Evidence(EnteredForQuarter):
     """증빙: a file backing a program's results for a quarter, optionally one
     indicator's or unit project's value. Kept outside the static root and
     served only to those who may read the program."""
@@ -1053,9 +1057,6 @@ class Evidence(KeepsPlaceWhileLocked):
     def __str__(self):
         return self.name
 
-    def held_lock(self):
-        return self.lock_reason()
-
     def lock_reason(self):
         if self.program.category.plan.is_closed:
             return _("마감된 연도의 증빙은 바꿀 수 없습니다.")
@@ -1064,18 +1065,9 @@ class Evidence(KeepsPlaceWhileLocked):
             return _("승인된 분기의 증빙은 바꿀 수 없습니다.")
         return None
 
-    def save(self, *args, **kwargs):
-        reason = self.lock_reason()
-        if reason:
-            raise PeriodLocked(reason)
-        super().save(*args, **kwargs)
-
     def delete(self, *args, **kwargs):
-        reason = self.lock_reason()
-        if reason:
-            raise PeriodLocked(reason)
         storage, name = self.file.storage, self.file.name
-        deleted = super().delete(*args, **kwargs)
+        deleted = super().delete(*args, **kwargs)  # refused while locked
         # The file goes only once the row is gone for good.
         transaction.on_commit(lambda: storage.delete(name))
         return deleted
