@@ -20,13 +20,8 @@ from goals.printed import plan_years, printed
 from goals.selectors import APPROVED_ONLY, YearFigures, year_figures
 
 
-@dataclass
-class Report:
-    book: YearFigures
-    previous: Optional[YearFigures]  # last year's plan, for its results
-    made_on: date
-    quarterly: bool = False  # add the quarters entered so far and their status
-    sections: list = field(default_factory=list)
+class OfYear:
+    """A report of one year's figures (`book`): its institution, year and plan."""
 
     @property
     def institution(self):
@@ -39,6 +34,15 @@ class Report:
     @property
     def plan(self):
         return self.book.plan
+
+
+@dataclass
+class Report(OfYear):
+    book: YearFigures
+    previous: Optional[YearFigures]  # last year's plan, for its results
+    made_on: date
+    quarterly: bool = False  # add the quarters entered so far and their status
+    sections: list = field(default_factory=list)
 
     @property
     def status(self):

@@ -24,6 +24,8 @@ from goals.models import QUARTERS, Evidence, Plan, Submission
 from goals.printed import printed
 from goals.selectors import APPROVED_ONLY, YearFigures, year_figures
 
+from .document import OfYear
+
 NO_PREVIOUS_YEAR = "전년 자료 없음"
 
 
@@ -108,22 +110,10 @@ class ProgramResult:
 
 
 @dataclass
-class ResultsReport:
+class ResultsReport(OfYear):
     book: YearFigures
     made_on: date
     chapters: list  # [(CategoryFigures, [ProgramResult])]
-
-    @property
-    def institution(self):
-        return self.book.institution
-
-    @property
-    def year(self):
-        return self.book.year
-
-    @property
-    def plan(self):
-        return self.book.plan
 
     @property
     def title(self):
