@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import entry, figures
+from . import entry, figures, quarter_page
 from .execution import save_execution
 from .models import Execution, Kind, PeriodLocked, Result, Submission
 
@@ -59,7 +59,7 @@ def add_examples(plan, approver):
     from .selectors import EVERYTHING, year_figures
 
     book = year_figures(plan.institution, plan.year, 1, shown=EVERYTHING)
-    programs = [program_quarter for program_quarter in entry.program_quarters(book, 1)
+    programs = [program_quarter for program_quarter in quarter_page.program_quarters(book, 1)
                 if program_quarter.program.owner_id]
     if not programs:
         raise ExamplesRefused(_("담당자가 정해진 사업이 없어 예시를 넣을 수 없습니다."))

@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import entry, evidence_files
+from . import entry, evidence_files, quarter_page
 from . import formatting as fmt
 from .models import QUARTERS, Period
 from .overview import NO_OWNER, STATUSES
@@ -149,7 +149,7 @@ class InputRow:
     """An input of the quarter form with its bound fields, and the warning
     about its value if it looks like a mistake (entry.UnlikelyValue)."""
 
-    line: entry.Line
+    line: quarter_page.Line
     value: forms.BoundField
     note: forms.BoundField
     hidden: list

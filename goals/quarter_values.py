@@ -63,7 +63,7 @@ def _total_row(group):
 
 
 def table(pq, quarter):
-    """The read-only table of `pq` (a goals.entry.ProgramQuarter) as HTML."""
+    """The read-only table of `pq` (a goals.quarter_page.ProgramQuarter) as HTML."""
     caption = _("%(name)s %(quarter)s분기 실적") % {"name": pq.program.name, "quarter": quarter}
     parts = [
         '<table class="entry-table">',

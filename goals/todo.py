@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from . import access, entry, figures, review, roles
+from . import access, figures, quarter_page, review, roles
 from .models import Plan, Program, Submission
 from .selectors import EVERYTHING, default_quarter, year_figures
 
@@ -63,13 +63,13 @@ def read(user, plan, quarter=None):
     if todo.is_staff:
         owned = plan_programs(plan).filter(owner=user).values("pk")
         book = quarter_book(plan, quarter, owned)
-        todo.mine = sorted(entry.program_quarters(book, quarter, owner=user),
+        todo.mine = sorted(quarter_page.program_quarters(book, quarter, owner=user),
                            key=lambda pq: ORDER.index(pq.status))
         todo.returned_elsewhere = list(submissions.filter(
             program__owner=user, status=RETURNED).exclude(quarter=quarter))
     if todo.is_approver or todo.is_director:
         book = quarter_book(plan, quarter)
-        quarters = entry.program_quarters(book, quarter)
+        quarters = quarter_page.program_quarters(book, quarter)
         todo.progress = {status: 0 for status in Submission.Status.values}
         for pq in quarters:
             todo.progress[pq.status] += 1

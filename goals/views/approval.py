@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from goals import access, entry, notify, review
+from goals import access, entry, notify, quarter_page, review
 from goals.forms import CommentForm
 from goals.models import Evidence, Period, Program, QuarterDue, Submission, quarter_start
 from goals.selectors import default_quarter, quarter_figures
@@ -44,7 +44,7 @@ def render_page(request, plan, quarter, bound=None, status=200, due_form=None):
     """The approval page; `bound` is a comment form sent back with its problem,
     as (program id, step, form)."""
     book = quarter_figures(plan, quarter)
-    program_quarters = entry.program_quarters(book, quarter)
+    program_quarters = quarter_page.program_quarters(book, quarter)
     steps = (Submission.history.filter(program_id__in=[each.program.pk
                                                        for each in program_quarters],
                                         quarter=quarter)

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals import access, entry, entry_sheet, parsing, review, roles
+from goals import access, entry, entry_sheet, parsing, quarter_page, review, roles
 from goals import execution as spending
 from goals.forms import EvidenceForm, ExecutionForm, QuarterForm, QuarterRows, SheetUploadForm
 from goals.models import Evidence, Period, Program, Submission
@@ -42,7 +42,7 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
     bound = bound or {}
     book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
     sections = []
-    program_quarters = entry.program_quarters(book, quarter, owner=request.user)
+    program_quarters = quarter_page.program_quarters(book, quarter, owner=request.user)
     evidence = Evidence.objects.filter(
         program__in=[each.program for each in program_quarters], quarter=quarter
     ).select_related("uploaded_by", "indicator", "unit_project")
@@ -94,7 +94,7 @@ def save_all(request, code, year, quarter):
     book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
     forms_of = {}
     sent = {name.split("-", 1)[0] for name in request.POST}
-    for program_quarter in entry.program_quarters(book, quarter, owner=request.user):
+    for program_quarter in quarter_page.program_quarters(book, quarter, owner=request.user):
         # The programs whose inputs the page sent (those open when it was read:
         # one locked since is refused with its reason, and nothing is saved).
         if f"p{program_quarter.program.pk}" in sent:
@@ -146,7 +146,7 @@ def submit_all(request, code, year, quarter):
     plan = staff_plan(request.user, code, year)
     access.quarter_or_404(quarter)
     book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
-    mine = entry.program_quarters(book, quarter, owner=request.user)
+    mine = quarter_page.program_quarters(book, quarter, owner=request.user)
     ready = [pq for pq in mine if pq.is_open and not pq.missing]
     not_ready = [pq for pq in mine if pq.is_open and pq.missing]
     if request.method == "POST":
@@ -195,7 +195,7 @@ def owned_program(user, code, year, quarter, program_id):
 
 def program_quarter(plan, quarter, program):
     book = quarter_figures(plan, quarter, [program.pk])
-    return next(each for each in entry.program_quarters(book, quarter)
+    return next(each for each in quarter_page.program_quarters(book, quarter)
                 if each.program.pk == program.pk)
 
 
@@ -309,7 +309,7 @@ def sheet(request, code, year, quarter):
     access.quarter_or_404(quarter)
     book = quarter_figures(plan, quarter, owned_programs(plan, request.user))
     content = entry_sheet.build(plan, quarter,
-                                entry.program_quarters(book, quarter, owner=request.user),
+                                quarter_page.program_quarters(book, quarter, owner=request.user),
                                 request.user)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
@@ -328,7 +328,7 @@ def upload_sheet(request, code, year, quarter):
     book = quarter_figures(plan, quarter)
     problems, changed = entry_sheet.upload(
         request.user, plan, quarter, form.cleaned_data["file"],
-        entry.program_quarters(book, quarter), reason=form.cleaned_data["reason"],
+        quarter_page.program_quarters(book, quarter), reason=form.cleaned_data["reason"],
         confirm=form.cleaned_data["confirm"])
     if problems:
         messages.error(request, _("엑셀 파일에 고칠 곳이 %(count)s군데 있습니다. 아무 값도 "
