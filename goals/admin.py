@@ -134,6 +134,22 @@ class OwnValues(admin.AllValuesFieldListFilter):
                                .values_list(field_path, flat=True).distinct())
 
 
+class EnteredForQuarterAdmin:
+    """A value entered for a quarter (goals.models.EnteredForQuarter): read
+    only while its quarter is approved or its year closed, and saved as the
+    administrator's."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.lock_reason())
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.lock_reason())
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
 class ScopedHistoryAdmin(InstitutionScoped, SimpleHistoryAdmin):
     # simple_history shows the history of an object it cannot find through
     # get_queryset() (a deleted one); for anyone but a superuser, an object
@@ -544,7 +560,8 @@ class IndicatorAdmin(AutocompleteMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyM
 
 
 @admin.register(Result)
-class ResultAdmin(AutocompleteMixin, FiniteDecimalsMixin, ScopedHistoryAdmin):
+class ResultAdmin(EnteredForQuarterAdmin, AutocompleteMixin, FiniteDecimalsMixin,
+                  ScopedHistoryAdmin):
     form = ResultAdminForm
     list_display = ["owner", "period", "value", "state", "updated_by", "updated_at", "version"]
     list_filter = ["period", ("indicator__program__category__plan__year", OwnValues)]
@@ -556,16 +573,6 @@ class ResultAdmin(AutocompleteMixin, FiniteDecimalsMixin, ScopedHistoryAdmin):
     @admin.display(description=_("지표·단위사업"))
     def owner(self, obj):
         return obj.owner
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and obj.lock_reason())
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and obj.lock_reason())
-
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 class ExecutionAdminForm(forms.ModelForm):
@@ -582,7 +589,7 @@ class ExecutionAdminForm(forms.ModelForm):
 
 
 @admin.register(Execution)
-class ExecutionAdmin(AutocompleteMixin, ScopedHistoryAdmin):
+class ExecutionAdmin(EnteredForQuarterAdmin, AutocompleteMixin, ScopedHistoryAdmin):
     """집행액 (goals.execution): locked with its quarter, like results."""
 
     form = ExecutionAdminForm
@@ -593,15 +600,6 @@ class ExecutionAdmin(AutocompleteMixin, ScopedHistoryAdmin):
     autocomplete_fields = ["program"]
     readonly_fields = ["version", "updated_by", "updated_at"]
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and obj.lock_reason())
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and obj.lock_reason())
-
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 class CategoryInline(InstitutionScoped, ColumnLabelsMixin, ClosedPlanReadOnlyMixin,
