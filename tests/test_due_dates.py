@@ -36,7 +36,7 @@ def test_the_approver_sets_a_due_date_shown_on_the_entry_page(
     assert QuarterDue.objects.get(quarter=1).due_date == date(2024, 4, 25)
     client.force_login(staff)
     page = client.get("/jbsss/2024/entry/1/").content.decode()
-    assert "1분기 제출 기한: 2024-04-25 (D+" in page
+    assert "1분기 제출 기한: 2024. 4. 25. (D+" in page
 
 
 @pytest.mark.parametrize("sent", ["2023-12-31", "내일", ""])
