@@ -262,7 +262,7 @@ def _store(export, attempt, data):
     if not ready:  # given up on meanwhile (its worker seemed dead): not ours to offer
         storage.delete(name)
         return
-    _delete_obsolete(export.institution_id)
+    _delete_obsolete(export.institution_id, made=export.pk)
 
 
 def _fail(export_id, attempt, reason):
@@ -332,12 +332,15 @@ def expire_stale(now=None):
         failure=_("보고서를 만들 작업자가 응답하지 않습니다. 관리자에게 알려 주세요."))
 
 
-def _delete_obsolete(institution_id):
-    """Finished exports of the institution's data as it was before its last change."""
+def _delete_obsolete(institution_id, made=None):
+    """Finished exports of the institution's data as it was before its last
+    change, but the one just `made`: somebody waits for it, and at the end of
+    a quarter a colleague's save comes before most exports finish."""
     token = versions.current(institution_id)
     for export in Export.objects.filter(
             institution_id=institution_id,
-            status__in=(Export.Status.READY, Export.Status.FAILED)).exclude(data_version=token):
+            status__in=(Export.Status.READY, Export.Status.FAILED)).exclude(
+                data_version=token).exclude(pk=made):
         export.delete()
 
 

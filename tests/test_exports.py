@@ -325,6 +325,29 @@ def test_a_ready_export_whose_file_went_is_made_again(client, reviewer, renders)
     assert len(renders) == 2
 
 
+def test_a_report_finished_after_a_colleagues_save_is_still_offered(client, reviewer,
+                                                                    monkeypatch):
+    """At the end of a quarter staff save every few seconds: the export asked
+    before a save is the asker's, and its file stays until it is cleaned up."""
+    from goals.models import DataVersion
+
+    render = exports.FORMATS["xlsx"].render
+
+    def render_while_a_colleague_saves(report):
+        DataVersion.objects.filter(institution=report.institution).update(token="saved-meanwhile")
+        return render(report)
+
+    monkeypatch.setitem(exports.FORMATS, "xlsx", exports.Format(
+        render_while_a_colleague_saves, exports.FORMATS["xlsx"].content_type,
+        exports.FORMATS["xlsx"].label))
+    client.force_login(reviewer)
+    state = start(client, format="xlsx").json()
+    assert state["status"] == "ready"
+    status = client.get(state["status_url"], **JSON)
+    assert status.status_code == 200 and status.json()["file_url"]
+    assert client.get(state["file_url"]).status_code == 200
+
+
 def test_cleaning_up_keeps_current_files_only(client, reviewer, settings, media,
                                               django_capture_on_commit_callbacks):
     client.force_login(reviewer)
