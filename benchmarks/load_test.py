@@ -456,7 +456,11 @@ class ColdExports:
         state = answer.json()
         while not state["finished"] and time.monotonic() < self.deadline:
             time.sleep(0.4)
-            state = client.get(self.base + state["status_url"], headers=json_only).json()
+            answer = client.get(self.base + state["status_url"], headers=json_only)
+            if answer.status_code != 200:  # e.g. dropped: the data changed meanwhile
+                return {"name": name, "id": state["id"],
+                        "error": f"status {answer.status_code}"}
+            state = answer.json()
         if state["status"] != "ready":
             return {"name": name, "id": state["id"], "error": state["message"]}
         data = client.get(self.base + state["file_url"]).content

@@ -33,19 +33,23 @@ REFUSED = "저장하지 못했습니다"
 MESSAGE = re.compile(r'class="message message--[^"]*"[^>]*>(.*?)<', re.S)
 
 
-def form_fields(page, action):
-    """{name: value} of the inputs and selects of the form posting to `action`,
-    as the browser would send them; None when the page has no such form."""
-    start = page.find(f'action="{action}')
+def form_fields(page, action, form_id=None):
+    """{name: value} of the inputs and selects of the form posting to `action`
+    (and, given its id, of those outside it that name it in form="…"), as
+    the browser would send them; None when the page has no such form."""
+    start = page.find(f'action="{action}"')
     if start < 0:
         return None
-    form = page[start:page.index("</form>", start)]
+    start = page.rfind("<form", 0, start)
+    parts = [page[start:page.index("</form>", start)]]
     fields = {}
-    for attributes in INPUT.findall(form):
+    for attributes in INPUT.findall(page if form_id else parts[0]):
         attributes = dict(ATTRIBUTE.findall(attributes))
-        if "name" in attributes:
+        inside = attributes.get("form", form_id) == form_id if form_id else True
+        if "name" in attributes and inside and (
+                attributes.get("type") != "checkbox" or "checked" in attributes):
             fields[attributes["name"]] = html.unescape(attributes.get("value", ""))
-    for name, options in SELECT.findall(form):
+    for name, options in SELECT.findall(page if form_id else parts[0]):
         selected = SELECTED.search(options)
         fields[name] = html.unescape(selected.group(1)) if selected else ""
     return fields
@@ -111,9 +115,9 @@ class Staff(GoalBookUser):
     def enter_results(self):
         account, quarter = self.account, PLAN["quarter"]
         page_path = f"/{account['code']}/2024/entry/{quarter}/"
-        save_path = f"{page_path}{account['program']}/"
+        save_path = f"{page_path}save/"  # one 저장 for the whole page
         with self.client.get(page_path, name="entry page", catch_response=True) as response:
-            fields = form_fields(response.text, save_path) if response.ok else None
+            fields = form_fields(response.text, save_path, "entry-form") if response.ok else None
             if response.ok and not fields:
                 response.failure("the entry page has no form for the program")
         if not fields:
