@@ -464,7 +464,15 @@ class ColdExports:
         if state["status"] != "ready":
             return {"name": name, "id": state["id"], "error": state["message"]}
         data = client.get(self.base + state["file_url"]).content
+        from reports.models import Export
+
+        # Read now: a later export, of data changed since, drops this one.
+        made = Export.objects.filter(pk=state["id"]).values("started_at", "finished_at").first()
+        if made is None:
+            return {"name": name, "id": state["id"], "error": "dropped before it was read"}
         return {"name": name, "id": state["id"], "asked": asked, "file": time.time(),
+                "started": made["started_at"].timestamp(),
+                "finished": made["finished_at"].timestamp(),
                 "bytes": len(data), "error": "" if data.startswith(b"%PDF-") else "not a PDF"}
 
     def wait(self):
@@ -472,7 +480,6 @@ class ColdExports:
 
     def report(self):
         """Print each export's times; return how many did not end with their file."""
-        from reports.models import Export
 
         print(f"\n{'export (button to file)':<28}{'queued s':>9}{'render s':>9}{'rest s':>8}"
               f"{'total s':>9}{'KiB':>6}")
@@ -482,10 +489,9 @@ class ColdExports:
                 failed += 1
                 print(f"{result['name']:<28} FAILED: {result['error']}")
                 continue
-            export = Export.objects.get(pk=result["id"])
-            queued = export.started_at.timestamp() - result["asked"]
-            render = (export.finished_at - export.started_at).total_seconds()
-            rest = result["file"] - export.finished_at.timestamp()
+            queued = result["started"] - result["asked"]
+            render = result["finished"] - result["started"]
+            rest = result["file"] - result["finished"]
             print(f"{result['name']:<28}{queued:>9.1f}{render:>9.1f}{rest:>8.2f}"
                   f"{result['file'] - result['asked']:>9.1f}{result['bytes'] / 1024:>6.0f}")
         return failed
