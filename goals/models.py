@@ -88,20 +88,17 @@ class KeepsPlaceWhileLocked(models.Model):
 class EnteredForQuarter(KeepsPlaceWhileLocked):
     """
     What is entered for a program's quarter (a result, an amount spent, a
-    piece of evidence): while lock_reason() names a lock (the quarter is
-    approved, the year closed) it is neither saved nor deleted, whichever path
-    asks. With `versioned`, every save raises its version, so that a second
-    writer learns somebody else saved first.
+    piece of evidence): while its lock_reason() names a lock (the quarter is
+    approved, the year closed; each model words it for what it holds) it is
+    neither saved nor deleted, whichever path asks. With `versioned`, every
+    save raises its version, so that a second writer learns somebody else
+    saved first.
     """
 
     versioned = False
 
     class Meta:
         abstract = True
-
-    def lock_reason(self):
-        """Why this may not change now, or None."""
-        raise NotImplementedError
 
     def held_lock(self):
         return self.lock_reason()
