@@ -88,6 +88,8 @@ def test_the_director_walks_the_example_year_and_the_basis_stays(live_server, in
     expect(table.locator("caption")).to_contain_text("2분기 말 기준")
     expect(page.locator(".values-shown")).to_have_text("승인된 값만 보여 줍니다.")
     expect(table.locator(".mark--unapproved")).to_have_count(0)
+    # The table's many columns scroll inside it; the page stays as wide as the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1400
     screenshot(page, "overview-approved-only.png")
 
     page.get_by_label("표시할 값").select_option("all")
