@@ -1,7 +1,7 @@
 """
 Hostile uploads (issue 14): the median time the entry sheet upload and the
 plan workbook upload take to refuse each hostile file of the hardening round
-(tests/hostile_files.py), against the floor of the same upload refusing a
+(tests/support/hostile_files.py), against the floor of the same upload refusing a
 file that is not a zip at all (nothing to read), and of taking the good
 workbook the hostile ones were made from.
 

@@ -43,7 +43,7 @@ all within run time + 7 minutes:
    overview, a program, an indicator); the director reads the dashboards and
    the year comparison, the approver the approval pages.
 5. With --hostile-uploads N, N clients send the hostile workbooks of the
-   hardening round (tests/hostile_files.py: a row numbered 1048576, a merged
+   hardening round (tests/support/hostile_files.py: a row numbered 1048576, a merged
    range to row 100200, a DOCTYPE, billion laughs, truncated XML, a corrupt
    deflate stream) to the entry sheet and the plan workbook uploads in turn,
    thinking as long as the users between two, for as long as they work. Each must be

@@ -30,7 +30,7 @@ def fast_password_hashing():
 def files_and_tasks(tmp_path_factory):
     """Files (evidence, exports) go to a folder of the test run. A task runs
     at once, inside the request that enqueues it, so a test sees an export
-    finished when its request returns; tests/test_export_worker.py runs the
+    finished when its request returns; tests/reports/test_export_worker.py runs the
     database backend and its worker as production does."""
     from django.test.utils import override_settings
 

@@ -1,0 +1,75 @@
+"""Issue 13: a due date per plan and quarter (20 days after the quarter ends
+unless the approver sets another), shown with its D-day, and a submission
+after it flagged as late."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from goals import entry, review
+from goals.models import QuarterDue, Submission, default_due_date
+from tests.support.entry_fixtures import approver, outsourcing, staff  # noqa: F401
+from tests.goals.test_returns_and_todo import fill
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_default_is_twenty_days_after_the_quarter():
+    assert default_due_date(2024, 1) == date(2024, 4, 20)
+    assert default_due_date(2024, 3) == date(2024, 10, 20)
+    assert default_due_date(2024, 4) == date(2025, 1, 20)
+
+
+def test_d_day():
+    today = date(2024, 4, 17)
+    assert review.d_day(date(2024, 4, 20), today) == "D-3"
+    assert review.d_day(today, today) == "D-day"
+    assert review.d_day(date(2024, 4, 15), today) == "D+2"
+
+
+def test_the_approver_sets_a_due_date_shown_on_the_entry_page(
+        client, approver, staff, outsourcing):
+    client.force_login(approver)
+    response = client.post("/jbsss/2024/approval/1/due/", {"due_date": "2024-04-25"})
+    assert response.status_code == 302
+    assert QuarterDue.objects.get(quarter=1).due_date == date(2024, 4, 25)
+    client.force_login(staff)
+    page = client.get("/jbsss/2024/entry/1/").content.decode()
+    assert "1분기 제출 기한: 2024. 4. 25. (D+" in page
+
+
+@pytest.mark.parametrize("sent", ["2023-12-31", "내일", ""])
+def test_a_bad_due_date_is_refused_in_korean_and_nothing_changes(client, approver, sent):
+    client.force_login(approver)
+    response = client.post("/jbsss/2024/approval/1/due/", {"due_date": sent})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "제출 기한" in page and ("시작하기 전" in page or "날짜" in page or "필수" in page)
+    assert not QuarterDue.objects.exists()
+
+
+def test_a_submission_after_the_due_date_is_flagged_late(client, approver, staff, outsourcing):
+    QuarterDue.objects.create(plan=outsourcing.category.plan, quarter=1,
+                              due_date=timezone.localdate() - timedelta(days=1))
+    fill(outsourcing, 1, staff)
+    entry.submit(staff, outsourcing, 1)
+    client.force_login(approver)
+    page = client.get("/jbsss/2024/approval/1/").content.decode()
+    assert "기한 후 제출" in page
+    assert Submission.objects.get(program=outsourcing, quarter=1).status == "submitted"
+
+
+def test_the_approver_sees_the_evidence_with_who_and_when(client, approver, staff, outsourcing):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fill(outsourcing, 1, staff)
+    entry.add_evidence(staff, outsourcing, 1, SimpleUploadedFile(
+        "회의록.pdf", b"%PDF-1.7\n%%EOF\n"))
+    entry.submit(staff, outsourcing, 1)
+    client.force_login(approver)
+    page = client.get("/jbsss/2024/approval/1/").content.decode()
+    section = page[page.index(f'id="program-{outsourcing.pk}"'):]
+    assert "회의록.pdf" in section and "김담당" in section and "바이트" in section
+    evidence = outsourcing.evidence.get()
+    assert client.get(f"/evidence/{evidence.pk}/").status_code == 200
