@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from goals import parsing
 from goals.figures import WON_PER_CHEON
 from goals.models import (Direction, Indicator, Kind,
-                          Narrative, Plan, Program, Rollup, Unit)
+                          Narrative, Plan, Program, Result, Rollup, Unit)
 
 from . import layout
 
@@ -432,6 +432,7 @@ class Reader:
                 baseline_actual=self._number(row, "stated_actual"),
                 baseline_target=self._number(row, "stated_target"),
                 baseline_unit=self._unit(row, "stated_unit"))
+            self._keep_printed_baseline(row, indicator)
             self._clean(row, indicator, {"unit": "unit", "rollup": "rollup", "kind": "kind"})
             value, state = self._figure(row, "target")
             message = None
@@ -453,6 +454,23 @@ class Reader:
             else:
                 spec.targets[self.year] = None
             program.children["indicators"].append(spec)
+
+    def _keep_printed_baseline(self, row, indicator):
+        """전년 실적(전년 목표) as printed, kept as stated when this database
+        cannot work it out itself: a workbook brought into a database without
+        last year's results (or plan) would otherwise lose them."""
+        if indicator.baseline_actual is not None or indicator.baseline_target is not None:
+            return
+        previous = indicator.previous
+        if previous is not None and Result.objects.filter(indicator=previous).exists():
+            return
+        printed = {key: self._number(row, key) if _is_number(row[key]) else None
+                   for key in ("baseline_actual", "baseline_target")}
+        if not any(value is not None for value in printed.values()):
+            return
+        indicator.baseline_actual = printed["baseline_actual"]
+        indicator.baseline_target = printed["baseline_target"]
+        indicator.baseline_unit = previous.unit if previous else ""
 
     def _previous_indicator(self, row, program):
         measurement = row.text("previous")
@@ -567,3 +585,7 @@ class Reader:
                 "label": self._optional(row, "label", 100),
                 "text": self._required(row, "text", 10000),
             }))
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)

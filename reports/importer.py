@@ -37,6 +37,11 @@ def import_workbook(file, institution, user=None):
     budget = uploads.plan_workbook_budget()
     try:
         workbook = uploads.open_workbook(file, budget, data_only=True)
+        named = _code_of(workbook)
+        if named is not None and named != institution.code:
+            raise ImportFailed([ImportProblem(layout.INSTITUTION, 1, "B", _(
+                "다른 기관(%(named)s)의 워크북입니다. %(name)s의 계획은 %(name)s에서 내려받은 "
+                "워크북으로만 바꿉니다.") % {"named": named, "name": institution.name})])
         reader = Reader(workbook, institution, budget).read()
     except uploads.UploadRefused as refusal:
         raise ImportFailed([ImportProblem("", None, None, refusal.message)]) from None
@@ -134,6 +139,10 @@ def workbook_code(file):
         workbook = uploads.open_workbook(file, budget, data_only=True)
     except uploads.UploadRefused:
         return None
+    return _code_of(workbook)
+
+
+def _code_of(workbook):
     if layout.INSTITUTION not in workbook.sheetnames:
         return None
     sheet = workbook[layout.INSTITUTION]

@@ -379,3 +379,48 @@ def test_a_workbook_without_the_institution_sheet_makes_no_institution(instituti
     with pytest.raises(CommandError, match="기관을 찾을 수 없습니다"):
         call_command("import_plan", str(path), "--institution", "jbsss")
     assert not Institution.objects.filter(code="jbsss").exists()
+
+
+def test_last_years_actuals_worked_out_from_results_survive_a_database_without_them(
+        institution, tmp_path):
+    """전년 실적 the main table works out from last year's approved results
+    (not stated in the plan) comes back as stated where those results are not."""
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from goals.models import Indicator, Institution
+    from reports import layout
+
+    derived = Indicator.objects.filter(program__category__plan__year=2024,
+                                       previous__results__isnull=False).distinct()
+    assert derived.exists()
+    derived.update(baseline_actual=None, baseline_target=None, baseline_unit="")
+    for year in (2023, 2024):
+        call_command("export_report", "--year", str(year), "--format", "xlsx",
+                     "--output", str(tmp_path / f"{year}.xlsx"))
+    Institution.objects.filter(pk=institution.pk).update(code="before")
+    call_command("import_plan", str(tmp_path / "2023.xlsx"))
+    call_command("import_plan", str(tmp_path / "2024.xlsx"))
+    call_command("export_report", "--year", "2024", "--format", "xlsx", "--institution", "jbsss",
+                 "--output", str(tmp_path / "again.xlsx"))
+    first, again = (load_workbook(tmp_path / name) for name in ("2024.xlsx", "again.xlsx"))
+    assert visible_rows(first, layout.SUMMARY) == visible_rows(again, layout.SUMMARY)
+    made = Indicator.objects.filter(program__category__plan__institution__code="jbsss",
+                                    program__category__plan__year=2024)
+    assert made.filter(baseline_actual__isnull=False).count() >= derived.count()
+
+
+def test_another_institutions_workbook_changes_nothing_here(institution, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    other = Institution.objects.create(code="other", name="다른 기관")
+    workbook = exported(institution)
+    with pytest.raises(ImportFailed) as failure:
+        import_workbook(BytesIO(workbook), other)
+    assert "다른 기관(jbsss)의 워크북입니다" in str(failure.value)
+    path = tmp_path / "2024.xlsx"
+    path.write_bytes(workbook)
+    with pytest.raises(CommandError, match="다른 기관\\(jbsss\\)의 워크북입니다"):
+        call_command("import_plan", str(path), "--institution", "other")
+    assert not other.plans.exists()
