@@ -41,7 +41,7 @@ from goals.models import Plan
 from goals.selectors import APPROVED_ONLY, EVERYTHING
 
 from .document import gather
-from .hwpx import render_hwpx
+from .hwpx import render_hwpx, render_results_hwpx
 from .models import Export
 from .pdf import render_pdf, render_results_pdf
 from .results import gather_results
@@ -97,8 +97,9 @@ REPORTS = {"plan": gather, "results": gather_results}
 REPORT_NAMES = {"plan": gettext_lazy("경영성과목표"), "results": gettext_lazy("경영성과실적")}
 # A report rendered otherwise than by its format's renderer (the plan's), and
 # the formats each report comes in.
-RENDERERS = {("results", "pdf"): render_results_pdf, ("results", "xlsx"): render_results_xlsx}
-REPORT_FORMATS = {"plan": ("pdf", "xlsx", "hwpx"), "results": ("pdf", "xlsx")}
+RENDERERS = {("results", "pdf"): render_results_pdf, ("results", "xlsx"): render_results_xlsx,
+             ("results", "hwpx"): render_results_hwpx}
+REPORT_FORMATS = {"plan": ("pdf", "xlsx", "hwpx"), "results": ("pdf", "xlsx", "hwpx")}
 
 
 class ExportRefused(Exception):

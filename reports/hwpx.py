@@ -1,13 +1,16 @@
 """
-The annual report as HWPX, the office format of Korean public bodies.
+The annual report and the year-end results report as HWPX, the office
+format of Korean public bodies.
 
-It is made with python-hwpx from the same Report as the PDF
+The plan report is made with python-hwpx from the same Report as the PDF
 (reports.document), chapter by chapter and table by table as
 templates/reports/annual_report.html prints them: merged header cells,
 figures and 천원 right-aligned, in 나눔고딕 (NanumGothic, the PDF's font)
 with 함초롬돋움, which every Hancom Office has, named in its place where
 나눔고딕 is not installed. Every cell's text comes from goals.formatting
 through the same tags as the PDF's, so a figure reads the same in both.
+The results report is made the same way from reports.results, as
+templates/reports/results_report.html prints it.
 """
 
 from collections import defaultdict
@@ -58,6 +61,16 @@ def render_hwpx(report):
         last_year(writer, report)
     if report.quarterly:
         quarters(writer, report)
+    return writer.finish(report.title)
+
+
+def render_results_hwpx(report):
+    """The year-end results report (reports.results) as HWPX: the chapters
+    of templates/reports/results_report.html, approved values only."""
+    writer = Writer()
+    cover(writer, report)
+    results_summary(writer, report)
+    results_programs(writer, report)
     return writer.finish(report.title)
 
 
@@ -413,3 +426,61 @@ def quarters(writer, report):
                         + [num(figure(value, unit)) for value in indicator.quarters.values()]
                         + [num(figure(indicator.result, unit)), num(pace)])
     writer.table([24, 12, 10, 10, 10, 10, 11, 13], rows)
+
+
+# The results report's chapters, as its PDF prints them -----------------------------
+
+
+def results_summary(writer, report):
+    book, year = report.book, report.year
+    writer.chapter(_("%(year)s년 경영성과 이행 실적") % {"year": year})
+    note = _("승인된 값만 실었습니다(%(quarter)s분기 말 기준). 달성률은 실적 ÷ 목표 × 100을 정수로 "
+             "반올림한 값이고, 상태는 그때까지의 진도입니다.") % {"quarter": book.quarter}
+    if not book.has_previous_plan:
+        note += " " + _("%(last)s년 계획이 없어 전년과 견주지 않습니다(전년 자료 없음).") % {
+            "last": year - 1}
+    writer.line(note, "small")
+    writer.line(" · ".join([f"{_('평균 달성률')} {report.average_text}"] + [
+        f"{label} {count}" for label, count in report.status_counts]))
+    rows = [[head(_("성과지표")), head(_("측정방법")),
+             head(_("‘%(short)s년 성과목표") % {"short": str(year)[2:]}),
+             head(_("성과목표 이행 실적")), head(_("달성률")), head(_("상태")),
+             head(_("전년 실적") + "\n(" + _("전년도목표") + ")"), head(_("전년목표 대비"))]]
+    for category, programs in report.chapters:
+        rows.append([Cell(f"【{category.category.name}】", cols=8, band=True)])
+        for program in programs:
+            span = len(program.indicators)
+            for index, result in enumerate(program.indicators):
+                rows.append(([Cell(program.program.numbered_name, rows=span)] if index == 0
+                             else []) + [
+                    Cell(result.indicator.measurement), num(result.target_text),
+                    num(result.result_text), num(result.achievement_text),
+                    Cell(result.status_text), num(result.last_year_text),
+                    num(result.change_text)])
+    writer.table([18, 16, 11, 11, 9, 9, 14, 12], rows)
+
+
+def results_programs(writer, report):
+    writer.chapter(_("사업별 분기 실적"))
+    for category, programs in report.chapters:
+        writer.section(f"【{category.category.name}】")
+        for program in programs:
+            writer.line(program.printed.numbered_title, "section")
+            rows = [[head(_("구분")), head(_("목표"))]
+                    + [head(state.label) for state in program.printed.statuses]
+                    + [head(_("실적")), head(_("달성률"))],
+                    [Cell(_("제출 상태"), cols=2, band=True)]
+                    + [Cell(state.status_label, band=True) for state in program.printed.statuses]
+                    + [Cell("", cols=2, band=True)]]
+            for result in program.indicators:
+                rows.append([Cell(result.indicator.measurement), num(result.target_text)]
+                            + [num(cell) for cell in result.quarter_cells]
+                            + [num(result.result_text), num(result.achievement_text)])
+            for name, target, result, quarters in program.unit_rows:
+                rows.append([Cell(f"· {name}"), num(target)] + [num(cell) for cell in quarters]
+                            + [num(result), Cell("")])
+            writer.table([24, 12, 10, 10, 10, 10, 12, 12], rows)
+            for result in program.indicators:
+                if result.evidence:
+                    writer.line(_("증빙(%(name)s)") % {"name": result.indicator.measurement}
+                                + ": " + ", ".join(result.evidence), "small")

@@ -62,7 +62,8 @@ def export_buttons():
     return [("plan", "pdf", False, _("PDF 내려받기")), ("plan", "pdf", True, _("PDF(분기별 실적 포함)")),
             ("plan", "xlsx", False, _("XLSX 내려받기")), ("plan", "hwpx", False, _("HWPX 내려받기")),
             ("results", "pdf", False, _("실적 보고서 PDF")),
-            ("results", "xlsx", False, _("실적 보고서 XLSX"))]
+            ("results", "xlsx", False, _("실적 보고서 XLSX")),
+            ("results", "hwpx", False, _("실적 보고서 HWPX"))]
 
 
 WORD_JOINER = "\u2060"

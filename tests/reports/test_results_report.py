@@ -97,19 +97,19 @@ def test_the_workbook_holds_the_same_figures_as_numbers(institution):
         assert f"{round(rows[measurement][5])}%" == rate, measurement
 
 
-def test_it_comes_from_the_export_buttons_as_pdf_and_xlsx_only(client, institution):
+def test_it_comes_from_the_export_buttons_as_pdf_xlsx_and_hwpx(client, institution):
     client.force_login(member(institution, roles.REVIEWER, "province"))
     overview = client.get("/jbsss/2024/").content.decode()
     assert 'name="report" value="results"' in overview
-    for format, magic in (("pdf", b"%PDF"), ("xlsx", b"PK")):
+    for format, magic in (("pdf", b"%PDF"), ("xlsx", b"PK"), ("hwpx", b"PK")):
         state = client.post(START, {"report": "results", "format": format},
                             HTTP_ACCEPT="application/json")
         assert state.status_code == 202
         data = b"".join(client.get(state.json()["file_url"]).streaming_content)
         assert data.startswith(magic)
-    refused = client.post(START, {"report": "results", "format": "hwpx"},
+    refused = client.post(START, {"report": "results", "format": "docx"},
                           HTTP_ACCEPT="application/json")
-    assert refused.status_code == 400 and "PDF, XLSX" in refused.json()["error"]
+    assert refused.status_code == 400
     export = exports.Export.objects.filter(report="results").first()
     assert exports.filename(export).startswith("jbsss_2024_경영성과실적")
 
@@ -127,3 +127,29 @@ def test_the_2023_plan_report_says_there_is_no_previous_year_not_new(institution
     text = text_of(render_pdf(gather(institution, 2023)))
     main = next(page for page in text.split("\f") if "사업비 합계" in page)
     assert "신규" not in main and main.count("전년 자료 없음") == 16
+
+
+def test_the_hwpx_holds_the_pdfs_results_table(institution):
+    from hwpx.tools.package_validator import validate_package
+
+    from reports.hwpx import render_results_hwpx
+    from tests.reports.test_report_hwpx import parts, table_starting
+
+    data = render_results_hwpx(gather_results(institution, 2023))
+    assert validate_package(data).ok
+    _header, section = parts(data)
+    _table, cells = table_starting(section, "성과지표")
+    rows = {}
+    for (row, column), (text, *_spans) in cells.items():
+        rows.setdefault(row, {})[column] = text
+    found = {}
+    for row in rows.values():
+        # A program's first row starts with its name (spanning the rows below).
+        values = [row[column] for column in sorted(row)]
+        values = values[1:] if len(values) == 8 else values
+        if values and values[0] in RESULTS_2023:
+            found[values[0]] = tuple(values[1:4])
+    assert found == RESULTS_2023
+    text = "\n".join(section.itertext())
+    assert "사업별 분기 실적" in text and "신규" not in text
+    assert text.count("전년 자료 없음") >= 2 * len(RESULTS_2023)
