@@ -66,7 +66,8 @@ def test_the_overview_offers_the_exports_and_the_upload_to_planning_staff(client
         [("report", "plan"), ("format", "pdf")],
         [("report", "plan"), ("format", "pdf"), ("quarterly", "1")],
         [("report", "plan"), ("format", "xlsx")], [("report", "plan"), ("format", "hwpx")],
-        [("report", "results"), ("format", "pdf")], [("report", "results"), ("format", "xlsx")]]
+        [("report", "results"), ("format", "pdf")], [("report", "results"), ("format", "xlsx")],
+            [("report", "results"), ("format", "hwpx")]]
     for label in ("PDF 내려받기", "PDF(분기별 실적 포함)", "XLSX 내려받기", "HWPX 내려받기"):
         assert f">{label}</button>" in page
     assert "reports/download.js" in page and "data-report-status" in page
