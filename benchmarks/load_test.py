@@ -41,15 +41,14 @@ all within run time + 7 minutes:
    number of its form, keeping the hidden versions, saves and follows the
    redirect: a refused save is a failure) or reads the dashboard (the
    overview, a program, an indicator); the director reads the dashboards and
-   the year comparison, the approver the approval pages.
+   the year comparison, the approver the approval pages; someone opens the
+   login page every second all through the run.
 5. With --hostile-uploads N, N clients send the hostile workbooks of the
    hardening round (tests/support/hostile_files.py: a row numbered 1048576, a merged
    range to row 100200, a DOCTYPE, billion laughs, truncated XML, a corrupt
    deflate stream) to the entry sheet and the plan workbook uploads in turn,
    thinking as long as the users between two, for as long as they work. Each must be
    refused with a 400; the login page's p95 says whether anyone noticed.
-   the year comparison, the approver the approval pages; someone opens the
-   login page every second all through the run.
 6. With --exports 6 (the default), people who may read both institutions
    press a PDF download button as the overview's script does, follow the
    export to its file and download it: first one report alone 5 s into the
@@ -323,7 +322,7 @@ class HostileUploads:
     stopped; each answer's status and seconds are kept."""
 
     def __init__(self, count, port, users, think):
-        from tests.hostile_files import HOSTILE
+        from tests.support.hostile_files import HOSTILE
 
         self.base = f"http://127.0.0.1:{port}"
         self.think = [float(seconds) for seconds in think.split(",")]
