@@ -1,6 +1,7 @@
 """
-Writing a plan that reports.import_reading has read without a problem: the
-plan brought to what the workbook says, in the caller's transaction.
+Writing a plan that reports.import_reading.Reader has read without a
+problem: the plan brought to what the workbook says, in the caller's
+transaction.
 """
 
 
@@ -11,7 +12,7 @@ from goals import formatting as fmt
 from goals.models import (Category, Evidence, HeadlineTarget, Indicator, Narrative, Plan, Program, Result, Target, TargetRevision, UnitProject)
 
 
-from .import_reading import ImportFailed, ImportOutcome, ImportProblem, Spec
+from .import_cells import ImportFailed, ImportOutcome, ImportProblem, Spec
 
 CHANGE_REASON = "엑셀 업로드"
 # Rows whose place changes are moved out of the way first, so that no two
@@ -19,11 +20,55 @@ CHANGE_REASON = "엑셀 업로드"
 OFFSET = 10000
 
 
-class Writer:
+class ChangeWriter:
+    """Saves and deletes for the import as `user`, with the history's reason,
+    counting each in `self.outcome`."""
+
+    def __init__(self, user):
+        self.user = user
+        self.outcome = None
+
+    def _write(self, model, pairs, offset_field=None, unique=()):
+        """Bring each (existing object or None, spec) to the spec's values; save
+        only what changes, so history shows real changes and nothing else."""
+        moving = [obj.pk for obj, spec in pairs if obj is not None
+                  and any(_differs(obj, name, spec.values[name]) for name in unique)]
+        if moving:
+            model.objects.filter(pk__in=moving).update(**{offset_field: F(offset_field) + OFFSET})
+        written = []
+        for obj, spec in pairs:
+            if obj is None:
+                obj = model(**spec.values)
+                self._save(obj, created=True)
+            elif any(_differs(obj, name, value) for name, value in spec.values.items()):
+                for name, value in spec.values.items():
+                    setattr(obj, name, value)
+                self._save(obj, created=False)
+            spec.object = obj
+            written.append(obj)
+        return written
+
+    def _save(self, obj, created):
+        self._sign(obj)
+        obj.save()
+        self.outcome.counts["created" if created else "updated"] += 1
+
+    def _delete(self, obj):
+        self._sign(obj)
+        obj.delete()
+        self.outcome.counts["deleted"] += 1
+
+    def _sign(self, obj):
+        """Who and why, for the object's history."""
+        obj._history_user = self.user
+        obj._change_reason = CHANGE_REASON
+
+
+class Writer(ChangeWriter):
     def __init__(self, reader, institution, user):
+        super().__init__(user)
         self.reader = reader
         self.institution = institution
-        self.user = user
 
     def write(self):
         reader = self.reader
@@ -37,7 +82,7 @@ class Writer:
             plan.title = reader.title
             plan.reported_on = reader.reported_on
             self._save(plan, created)
-        self.existing = self._existing()
+        self.existing = existing_of(plan)
         self._refuse_deleting_what_has_results()
         for kind, children in (("unit_projects", "unit_projects"),
                                ("indicators", "indicators"), ("programs", None)):
@@ -80,26 +125,6 @@ class Writer:
 
     def _programs(self):
         return [spec for _name, _common, programs in self.reader.categories for spec in programs]
-
-    def _existing(self):
-        plan = self.plan
-        in_plan = {"program__category__plan": plan}
-        targets = Target.objects.filter(Q(indicator__program__category__plan=plan)
-                                        | Q(unit_project__program__category__plan=plan)).annotate(
-            **TargetRevision.latest_of_each())
-        return {
-            "categories": {category.name: category for category in plan.categories.all()},
-            "programs": {program.pk: program for program in
-                         Program.objects.filter(category__plan=plan)},
-            "indicators": {indicator.pk: indicator for indicator in
-                           Indicator.objects.filter(**in_plan)},
-            "unit_projects": {unit.pk: unit for unit in UnitProject.objects.filter(**in_plan)},
-            "headlines": {(h.program_id, h.order): h for h in
-                          HeadlineTarget.objects.filter(**in_plan)},
-            "narratives": {(n.program_id, n.section, n.order): n for n in
-                           Narrative.objects.filter(**in_plan)},
-            "targets": {(t.indicator_id, t.unit_project_id, t.year): t for t in targets},
-        }
 
     def _missing(self, kind, children=None):
         """The plan's objects of `kind` that no row of the workbook keeps."""
@@ -177,38 +202,6 @@ class Writer:
                 "사유와 승인자와 함께 목표 변경을 입력하세요.")
                 % {"original": fmt.number(target.figure), "revised": fmt.number(revised)})])
 
-    def _write(self, model, pairs, offset_field=None, unique=()):
-        """Bring each (existing object or None, spec) to the spec's values; save
-        only what changes, so history shows real changes and nothing else."""
-        moving = [obj.pk for obj, spec in pairs if obj is not None
-                  and any(_differs(obj, name, spec.values[name]) for name in unique)]
-        if moving:
-            model.objects.filter(pk__in=moving).update(**{offset_field: F(offset_field) + OFFSET})
-        written = []
-        for obj, spec in pairs:
-            if obj is None:
-                obj = model(**spec.values)
-                self._save(obj, created=True)
-            elif any(_differs(obj, name, value) for name, value in spec.values.items()):
-                for name, value in spec.values.items():
-                    setattr(obj, name, value)
-                self._save(obj, created=False)
-            spec.object = obj
-            written.append(obj)
-        return written
-
-    def _save(self, obj, created):
-        obj._history_user = self.user
-        obj._change_reason = CHANGE_REASON
-        obj.save()
-        self.outcome.counts["created" if created else "updated"] += 1
-
-    def _delete(self, obj):
-        obj._history_user = self.user
-        obj._change_reason = CHANGE_REASON
-        obj.delete()
-        self.outcome.counts["deleted"] += 1
-
 
 def _is_revised(target):
     return target.revised_value is not None or bool(target.revised_state)
@@ -219,3 +212,24 @@ def _differs(obj, name, value):
     if model_field.is_relation:
         return getattr(obj, model_field.attname) != (value.pk if value is not None else None)
     return getattr(obj, name) != value
+
+
+def existing_of(plan):
+    """What the plan holds now, by what a row of the workbook finds it by."""
+    in_plan = {"program__category__plan": plan}
+    targets = Target.objects.filter(Q(indicator__program__category__plan=plan)
+                                    | Q(unit_project__program__category__plan=plan)).annotate(
+        **TargetRevision.latest_of_each())
+    return {
+        "categories": {category.name: category for category in plan.categories.all()},
+        "programs": {program.pk: program for program in
+                     Program.objects.filter(category__plan=plan)},
+        "indicators": {indicator.pk: indicator for indicator in
+                       Indicator.objects.filter(**in_plan)},
+        "unit_projects": {unit.pk: unit for unit in UnitProject.objects.filter(**in_plan)},
+        "headlines": {(h.program_id, h.order): h for h in
+                      HeadlineTarget.objects.filter(**in_plan)},
+        "narratives": {(n.program_id, n.section, n.order): n for n in
+                       Narrative.objects.filter(**in_plan)},
+        "targets": {(t.indicator_id, t.unit_project_id, t.year): t for t in targets},
+    }

@@ -25,7 +25,8 @@ from goals.selectors import year_figures
 
 from . import layout
 
-from .import_reading import ImportFailed, ImportProblem, Reader
+from .import_cells import ImportFailed, ImportProblem
+from .import_reading import Reader
 from .import_writing import Writer
 
 
