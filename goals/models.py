@@ -171,10 +171,31 @@ DEFAULT_STEPS = ["미착수", "추진중", "구축완료"]
 STATE_LENGTH = 50  # a target's or result's state, such as a milestone's step
 
 
-def _value_checks(prefix, or_else=None):
-    """A target or result holds a number, a state (구축완료, 상시), or both, never
-    a negative number; `or_else` is what else may stand for them (a result
-    of a quarter that is not measured)."""
+class HoldsFigure:
+    """A target, a result or a revision: a number (value), a state (state:
+    구축완료, 상시), or both."""
+
+    @property
+    def figure(self):
+        """As the figures module takes it: the number, else the state, else None."""
+        return self.value if self.value is not None else (self.state or None)
+
+
+class OfIndicatorOrUnitProject(HoldsFigure):
+    """A target or result: of an indicator or of a unit project, never both."""
+
+    @property
+    def owner(self):
+        return self.indicator or self.unit_project
+
+    @property
+    def program(self):
+        return self.owner.program
+
+
+def _figure_checks(prefix, or_else=None):
+    """A number, a state, or both, never a negative number; `or_else` is what
+    else may stand for them (a result of a quarter that is not measured)."""
     holds = Q(value__isnull=False) | ~Q(state="")
     return [
         models.CheckConstraint(
@@ -185,11 +206,21 @@ def _value_checks(prefix, or_else=None):
             condition=Q(value__isnull=True) | Q(value__gte=0),
             name=f"{prefix}_value_not_negative",
         ),
+    ]
+
+
+def _owner_checks(prefix, per):
+    """Of an indicator or of a unit project, and one for each of its `per`
+    (a target's year, a result's period)."""
+    return [
         models.CheckConstraint(
             condition=(Q(indicator__isnull=False, unit_project__isnull=True)
                        | Q(indicator__isnull=True, unit_project__isnull=False)),
             name=f"{prefix}_of_indicator_or_unit_project",
         ),
+        *[models.UniqueConstraint(fields=[owner, per], condition=Q(**{f"{owner}__isnull": False}),
+                                  name=f"{prefix}_one_per_{owner}_{per}")
+          for owner in ("indicator", "unit_project")],
     ]
 
 
@@ -363,8 +394,12 @@ class Plan(models.Model):
         self._loaded_status = self.status
 
 
-class Category(models.Model):
+class Category(KeepsPlaceWhileLocked):
     """전략 분야: a group of programs, in the order the plan gives them."""
+
+    # Moving a category to another plan moves its programs, and their values,
+    # to another year.
+    place = ("plan_id",)
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="categories",
                              verbose_name=_("계획"))
@@ -385,6 +420,13 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    def held_lock(self):
+        for program in self.programs.all():
+            reason = program.held_lock()
+            if reason:
+                return reason
+        return None
 
 
 class Program(KeepsPlaceWhileLocked):
@@ -712,7 +754,7 @@ class UnitProject(KeepsPlaceWhileLocked):
             raise ValidationError({"indicator": _("같은 사업의 성과지표에만 집계할 수 있습니다.")})
 
 
-class Target(KeepsPlaceWhileLocked):
+class Target(OfIndicatorOrUnitProject, KeepsPlaceWhileLocked):
     """목표: a year's target of an indicator or of a unit project."""
 
     place = ("indicator_id", "unit_project_id", "year")
@@ -734,31 +776,13 @@ class Target(KeepsPlaceWhileLocked):
         verbose_name = _("목표")
         verbose_name_plural = _("목표")
         ordering = ["year"]
-        constraints = [
-            *_value_checks("target"),
-            models.UniqueConstraint(fields=["indicator", "year"],
-                                    condition=Q(indicator__isnull=False),
-                                    name="target_one_per_indicator_year"),
-            models.UniqueConstraint(fields=["unit_project", "year"],
-                                    condition=Q(unit_project__isnull=False),
-                                    name="target_one_per_unit_project_year"),
-        ]
+        constraints = [*_figure_checks("target"), *_owner_checks("target", "year")]
 
     def __str__(self):
         return f"{self.owner} {self.year}: {self.figure}"
 
-    @property
-    def owner(self):
-        return self.indicator or self.unit_project
-
-    @property
-    def figure(self):
-        """The target as the figures module takes it: a number or a state."""
-        return self.value if self.value is not None else (self.state or None)
-
     def plan(self):
-        program = (self.indicator or self.unit_project).program
-        return program.category.plan
+        return self.program.category.plan
 
     def held_lock(self):
         return _("마감된 연도의 목표입니다.") if self.plan().is_closed else None
@@ -868,7 +892,7 @@ class Submission(KeepsPlaceWhileLocked):
         super().refuse_moving_while_locked()
 
 
-class Result(EnteredForQuarter):
+class Result(OfIndicatorOrUnitProject, EnteredForQuarter):
     """실적: the value of an indicator or unit project for a quarter, or for
     the whole year once it is confirmed (연간 확정, as in last year's table)."""
 
@@ -904,38 +928,24 @@ class Result(EnteredForQuarter):
         verbose_name_plural = _("실적")
         ordering = ["period"]
         constraints = [
-            *_value_checks("result", or_else=Q(not_measured=True)),
+            *_figure_checks("result", or_else=Q(not_measured=True)),
             models.CheckConstraint(
                 condition=Q(not_measured=False) | Q(value__isnull=True, state=""),
                 name="result_not_measured_has_no_value"),
             models.CheckConstraint(condition=Q(period__gte=1, period__lte=5),
                                    name="result_period_valid"),
-            models.UniqueConstraint(fields=["indicator", "period"],
-                                    condition=Q(indicator__isnull=False),
-                                    name="result_one_per_indicator_period"),
-            models.UniqueConstraint(fields=["unit_project", "period"],
-                                    condition=Q(unit_project__isnull=False),
-                                    name="result_one_per_unit_project_period"),
+            *_owner_checks("result", "period"),
         ]
 
     def __str__(self):
         return f"{self.owner} {self.get_period_display()}: {self.figure}"
 
     @property
-    def owner(self):
-        return self.indicator or self.unit_project
-
-    @property
-    def program(self):
-        return self.owner.program
-
-    @property
     def figure(self):
-        """The result as the figures module takes it: a number, a state, or
-        figures.NOT_MEASURED."""
+        """A number, a state, or figures.NOT_MEASURED."""
         if self.not_measured:
             return figures.NOT_MEASURED
-        return self.value if self.value is not None else (self.state or None)
+        return super().figure
 
     def clean(self):
         super().clean()
@@ -1456,7 +1466,7 @@ class Adjustment(models.Model):
                                    % {"limit": figures.format_number(self.limit)}})
 
 
-class TargetRevision(models.Model):
+class TargetRevision(HoldsFigure, models.Model):
     """변경 목표: a target revised during the year, with the reason and the
     approver who approved it. The original (당초) stays in its Target; the
     latest revision is the target in force."""
@@ -1478,19 +1488,12 @@ class TargetRevision(models.Model):
         verbose_name_plural = _("목표 변경")
         ordering = ["target", "approved_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__isnull=False) | ~Q(state=""),
-                                   name="revision_value_or_state"),
-            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0),
-                                   name="revision_value_not_negative"),
+            *_figure_checks("revision"),
             models.CheckConstraint(condition=~Q(reason=""), name="revision_has_reason"),
         ]
 
     def __str__(self):
         return f"{self.target.owner} {self.target.year}: {self.figure}"
-
-    @property
-    def figure(self):
-        return self.value if self.value is not None else (self.state or None)
 
     @classmethod
     def latest_of_each(cls):

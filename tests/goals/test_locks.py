@@ -205,6 +205,32 @@ def test_nothing_that_holds_it_moves_through_the_models(outsourcing, locked, car
     outsourcing.save()
 
 
+def test_its_category_does_not_move_to_another_year(admin_client, outsourcing, locked):
+    """A category carries its programs, and their approved values, with it."""
+    plan_2024 = outsourcing.category.plan
+    plan_2025 = Plan.objects.create(institution=plan_2024.institution, year=2025)
+    category = Category.objects.get(pk=outsourcing.category_id)
+    category.plan = plan_2025
+    with pytest.raises(PeriodLocked):
+        category.save()
+    with pytest.raises(ValidationError):
+        category.full_clean()
+    response = admin_client.post(f"/admin/goals/category/{category.pk}/change/", {
+        "plan": plan_2025.pk, "order": category.order, "name": category.name,
+        "is_common": ""})
+    assert response.status_code == 200
+    assert "잠긴 동안에는 다른 곳으로 옮길 수 없습니다" in response.content.decode()
+    assert Category.objects.get(pk=category.pk).plan == plan_2024
+    assert unchanged(locked)
+    # A category with nothing locked moves; so does a locked one within its plan.
+    empty = Category.objects.create(plan=plan_2024, order=99, name="새 분야")
+    empty.plan = plan_2025
+    empty.save()
+    category = Category.objects.get(pk=category.pk)
+    category.order = 98
+    category.save()
+
+
 def test_approved_evidence_does_not_move(staff, approver, outsourcing, care_program):
     evidence = entry.add_evidence(staff, outsourcing, 1,
                                   SimpleUploadedFile("a.pdf", b"%PDF-1.7"))
