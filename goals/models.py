@@ -394,12 +394,8 @@ class Plan(models.Model):
         self._loaded_status = self.status
 
 
-class Category(KeepsPlaceWhileLocked):
+class Category(models.Model):
     """전략 분야: a group of programs, in the order the plan gives them."""
-
-    # Moving a category to another plan moves its programs, and their values,
-    # to another year.
-    place = ("plan_id",)
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="categories",
                              verbose_name=_("계획"))
@@ -420,13 +416,6 @@ class Category(KeepsPlaceWhileLocked):
 
     def __str__(self):
         return self.name
-
-    def held_lock(self):
-        for program in self.programs.all():
-            reason = program.held_lock()
-            if reason:
-                return reason
-        return None
 
 
 class Program(KeepsPlaceWhileLocked):
