@@ -30,6 +30,14 @@ def test_the_2024_forecast_of_the_example_year(institution):
         assert result.book.quarter == 2  # the last quarter with approved values
         assert result.grade is not None
         assert line.startswith(f"2024 {scheme.name}: 연말 예상 {result.total}점 {result.grade}")
+    # The figures the closing note of issue 15 gives (approved values of Q1–Q2;
+    # one indicator without any result counts 0).
+    assert lines == [
+        "2024 도 출연기관 (가–마): 연말 예상 79.45점 마 · 현재 진도 기준 73.37점 마 "
+        "(2분기 말, 승인된 값, 실적 없는 지표 1개 0점)",
+        "2024 보건복지부 사회서비스원 (S–D): 연말 예상 83.03점 B · 현재 진도 기준 76.15점 B "
+        "(2분기 말, 승인된 값, 실적 없는 지표 1개 0점)",
+    ]
     every = StringIO()
     call_command("expected_evaluation", "--year", "2024", "--all-values", stdout=every)
     print(every.getvalue())
