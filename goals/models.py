@@ -394,8 +394,12 @@ class Plan(models.Model):
         self._loaded_status = self.status
 
 
-class Category(models.Model):
+class Category(KeepsPlaceWhileLocked):
     """전략 분야: a group of programs, in the order the plan gives them."""
+
+    # Moving a category to another plan moves its programs, and their values,
+    # to another year.
+    place = ("plan_id",)
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="categories",
                              verbose_name=_("계획"))
@@ -416,6 +420,13 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    def held_lock(self):
+        for program in self.programs.all():
+            reason = program.held_lock()
+            if reason:
+                return reason
+        return None
 
 
 class Program(KeepsPlaceWhileLocked):
