@@ -56,7 +56,7 @@ def render_hwpx(report):
     goals(writer, report)
     main_table(writer, report)
     for section in report.sections:
-        program(writer, report, section)
+        program(writer, report, section, new_page=section.has_details)
     if report.previous:
         last_year(writer, report)
     if report.quarterly:
@@ -227,6 +227,9 @@ def cover(writer, report):
         writer.line("")
     writer.line(report.cover_date, "cover", align="CENTER")
     writer.line(report.institution.display_name, "cover_title", align="CENTER")
+    if report.includes_unapproved:
+        writer.line(_("제출 전 값 포함: 승인되지 않은 값에는 '미승인' 표시가 있습니다."), "cover",
+                    align="CENTER")
 
 
 def general(writer, report):
@@ -321,10 +324,14 @@ def main_table(writer, report):
 
 
 
-def program(writer, report, section):
+def program(writer, report, section, new_page=True):
     program, figures = section.program, section.figures
-    writer.line(program.category.name, "small", new_page=True)
+    writer.line(program.category.name, "small", new_page=new_page)
     writer.line(section.numbered_title, "chapter")
+    if not section.has_details:  # as the PDF: one line, no page of empty headings
+        writer.line(_("%(year)s년 계획에는 이 사업의 사업개요·추진실적·추진계획이 없습니다. "
+                      "성과지표와 목표는 주요경영목표 표에 있습니다.") % {"year": report.year}, "small")
+        return
     if program.purpose:
         writer.line(program.purpose)
     writer.section(f"□ {_('사업개요')}")
@@ -406,11 +413,16 @@ def last_year(writer, report):
 def quarters(writer, report):
     book = report.book
     writer.chapter(_("%(year)s년 분기별 실적") % {"year": report.year})
-    writer.line(_("%(quarter)s분기 말 기준. 진도는 누계 실적의 연간 목표 대비 비율이고, 상태는 분기별 "
-                  "제출·승인 상태입니다.") % {"quarter": book.quarter}, "small")
+    # As the PDF says it: the year so far is a sum only for counts.
+    writer.line(_("%(quarter)s분기 말 기준. 진도는 그때까지의 실적(건수는 누계, 점수·비율은 최근값)의 "
+                  "연간 목표 대비 비율이고, 상태는 분기별 제출·승인 상태입니다.")
+                % {"quarter": book.quarter} + " " + (
+                    _("승인되지 않은 값이 들어 있으며 '미승인'으로 표시했습니다.")
+                    if report.includes_unapproved else _("승인된 값만 실었습니다.")), "small")
     rows = [
         [head(_("성과지표"), rows=2), head(_("성과목표"), rows=2), head(_("분기 실적"), cols=4),
-         head(_("누계"), rows=2), head(_("진도"), rows=2)],
+         head(_("%(quarter)s분기 말 실적") % {"quarter": book.quarter}, rows=2),
+         head(_("진도"), rows=2)],
         [head(_("%(quarter)s분기") % {"quarter": quarter}) for quarter in (1, 2, 3, 4)],
     ]
     for section in report.sections:
@@ -423,23 +435,27 @@ def quarters(writer, report):
             pace = (f"{fmt.rate(progress)} " if progress is not None else "") + fmt.pace(
                 indicator.pace.status)
             rows.append([Cell(indicator.indicator.measurement), num(figure(indicator.target, unit))]
-                        + [num(figure(value, unit)) for value in indicator.quarters.values()]
-                        + [num(figure(indicator.result, unit)), num(pace)])
+                        + [num(marked(value, unit, indicator.is_unapproved(quarter)))
+                           for quarter, value in indicator.quarters.items()]
+                        + [num(marked(indicator.result, unit, indicator.result_is_unapproved)),
+                           num(pace)])
     writer.table([24, 12, 10, 10, 10, 10, 11, 13], rows)
+
+
+def marked(value, unit, is_unapproved):
+    """A figure, with 미승인 beside it when it counts a value not approved yet
+    (as the PDF's marked_figure)."""
+    text = figure(value, unit)
+    return f"{text} {fmt.UNAPPROVED}" if is_unapproved and value is not None else text
 
 
 # The results report's chapters, as its PDF prints them -----------------------------
 
 
 def results_summary(writer, report):
-    book, year = report.book, report.year
+    year = report.year
     writer.chapter(_("%(year)s년 경영성과 이행 실적") % {"year": year})
-    note = _("승인된 값만 실었습니다(%(quarter)s분기 말 기준). 달성률은 실적 ÷ 목표 × 100을 정수로 "
-             "반올림한 값이고, 상태는 그때까지의 진도입니다.") % {"quarter": book.quarter}
-    if not book.has_previous_plan:
-        note += " " + _("%(last)s년 계획이 없어 전년과 견주지 않습니다(전년 자료 없음).") % {
-            "last": year - 1}
-    writer.line(note, "small")
+    writer.line(report.note, "small")
     writer.line(" · ".join([f"{_('평균 달성률')} {report.average_text}"] + [
         f"{label} {count}" for label, count in report.status_counts]))
     rows = [[head(_("성과지표")), head(_("측정방법")),

@@ -75,12 +75,17 @@ def overview(request, code, year):
 def program(request, code, year, pk):
     plan = access.plan_or_404(request.user, code, year)
     choices = _Choices(request, plan.institution)
+    if not BasisForm(request.GET).is_valid():
+        # No form on this page to say it beside: a basis or values the address
+        # asks for and no one has (q=7) is said at the top.
+        messages.warning(request, _("주소의 기준 분기나 표시할 값을 알 수 없어 기본값으로 "
+                                    "보여 드립니다."))
     book = year_figures(plan.institution, year, choices.quarter, shown=choices.shown,
                         with_text=True, programs=[pk])
     figures = next((program for program in book.programs if program.program.pk == pk), None)
     if figures is None:
         raise Http404
-    shown = printed(figures, year)
+    shown = printed(figures, year, closed=plan.is_closed)
     return render(request, "goals/program.html", {
         "institution": plan.institution, "plan": plan, "book": book, "program": figures,
         "printed": shown,

@@ -10,15 +10,18 @@ import re
 import subprocess
 from decimal import Decimal as D
 from io import BytesIO
+from zipfile import ZipFile
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from lxml import etree
 from openpyxl import load_workbook
 
 from goals import roles
 from goals.models import Indicator, Program, Result, Submission
 from goals.synthetic import build_synthetic_plan
+from reports.models import Export
 from tests.goals.test_dashboard import Tables, indicator_rows, page, user_of
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +106,14 @@ def test_the_director_may_include_them_and_each_is_marked(client, institution, y
     assert 'href="/jbsss/2023/?q=2&amp;values=all"' in html
     assert re.search(r'href="\?(?=[^"]*q=2)(?=[^"]*values=all)[^"]*sort=target"', html)
     assert '<option value="all" selected>제출 전 값 포함</option>' in html
+    category = year["safety"].program.category_id
+    filtered = page(client, f"/jbsss/2024/?q=2&values=all&category={category}")
+    shown = indicator_rows(filtered)[1]
+    assert (SAFETY, "운영 건수") in shown and not [key for key in shown if key[0] == CARE]
+    assert f'href="/jbsss/2024/programs/{year["safety"].program_id}/?q=2&amp;values=all"' in (
+        filtered)
+    assert '<option value="2" selected>' in filtered
+    assert 'href="?q=2&amp;values=all">조건 지우기</a>' in filtered
     # The reports made from the page hold what the page shows.
     assert '<input type="hidden" name="q" value="2">' in html
     assert '<input type="hidden" name="values" value="all">' in html
@@ -128,9 +139,9 @@ def test_the_reviewer_asking_for_values_not_approved_gets_the_default_and_a_mess
         assert "515" not in visible_text(html) and "500건" not in html, url
         assert 'name="values"' not in html, url
     # Nor through a download.
-    for kind in ("pdf", "xlsx"):
+    for kind in ("pdf", "xlsx", "hwpx"):
         content = download(client, kind, q=2, values="all", quarterly=1)
-        assert "515" not in report_text(kind, content)
+        assert "515" not in report_text(kind, content), kind
 
 
 def test_staff_see_their_own_drafts_marked_and_no_one_elses(client, institution, year):
@@ -155,6 +166,14 @@ def test_the_program_and_indicator_pages_and_the_comparison_keep_to_it(client, i
     marked = Tables(page(client, f"/jbsss/2024/programs/{safety.program_id}/?q=2&values=all"))
     assert ["성과지표", "운영 건수", "15건", "500건 미승인", "-", "-", "515건 미승인"] in (
         marked.starting("분기별 실적과 제출 상태"))
+    # The indicator page's charts say it in the text they are read out with.
+    for query, is_marked in (("", False), ("&values=all", True)):
+        html = page(client, f"/jbsss/2024/indicators/{safety.pk}/?q=2{query}")
+        described = " ".join(re.findall(r"<desc[^>]*>(.*?)</desc>", html))
+        assert ("2분기: 진도율 873% (미승인)" in described) is is_marked
+        assert ("2024: 목표 59건, 실적 515건 (미승인)" in described) is is_marked
+        assert ("2분기: 진도율 미입력" in described) is not is_marked
+        assert "실적 15건" in described or is_marked
     # Two years side by side, each at its own default basis (2024: Q1).
     for query, care in (("", "-"), ("&values=all", "6명 미승인")):
         compare = Tables(page(client, f"/jbsss/compare/?a=2023&b=2024{query}"))
@@ -172,6 +191,9 @@ def download(client, kind, **data):
 
 
 def report_text(kind, content):
+    if kind == "hwpx":
+        with ZipFile(BytesIO(content)) as archive:
+            return "\n".join(etree.fromstring(archive.read("Contents/section0.xml")).itertext())
     if kind == "pdf":
         return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content,
                               capture_output=True, check=True).stdout.decode()
@@ -205,6 +227,23 @@ def test_the_reports_hold_approved_values_unless_asked_and_then_mark_the_others(
     assert "미승인" in sheet.cell(1, 1).value
 
 
+def test_the_approvers_reports_hold_approved_values_too_unless_asked(client, institution, year):
+    # The approver's pages show every value by default; a report is for others
+    # to read and holds approved values unless asked.
+    log_in(client, institution, roles.APPROVER)
+    # 500건 as a page prints it, or a cell of 500 shown with its unit (XLSX).
+    typo = r'500(건| [^\n]*"건)'
+    for kind in ("pdf", "xlsx", "hwpx"):
+        text = report_text(kind, download(client, kind, q=2, quarterly=1))
+        assert not re.search(typo, text) and "미승인" not in text, kind
+        text = report_text(kind, download(client, kind, q=2, quarterly=1, values="all"))
+        assert re.search(typo + ' ?미승인', text), kind
+    hwpx = report_text("hwpx", download(client, "hwpx", q=2, quarterly=1, values="all"))
+    quarters = hwpx[hwpx.index("2024년 분기별 실적"):]
+    assert "500건 미승인" in quarters and "515건 미승인" in quarters
+    assert "'미승인'으로 표시했습니다" in quarters and "2분기 말 실적" in quarters
+
+
 def test_one_basis_per_row_and_a_quarter_without_a_value_is_not_entered(
         client, institution, year):
     log_in(client, institution, roles.DIRECTOR)
@@ -226,6 +265,24 @@ def test_a_basis_or_a_choice_that_makes_no_sense_gets_the_default_and_a_message(
     assert row(html, SAFETY, "운영 건수")["실적"] == "15건"
     assert client.get("/jbsss/2031/?q=2").status_code == 404
     assert client.get(f"/jbsss/2024/indicators/{year['safety'].pk}/?q=x").status_code == 200
+    safety = year["safety"]
+    # The program page has no form to say it beside: a message at the top.
+    program = page(client, f"/jbsss/2024/programs/{safety.program_id}/?q=7&values=everything")
+    assert "주소의 기준 분기나 표시할 값을 알 수 없어 기본값으로 보여 드립니다." in program
+    assert "실적(1분기 말)" in program
+    assert "주소의" not in page(client, f"/jbsss/2024/programs/{safety.program_id}/?q=2")
+    indicator = page(client, f"/jbsss/2024/indicators/{safety.pk}/?q=7&values=everything")
+    assert indicator.count('class="field-error"') == 2 and "실적(1분기 말)" in indicator
+    for url in (f"/jbsss/2031/programs/{safety.program_id}/?q=2",
+                f"/jbsss/2031/indicators/{safety.pk}/?q=2"):
+        assert client.get(url).status_code == 404, url
+    compare = page(client, "/jbsss/compare/?a=2023&b=2031&values=everything")
+    assert compare.count('class="field-error"') == 2
+    # A report of quarter 7 is refused with the reason, and none is made.
+    response = client.post("/reports/jbsss/2024/exports/", {"format": "pdf", "q": 7},
+                           HTTP_ACCEPT="application/json")
+    assert response.status_code == 400 and "7" in response.json()["error"]
+    assert not Export.objects.exists()
 
 
 def test_query_counts_stay_flat_with_the_plan_and_the_values_shown(client, institution):
