@@ -122,6 +122,15 @@ def plan_or_404(user, code, year):
                              institution=institution, year=year)
 
 
+def plan_for(user, code, year, allowed):
+    """The plan, for a user whom allowed(user, institution) lets do what the
+    page does: a 404 to whoever may not read it, a 403 to a reader who may
+    not do more."""
+    plan = plan_or_404(user, code, year)
+    require(allowed(user, plan.institution))
+    return plan
+
+
 def quarter_or_404(quarter):
     """A quarter (1–4) from a URL; the year as a whole is no quarter."""
     if quarter not in Period.values or quarter == Period.YEAR:
@@ -138,6 +147,11 @@ def can_enter(user, program):
     """Staff change the results of the programs they own, and only those."""
     return (roles.has_role(user, roles.STAFF) and program.owner_id == user.pk
             and is_member(user, program.category.plan.institution))
+
+
+def can_enter_results(user, institution):
+    """Staff enter their quarter's results (which ones: can_enter)."""
+    return roles.has_role(user, roles.STAFF) and is_member(user, institution)
 
 
 def can_approve(user, institution):

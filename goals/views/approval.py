@@ -24,9 +24,7 @@ DONE = {
 
 
 def approver_plan(user, code, year):
-    plan = access.plan_or_404(user, code, year)
-    access.require(access.can_approve(user, plan.institution))
-    return plan
+    return access.plan_for(user, code, year, access.can_approve)
 
 
 def start(request, code, year):
@@ -107,8 +105,7 @@ class DueForm(forms.Form):
 def set_due(request, code, year, quarter):
     """The approver or an administrator sets the quarter's due date; one
     before the quarter starts is refused and nothing changes."""
-    plan = access.plan_or_404(request.user, code, year)
-    access.require(access.can_keep_plan(request.user, plan.institution))
+    plan = access.plan_for(request.user, code, year, access.can_keep_plan)
     access.quarter_or_404(quarter)
     form = DueForm(request.POST)
     if form.is_valid():

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals import access, entry, entry_sheet, parsing, quarter_page, review, roles
+from goals import access, entry, entry_sheet, parsing, quarter_page, review
 from goals import execution as spending
 from goals.forms import EvidenceForm, ExecutionForm, QuarterForm, QuarterRows, SheetUploadForm
 from goals.models import Evidence, Period, Program, Submission
@@ -21,9 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def staff_plan(user, code, year):
     """The plan, for a member of its institution who enters results."""
-    plan = access.plan_or_404(user, code, year)
-    access.require(roles.has_role(user, roles.STAFF))
-    return plan
+    return access.plan_for(user, code, year, access.can_enter_results)
 
 
 def start(request, code, year):

@@ -16,8 +16,7 @@ from goals.models import QUARTERS
 def page(request, code, year):
     """For the director and the institution's own people: with the links to
     keep the scheme and try next year's targets."""
-    plan = access.plan_or_404(request.user, code, year)
-    access.require(access.can_read_internal(request.user, plan.institution))
+    plan = access.plan_for(request.user, code, year, access.can_read_internal)
     return _render(request, plan, read_only=False)
 
 
@@ -44,8 +43,7 @@ def _render(request, plan, read_only):
 
 def simulator(request, code, year):
     """Next year's targets tried against the scheme, before they are set."""
-    plan = access.plan_or_404(request.user, code, year)
-    access.require(access.can_read_internal(request.user, plan.institution))
+    plan = access.plan_for(request.user, code, year, access.can_read_internal)
     simulation = TargetSimulator(plan.institution, plan.year, asked_number(request.GET, "scheme"))
     sent = any(name.startswith("t") for name in request.GET)
     form = TargetSimulatorForm(request.GET if sent else None, simulation.book.indicators)
