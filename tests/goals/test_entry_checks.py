@@ -155,3 +155,30 @@ def test_a_running_total_that_goes_down_is_questioned(staff_client, outsourcing)
     assert response.status_code == 200
     assert "전 분기(12개소)보다 줄었습니다." in response.content.decode()
     assert not Result.objects.filter(indicator=counted, period=2).exists()
+
+
+def test_a_unit_that_does_not_match_is_named_on_the_page_and_in_the_sheet(staff_client, plan_2024,
+                                                                          staff):
+    care = owned(plan_2024, "전북형 돌봄 체계화 및 고도화", staff)
+    projects = care.indicators.get(measurement="사업 건수")  # entered directly, in 건
+    response = fill(staff_client, care, {projects: "2회"})
+    assert response.status_code == 400
+    assert "이 지표의 단위는 &#x27;건&#x27;입니다." in response.content.decode()
+    assert not Result.objects.filter(indicator=projects).exists()
+
+    sheet_response = staff_client.get("/jbsss/2024/entry/1/sheet.xlsx")
+    workbook = load_workbook(BytesIO(sheet_response.content))
+    sheet = workbook[entry_sheet.SHEET_TITLE]
+    row = next(row for row in range(entry_sheet.FIRST_ROW, sheet.max_row + 1)
+               if sheet.cell(row, entry_sheet.KEY).value == entry.key_of(projects))
+    sheet.cell(row, entry_sheet.VALUE, "2회")
+    output = BytesIO()
+    workbook.save(output)
+    response = staff_client.post("/jbsss/2024/entry/1/sheet/", {
+        "file": SimpleUploadedFile("sheet.xlsx", output.getvalue())})
+    assert response.status_code == 400
+    assert "이 지표의 단위는 &#x27;건&#x27;입니다." in response.content.decode()
+    assert not Result.objects.filter(indicator=projects).exists()
+    # Typed with its own unit, the same figure is taken.
+    assert fill(staff_client, care, {projects: "2 건"}).status_code == 302
+    assert Result.objects.get(indicator=projects, period=1).value == 2
