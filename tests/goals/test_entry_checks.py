@@ -182,3 +182,11 @@ def test_a_unit_that_does_not_match_is_named_on_the_page_and_in_the_sheet(staff_
     # Typed with its own unit, the same figure is taken.
     assert fill(staff_client, care, {projects: "2 건"}).status_code == 302
     assert Result.objects.get(indicator=projects, period=1).value == 2
+
+
+def test_the_year_so_far_is_named_by_how_it_is_made(staff_client, communication):
+    # A score is not summed: its year so far is the latest value, a count's the sum.
+    for measurement, label in (("만족도 점수", "최근값"), ("실시 횟수", "누계")):
+        indicator = communication.indicators.get(measurement=measurement)
+        html = staff_client.get(f"/jbsss/2024/indicators/{indicator.pk}/").content.decode()
+        assert f'<th scope="col" class="num">{label}</th>' in html, measurement
