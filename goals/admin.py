@@ -327,6 +327,14 @@ class InlineForm(forms.ModelForm):
             self._update_errors(error)
 
 
+class ScopedInline(InstitutionScoped):
+    """Every inline table of the goal book: the user's institutions only,
+    each row checked against the stored ones too, no empty rows offered."""
+
+    form = InlineForm
+    extra = 0
+
+
 class IndicatorInlineForm(TargetFieldsMixin, InlineForm):
     target_owner_field = "indicator"
 
@@ -389,11 +397,9 @@ class ColumnLabelsMixin:
         return Labelled
 
 
-class ProgramInline(InstitutionScoped, FiniteDecimalsMixin, ClosedPlanReadOnlyMixin,
+class ProgramInline(ScopedInline, FiniteDecimalsMixin, ClosedPlanReadOnlyMixin,
                     admin.TabularInline):
     plan_path = "category.plan"
-    form = InlineForm
-    extra = 0
 
 
 class PlanYearFormsMixin:
@@ -510,13 +516,11 @@ class ProgramAdmin(AutocompleteMixin, FiniteDecimalsMixin, ClosedPlanReadOnlyMix
         return obj.numbered_name
 
 
-class TargetInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+class TargetInline(ScopedInline, ColumnLabelsMixin, FiniteDecimalsMixin,
                    ClosedPlanReadOnlyMixin,
                    admin.TabularInline):
     model = Target
-    form = InlineForm
     plan_path = "program.category.plan"
-    extra = 0
     fields = ["year", "value", "state", "note"]
     fk_name = "indicator"
 
@@ -602,12 +606,10 @@ class ExecutionAdmin(EnteredForQuarterAdmin, AutocompleteMixin, ScopedHistoryAdm
 
 
 
-class CategoryInline(InstitutionScoped, ColumnLabelsMixin, ClosedPlanReadOnlyMixin,
+class CategoryInline(ScopedInline, ColumnLabelsMixin, ClosedPlanReadOnlyMixin,
                      admin.TabularInline):
     model = Category
-    form = InlineForm
     plan_path = None  # the page is the plan itself
-    extra = 0
     fields = ["order", "name", "is_common"]
     show_change_link = True
 
@@ -764,15 +766,13 @@ class MemberAdmin(InstitutionScoped, UserAdmin):
 # The evaluation ---------------------------------------------------------------------
 
 
-class PastResultInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+class PastResultInline(ScopedInline, ColumnLabelsMixin, FiniteDecimalsMixin,
                        ClosedPlanReadOnlyMixin, admin.TabularInline):
     """Results of the years before the book holds this indicator (for the
     편차 methods' five years)."""
 
     model = PastResult
-    form = InlineForm
     plan_path = "program.category.plan"
-    extra = 0
     fields = ["year", "value", "note"]
 
 
@@ -813,12 +813,10 @@ class GradeBandFormSet(forms.BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class SchemeIndicatorInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+class SchemeIndicatorInline(ScopedInline, ColumnLabelsMixin, FiniteDecimalsMixin,
                             admin.TabularInline):
     model = SchemeIndicator
-    form = InlineForm
     formset = SchemeIndicatorFormSet
-    extra = 0
     fields = ["indicator", "weight", "method", "cap", "k_high", "k_low", "ratio_high",
               "ratio_low", "years", "floor", "fallback"]
 
@@ -836,20 +834,16 @@ class SchemeIndicatorInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimals
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class GradeBandInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+class GradeBandInline(ScopedInline, ColumnLabelsMixin, FiniteDecimalsMixin,
                       admin.TabularInline):
     model = GradeBand
-    form = InlineForm
     formset = GradeBandFormSet
-    extra = 0
     fields = ["order", "label", "lower_bound"]
 
 
-class AdjustmentInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+class AdjustmentInline(ScopedInline, ColumnLabelsMixin, FiniteDecimalsMixin,
                        admin.TabularInline):
     model = Adjustment
-    form = InlineForm
-    extra = 0
     fields = ["kind", "name", "points", "limit"]
 
 
@@ -865,13 +859,11 @@ class EvaluationSchemeAdmin(FiniteDecimalsMixin, ScopedHistoryAdmin):
     ]
 
 
-class TargetRevisionInline(InstitutionScoped, ColumnLabelsMixin, FiniteDecimalsMixin,
+class TargetRevisionInline(ScopedInline, ColumnLabelsMixin, FiniteDecimalsMixin,
                            admin.StackedInline):
     """변경 목표: added with its reason and approver; the original stays."""
 
     model = TargetRevision
-    form = InlineForm
-    extra = 0
     fields = [("value", "state"), "reason", ("approved_by", "approved_on")]
 
     def is_closed(self, obj):
