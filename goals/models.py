@@ -171,6 +171,12 @@ DEFAULT_STEPS = ["미착수", "추진중", "구축완료"]
 STATE_LENGTH = 50  # a target's or result's state, such as a milestone's step
 
 
+def _quarter_valid(prefix):
+    """A quarter is 1 to 4, whatever path writes it (a field's choices bind forms only)."""
+    return models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4),
+                                  name=f"{prefix}_quarter_valid")
+
+
 class HoldsFigure:
     """A target, a result or a revision: a number (value), a state (state:
     구축완료, 상시), or both."""
@@ -863,8 +869,7 @@ class Submission(KeepsPlaceWhileLocked):
         constraints = [
             models.UniqueConstraint(fields=["program", "quarter"],
                                     name="submission_one_per_program_quarter"),
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4),
-                                   name="submission_quarter_valid"),
+            _quarter_valid("submission"),
             models.CheckConstraint(condition=Q(status__in=["draft", "submitted", "returned",
                                                            "approved"]),
                                    name="submission_status_valid"),
@@ -1002,8 +1007,7 @@ class Execution(EnteredForQuarter):
         constraints = [
             models.UniqueConstraint(fields=["program", "quarter"],
                                     name="execution_one_per_program_quarter"),
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4),
-                                   name="execution_quarter_valid"),
+            _quarter_valid("execution"),
             models.CheckConstraint(condition=Q(amount_won__gte=0),
                                    name="execution_amount_not_negative"),
         ]
@@ -1057,8 +1061,7 @@ class Evidence(EnteredForQuarter):
         verbose_name_plural = _("증빙")
         ordering = ["program", "quarter", "uploaded_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4),
-                                   name="evidence_quarter_valid"),
+            _quarter_valid("evidence"),
         ]
 
     def __str__(self):
@@ -1596,8 +1599,7 @@ class QuarterDue(models.Model):
         verbose_name_plural = _("분기 제출 기한")
         constraints = [
             models.UniqueConstraint(fields=["plan", "quarter"], name="quarterdue_one_per_quarter"),
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4),
-                                   name="quarterdue_quarter_valid"),
+            _quarter_valid("quarterdue"),
         ]
 
     def __str__(self):
