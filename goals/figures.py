@@ -67,6 +67,10 @@ NOT_ENTERED = "not_entered"  # the quarter has no value: nothing to judge, whate
 UNMEASURED = "unmeasured"  # not measured yet this year (측정 전), and nothing before it
 NO_TARGET = "no_target"
 
+# An indicator's standing once its year is over: the target met or not.
+ACHIEVED = "achieved"
+NOT_ACHIEVED = "not_achieved"
+
 # Percentage points above the expected pace that count as ahead of it.
 AHEAD_MARGIN = Decimal(10)
 
@@ -257,6 +261,16 @@ def expected_share(quarter: int, rule: str) -> Decimal:
     return HUNDRED
 
 
+def final_status(rate: Optional[Decimal]) -> str:
+    """At the year's end, whether the target was met: ACHIEVED from an
+    achievement rate (unrounded, either direction) of 100 up, NOT_ACHIEVED
+    below it (99.6 is not met, though printed 100%), NOT_ENTERED without a
+    result. Pace (ahead, on track) says nothing once the year is over."""
+    if rate is None:
+        return NOT_ENTERED
+    return ACHIEVED if rate >= HUNDRED else NOT_ACHIEVED
+
+
 def pace(so_far: Value, target: Value, quarter: int, rule: str,
          direction: str = HIGHER, steps: Sequence[str] = ()) -> Pace:
     """
@@ -349,16 +363,17 @@ def pace_at(quarters: dict, quarter: int, target: Value, rule: str, direction: s
 UNLIKELY_TIMES_TARGET = 3
 ABOVE_TARGET = "above_target"
 DROP = "drop"
+OVER_HUNDRED = "over_hundred"  # a rate (비율) above 100%
 
 
 def unlikely(value: Value, target: Value, previous: Value, rule: str,
-             is_count: bool) -> list:
+             is_count: bool, is_rate: bool = False) -> list:
     """
     Why a quarter's value looks like a mistake, as a list of reasons (empty
     when it does not): more than UNLIKELY_TIMES_TARGET times the annual target,
-    or lower than the quarter before in a count kept as a running total (a
-    count whose year is its latest value). It is for the user to confirm,
-    not a refusal.
+    lower than the quarter before in a count kept as a running total (a
+    count whose year is its latest value), or a rate over 100%. It is for the
+    user to confirm, not a refusal.
     """
     if not is_number(value):
         return []
@@ -367,6 +382,8 @@ def unlikely(value: Value, target: Value, previous: Value, rule: str,
         reasons.append(ABOVE_TARGET)
     if is_count and rule == LATEST and is_number(previous) and value < previous:
         reasons.append(DROP)
+    if is_rate and value > HUNDRED:
+        reasons.append(OVER_HUNDRED)
     return reasons
 
 

@@ -34,6 +34,8 @@ PACE_LABELS = {
     figures.NOT_ENTERED: gettext_lazy("미입력"),
     figures.UNMEASURED: gettext_lazy("측정 전"),
     figures.NO_TARGET: gettext_lazy("목표 없음"),
+    figures.ACHIEVED: gettext_lazy("달성"),
+    figures.NOT_ACHIEVED: gettext_lazy("미달"),
 }
 
 # What the year so far is, by the roll-up rule: a sum only where values add up.

@@ -134,6 +134,18 @@ class PrintedProgram:
         return self.program.contents_label or _("대상")
 
     @property
+    def has_details(self):
+        """Whether the plan holds anything of the program's own pages (its
+        purpose, 사업개요, narratives, unit projects). A year kept only as
+        last year's results table (2023 in the document) holds none: its
+        report prints one line for the program, not a page of empty headings."""
+        program = self.program
+        return bool(program.purpose or program.period_start or program.target_group
+                    or program.budget_won is not None or self.plan.rows or self.results
+                    or any(self.figures.narratives.get(section)
+                           for section in ("contents", "results", "plans")))
+
+    @property
     def contents_labelled(self):
         """사업내용 is a table (대상 | 내용 | 비고) when its lines carry labels."""
         return any(label for label, _lines in self.contents)
@@ -183,18 +195,23 @@ def contents(narratives):
     return groups
 
 
-def statuses(program):
+def statuses(program, closed=False):
+    """Each quarter's submission status. In a closed year a quarter nobody
+    submitted is no longer being written (작성중): it says "-" (2023, whose
+    results were confirmed for the year as a whole)."""
     return [QuarterStatus(quarter, Period(quarter).label, program.quarter_status(quarter),
-                          Submission.Status(program.quarter_status(quarter)).label)
+                          fmt.EMPTY if closed and quarter not in program.submissions
+                          else Submission.Status(program.quarter_status(quarter)).label)
             for quarter in QUARTERS]
 
 
-def printed(program, year):
-    """`program` (selectors.ProgramFigures of the plan of `year`) as printed."""
+def printed(program, year, closed=False):
+    """`program` (selectors.ProgramFigures of the plan of `year`, `closed`
+    or not) as printed."""
     return PrintedProgram(
         figures=program,
         plan=plan_table(program, year),
         results=results_table(program, year),
         contents=contents(program.narratives.get("contents", [])),
-        statuses=statuses(program),
+        statuses=statuses(program, closed),
     )

@@ -131,6 +131,11 @@ class IndicatorFigures(_Standing):
     def result_is_unapproved(self):
         return self.is_unapproved_at(self.quarter)
 
+    @property
+    def final_status(self):
+        """Met or not, read at the year's end (figures.final_status)."""
+        return figures.final_status(self.achievement)
+
     def pace_at(self, quarter):
         """Where the indicator stood at the end of `quarter` (for a chart of the year)."""
         return _pace(self.indicator, self.quarters, self.target, quarter, self.confirmed)

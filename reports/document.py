@@ -115,7 +115,8 @@ def gather(institution, year, *, quarterly=False, made_on=None, quarter=None,
         previous = None
     report = Report(book=book, previous=previous, made_on=made_on or date.today(),
                     quarterly=quarterly)
-    report.sections = [printed(program, year) for program in book.programs]
+    report.sections = [printed(program, year, closed=book.plan.is_closed)
+                       for program in book.programs]
     # The 억원 printed in the document, where it differs from the rule's, are
     # footnotes of the main table, numbered in order.
     for number, section in enumerate(report.budget_differences, start=1):

@@ -56,7 +56,7 @@ def render_hwpx(report):
     goals(writer, report)
     main_table(writer, report)
     for section in report.sections:
-        program(writer, report, section)
+        program(writer, report, section, new_page=section.has_details)
     if report.previous:
         last_year(writer, report)
     if report.quarterly:
@@ -324,10 +324,14 @@ def main_table(writer, report):
 
 
 
-def program(writer, report, section):
+def program(writer, report, section, new_page=True):
     program, figures = section.program, section.figures
-    writer.line(program.category.name, "small", new_page=True)
+    writer.line(program.category.name, "small", new_page=new_page)
     writer.line(section.numbered_title, "chapter")
+    if not section.has_details:  # as the PDF: one line, no page of empty headings
+        writer.line(_("%(year)s년 계획에는 이 사업의 사업개요·추진실적·추진계획이 없습니다. "
+                      "성과지표와 목표는 주요경영목표 표에 있습니다.") % {"year": report.year}, "small")
+        return
     if program.purpose:
         writer.line(program.purpose)
     writer.section(f"□ {_('사업개요')}")
@@ -449,14 +453,9 @@ def marked(value, unit, is_unapproved):
 
 
 def results_summary(writer, report):
-    book, year = report.book, report.year
+    year = report.year
     writer.chapter(_("%(year)s년 경영성과 이행 실적") % {"year": year})
-    note = _("승인된 값만 실었습니다(%(quarter)s분기 말 기준). 달성률은 실적 ÷ 목표 × 100을 정수로 "
-             "반올림한 값이고, 상태는 그때까지의 진도입니다.") % {"quarter": book.quarter}
-    if not book.has_previous_plan:
-        note += " " + _("%(last)s년 계획이 없어 전년과 견주지 않습니다(전년 자료 없음).") % {
-            "last": year - 1}
-    writer.line(note, "small")
+    writer.line(report.note, "small")
     writer.line(" · ".join([f"{_('평균 달성률')} {report.average_text}"] + [
         f"{label} {count}" for label, count in report.status_counts]))
     rows = [[head(_("성과지표")), head(_("측정방법")),

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from goals import figures
 from goals import formatting as fmt
 from goals.models import QUARTERS, Evidence, Plan, Submission
 from goals.printed import printed
@@ -34,6 +35,7 @@ class IndicatorResult:
     figure: object  # selectors.IndicatorFigures
     has_previous_plan: bool
     evidence: list = field(default_factory=list)  # file names, by quarter
+    year_end: bool = False  # read at the year's end: met or not, not the pace
 
     @property
     def indicator(self):
@@ -56,8 +58,13 @@ class IndicatorResult:
         return fmt.rate(self.figure.achievement)
 
     @property
+    def status(self):
+        """달성/미달 at the year's end, else the pace (앞섬, 정상, 지연…)."""
+        return self.figure.final_status if self.year_end else self.figure.pace.status
+
+    @property
     def status_text(self):
-        return fmt.pace(self.figure.pace.status)
+        return fmt.pace(self.status)
 
     @property
     def last_year_text(self):
@@ -132,9 +139,31 @@ class ResultsReport(OfYear):
         return [indicator for program in self.programs for indicator in program.indicators]
 
     @property
+    def year_end(self):
+        """Read at the end of the year: each indicator met its target or not."""
+        return self.book.quarter == 4
+
+    @property
+    def note(self):
+        """The sentences above the results table: what it counts and how."""
+        sentences = [_("승인된 값만 실었습니다(%(quarter)s분기 말 기준). 달성률은 실적 ÷ 목표 × 100을 "
+                       "정수로 반올림한 값입니다.") % {"quarter": self.book.quarter},
+                     _("상태는 목표를 채웠는지(달성: 실적이 목표 이상, 미달: 목표에 못 미침)입니다.")
+                     if self.year_end else _("상태는 그때까지의 진도입니다.")]
+        if not self.book.has_previous_plan:
+            sentences.append(_("%(last)s년 계획이 없어 전년과 견주지 않습니다(전년 자료 없음).")
+                             % {"last": self.year - 1})
+        return " ".join(sentences)
+
+    @property
     def status_counts(self):
-        return [(fmt.pace(status), count) for status, count in self.book.status_counts.items()
-                if count]
+        if not self.year_end:
+            return [(fmt.pace(status), count)
+                    for status, count in self.book.status_counts.items() if count]
+        statuses = [indicator.status for indicator in self.indicators]
+        return [(fmt.pace(status), statuses.count(status))
+                for status in (figures.ACHIEVED, figures.NOT_ACHIEVED, figures.NOT_ENTERED)
+                if status in statuses]
 
     @property
     def average_text(self):
@@ -171,9 +200,9 @@ def gather_results(institution, year, *, quarterly=False, made_on=None, quarter=
     chapters = []
     for category in book.categories:
         chapters.append((category, [
-            ProgramResult(printed(program, year), [
+            ProgramResult(printed(program, year, closed=book.plan.is_closed), [
                 IndicatorResult(figure, book.has_previous_plan,
-                                evidence.get(figure.indicator.pk, []))
+                                evidence.get(figure.indicator.pk, []), year_end=book.quarter == 4)
                 for figure in program.indicators])
             for program in category.programs]))
     return ResultsReport(book=book, made_on=made_on or date.today(), chapters=chapters)

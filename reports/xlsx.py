@@ -23,7 +23,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from goals import figures
 from goals import formatting as fmt
-from goals.models import Direction, Kind, Narrative, Rollup, Submission
+from goals.models import Direction, Kind, Narrative, Rollup
 
 from . import execution_sheet, layout, revisions
 
@@ -215,13 +215,19 @@ class SheetWriter:
         sheet.oddFooter.center.text = "&P / &N"
 
 
-def render_xlsx(report):
+def _workbook(report):
+    """An empty workbook with the reports' styles, titled and signed as the report."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for style in _styles():
         workbook.add_named_style(style)
     workbook.properties.title = report.title
     workbook.properties.creator = report.institution.display_name
+    return workbook
+
+
+def render_xlsx(report):
+    workbook = _workbook(report)
     # Totals are formulas: Excel works them out when the file opens.
     workbook.calculation.fullCalcOnLoad = True
     _summary(workbook, report)
@@ -525,11 +531,13 @@ def _quarters(workbook, report):
              if report.includes_unapproved else _("분기별 실적(%(quarter)s분기 말 기준, 승인된 값)"))
     out = SheetWriter(workbook, layout.QUARTERS, layout.QUARTER_COLUMNS,
                       _heading(report, title % {"quarter": book.quarter}))
+    printed = {section.program.pk: section for section in report.sections}
     for category in book.categories:
         category_row = out.row
         for program in category.programs:
             program_row = out.row
             statuses = [out.columns[f"status_{quarter}"] for quarter in (1, 2, 3, 4)]
+            labels = [state.status_label for state in printed[program.program.pk].statuses]
             for figure in program.indicators:
                 unit = figure.indicator.unit
                 out.put("category", category.category.name)
@@ -543,18 +551,14 @@ def _quarters(workbook, report):
                                unapproved=figure.result_is_unapproved)
                 out.put("progress", figure.pace.progress, RATE, shown=fmt.rate(figure.pace.progress))
                 out.put("pace", fmt.pace(figure.pace.status))
-                for quarter, column in enumerate(statuses, start=1):
-                    out.put(column.key, _status_label(program, quarter))
+                for column, label in zip(statuses, labels):
+                    out.put(column.key, label)
                 out.next_row()
             out.merge_down("program", program_row, out.row - 1)
             for column in statuses:
                 out.merge_down(column.key, program_row, out.row - 1)
         out.merge_down("category", category_row, out.row - 1)
     out.finish()
-
-
-def _status_label(program, quarter):
-    return Submission.Status(program.quarter_status(quarter)).label
 
 
 def _budget(workbook, report):
@@ -683,12 +687,7 @@ def _narratives(workbook, report):
 def render_results_xlsx(report):
     """The results report as a workbook: each indicator's year, its quarters,
     the unit projects' year; approved values only."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for style in _styles():
-        workbook.add_named_style(style)
-    workbook.properties.title = report.title
-    workbook.properties.creator = report.institution.display_name
+    workbook = _workbook(report)
     heading = f"{report.institution.display_name} {report.title} ({_('승인된 값')})"
     out = SheetWriter(workbook, layout.RESULTS, layout.RESULT_COLUMNS, heading)
     quarters = SheetWriter(workbook, layout.RESULT_QUARTERS, layout.RESULT_QUARTER_COLUMNS,

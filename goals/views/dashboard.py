@@ -85,7 +85,7 @@ def program(request, code, year, pk):
     figures = next((program for program in book.programs if program.program.pk == pk), None)
     if figures is None:
         raise Http404
-    shown = printed(figures, year)
+    shown = printed(figures, year, closed=plan.is_closed)
     return render(request, "goals/program.html", {
         "institution": plan.institution, "plan": plan, "book": book, "program": figures,
         "printed": shown,

@@ -26,7 +26,7 @@ def marked_figure(value, unit="", is_unapproved=False):
     """A figure, with 미승인 beside it when it counts a value not approved yet."""
     text = fmt.quantity(value, unit) or fmt.EMPTY
     if is_unapproved and value is not None:
-        return format_html('{} <span class="mark">{}</span>', text, fmt.UNAPPROVED)
+        return format_html('{} <span class="unapproved">{}</span>', text, fmt.UNAPPROVED)
     return text
 
 

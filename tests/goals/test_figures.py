@@ -109,6 +109,23 @@ def test_pace_without_a_value_is_not_entered():
     assert figures.pace(D(3), None, quarter=1, rule=figures.SUM).status == figures.NO_TARGET
 
 
+def test_at_the_years_end_a_target_is_met_or_not():
+    # The document's 2023: 82회 of 56회 (146%), 71건 of 70건 (101%) are met.
+    assert figures.final_status(figures.achievement(D(56), D(82))) == figures.ACHIEVED
+    assert figures.final_status(figures.achievement(D(70), D(71))) == figures.ACHIEVED
+    assert figures.final_status(figures.achievement("구축완료", "구축완료")) == figures.ACHIEVED
+    assert figures.final_status(D(100)) == figures.ACHIEVED
+    # Just short is short, though 99.6% prints as 100%.
+    assert figures.final_status(D("99.6")) == figures.NOT_ACHIEVED
+    assert figures.final_status(D(0)) == figures.NOT_ACHIEVED
+    # Lower is better: 12 accidents against a ceiling of 10 is not met.
+    assert figures.final_status(figures.achievement(D(10), D(12), figures.LOWER)) == \
+        figures.NOT_ACHIEVED
+    assert figures.final_status(None) == figures.NOT_ENTERED
+    assert [fmt.pace(status) for status in (figures.ACHIEVED, figures.NOT_ACHIEVED)] == [
+        "달성", "미달"]
+
+
 def test_lower_is_better():
     # Five accidents against a ceiling of ten is better than the target.
     assert figures.achievement(D(10), D(5), figures.LOWER) == 150

@@ -62,9 +62,22 @@ def test_2023_reproduces_the_documents_results_table(institution):
         row = row_of(summary, measurement).split()
         position = row.index(measurement.split()[-1])
         assert row[position + 1:position + 4] == list(cells), measurement
+    # The year is over: each target met or not (all were), not the pace (앞섬, 정상).
+    assert "달성 16" in summary and "상태는 목표를 채웠는지" in summary
+    for measurement in RESULTS_2023:
+        if measurement != "건의사항 개선노력":
+            assert "달성" in row_of(summary, measurement).split(), measurement
+    assert "앞섬" not in summary and "정상" not in summary
+    # 2023 is closed and its results were confirmed for the year: no quarter is
+    # "being written" (작성중), in the PDF or the workbook.
+    assert "작성중" not in text
+    workbook = load_workbook(BytesIO(render_results_xlsx(gather_results(institution, 2023))))
+    assert "작성중" not in {cell.value for sheet in workbook for row in sheet.iter_rows()
+                         for cell in row}
     # 2022 has no plan: no comparison, and never 신규.
     assert "신규" not in text
-    assert summary.count("전년 자료 없음") >= 2 * len(RESULTS_2023)
+    # Once a row, across both of last year's columns (and once in the note above).
+    assert summary.count("전년 자료 없음") == len(RESULTS_2023) + 1
 
 
 def test_only_approved_values_count(institution):
@@ -89,7 +102,7 @@ def test_the_workbook_holds_the_same_figures_as_numbers(institution):
     assert workbook.sheetnames == [layout.RESULTS, layout.RESULT_QUARTERS, layout.RESULT_UNITS]
     sheet = workbook[layout.RESULTS]
     rows = {row[2]: row for row in sheet.iter_rows(min_row=layout.FIRST_ROW, values_only=True)}
-    assert rows["지원사업 횟수"][3:9] == (56, 82, pytest.approx(146.43, abs=0.01), "앞섬",
+    assert rows["지원사업 횟수"][3:9] == (56, 82, pytest.approx(146.43, abs=0.01), "달성",
                                        "전년 자료 없음", "전년 자료 없음")
     assert rows["처우개선추진횟수"][5] == 300
     assert set(rows) == set(RESULTS_2023)
