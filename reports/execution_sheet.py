@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from goals import figures
 from goals import formatting as fmt
 
-from .layout import Column, columns
+from .layout import Column, columns, per_quarter
 
 NAME = "예산 집행"
 WON = "#,##0"
@@ -25,8 +25,7 @@ COLUMNS = columns(
     Column("category", gettext_lazy("전략 분야"), width=14, wrap=True),
     Column("program", gettext_lazy("사업명"), width=28, wrap=True),
     Column("budget_won", gettext_lazy("사업비(원)"), width=14),
-    *[Column(f"executed_{quarter}", gettext_lazy("%(quarter)s분기") % {"quarter": quarter},
-             gettext_lazy("분기별 집행액(원)"), width=13) for quarter in figures.QUARTERS],
+    *per_quarter("executed_", gettext_lazy("분기별 집행액(원)"), width=13),
     Column("executed_won", gettext_lazy("누계 집행액(원)"), width=14),
     Column("execution_rate", gettext_lazy("집행률"), width=8),
     Column("achievement", gettext_lazy("평균 달성률"), width=9),

@@ -62,6 +62,27 @@ def ident():
     return Column("id", "id", width=6, hidden=True)
 
 
+def per_quarter(key, group, width=8):
+    """A column for each quarter under `group`: {key}1 (1분기) to {key}4 (4분기)."""
+    return [Column(f"{key}{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, group,
+                   width=width) for quarter in (1, 2, 3, 4)]
+
+
+def indicator_quarters(*middle):
+    """An indicator's quarters, as the plan report's and the results report's
+    workbooks show them: the indicator, its four values, `middle`, then
+    each quarter's submission status."""
+    return columns(
+        Column("category", _("전략 분야"), width=14, wrap=True),
+        Column("program", _("주요경영목표"), width=24, wrap=True),
+        Column("measurement", _("측정방법"), width=16, wrap=True),
+        Column("target", _("성과목표"), width=10),
+        *per_quarter("q", _("분기 실적")),
+        *middle,
+        *per_quarter("status_", _("제출 상태")),
+    )
+
+
 SUMMARY_COLUMNS = columns(
     Column("category", _("전략 분야"), width=14, wrap=True),
     Column("program", _("주요경영목표"), width=24, wrap=True),
@@ -127,18 +148,10 @@ LAST_YEAR_COLUMNS = columns(
     Column("achievement", _("달성률(%)"), width=9),
 )
 
-QUARTER_COLUMNS = columns(
-    Column("category", _("전략 분야"), width=14, wrap=True),
-    Column("program", _("주요경영목표"), width=24, wrap=True),
-    Column("measurement", _("측정방법"), width=16, wrap=True),
-    Column("target", _("성과목표"), width=10),
-    *[Column(f"q{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("분기 실적"), width=8)
-      for quarter in (1, 2, 3, 4)],
+QUARTER_COLUMNS = indicator_quarters(
     Column("result", _("기준 분기까지 실적"), width=10, wrap=True),
     Column("progress", _("진도(%)"), width=8),
     Column("pace", _("상태"), width=8),
-    *[Column(f"status_{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("제출 상태"),
-             width=8) for quarter in (1, 2, 3, 4)],
 )
 
 BUDGET_COLUMNS = columns(
@@ -215,23 +228,12 @@ RESULT_COLUMNS = columns(
     Column("evidence", _("증빙"), width=24, wrap=True),
 )
 
-RESULT_QUARTER_COLUMNS = columns(
-    Column("category", _("전략 분야"), width=14, wrap=True),
-    Column("program", _("주요경영목표"), width=24, wrap=True),
-    Column("measurement", _("측정방법"), width=16, wrap=True),
-    Column("target", _("성과목표"), width=10),
-    *[Column(f"q{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("분기 실적"), width=8)
-      for quarter in (1, 2, 3, 4)],
-    Column("result", _("실적"), width=10),
-    *[Column(f"status_{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("제출 상태"),
-             width=8) for quarter in (1, 2, 3, 4)],
-)
+RESULT_QUARTER_COLUMNS = indicator_quarters(Column("result", _("실적"), width=10))
 
 RESULT_UNIT_COLUMNS = columns(
     Column("program", _("주요경영목표"), width=24, wrap=True),
     Column("name", _("단위사업명"), width=26, wrap=True),
     Column("target", _("목표"), width=10),
-    *[Column(f"q{quarter}", _("%(quarter)s분기") % {"quarter": quarter}, _("분기 실적"), width=8)
-      for quarter in (1, 2, 3, 4)],
+    *per_quarter("q", _("분기 실적")),
     Column("result", _("실적"), width=10),
 )

@@ -54,10 +54,7 @@ class LocalFetcher(URLFetcher):
 
 
 def report_html(report):
-    font_dir = Path(settings.REPORT_FONT_DIR)
-    fonts = {style: (font_dir / name).as_uri() for style, name in FONT_FILES.items()}
-    html = render_to_string("reports/annual_report.html", {"report": report, "fonts": fonts})
-    return html.translate(MIDDLE_DOTS)
+    return _html("reports/annual_report.html", report)
 
 
 def render_pdf(report):
@@ -72,9 +69,14 @@ def html_to_pdf(html):
 
 def results_html(report):
     """The year-end results report (reports.results) as HTML."""
+    return _html("reports/results_report.html", report)
+
+
+def _html(template, report):
+    """A report as HTML in the report's own fonts, its middle dots the fonts'."""
     font_dir = Path(settings.REPORT_FONT_DIR)
     fonts = {style: (font_dir / name).as_uri() for style, name in FONT_FILES.items()}
-    html = render_to_string("reports/results_report.html", {"report": report, "fonts": fonts})
+    html = render_to_string(template, {"report": report, "fonts": fonts})
     return html.translate(MIDDLE_DOTS)
 
 
