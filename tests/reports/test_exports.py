@@ -414,3 +414,38 @@ def test_the_command_writes_each_format_whole(institution, tmp_path):
                      str(tmp_path / "2030.hwpx"))
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "2024.hwpx", "2024.pdf", "2024.xlsx"]
+
+
+def test_an_export_is_queued_then_running_then_ready_or_failed(institution, reviewer,
+                                                               monkeypatch, media):
+    """Its life as the page sees it, step by step: waiting for a worker,
+    rendering (while the renderer runs, with a sign of life), then the file;
+    or, when the render fails, the reason and no file."""
+    monkeypatch.setattr(exports, "_enqueue", lambda export: None)  # the worker comes later
+    seen = []
+
+    def watched(report):
+        export = Export.objects.get(format="xlsx")
+        seen.append((export.status, exports.message(export), export.started_at is not None))
+        if len(seen) == 2:
+            raise RuntimeError("the second render fails")
+        return b"PK..."
+
+    monkeypatch.setitem(exports.FORMATS, "xlsx", exports.Format(watched, "x", "XLSX"))
+    export, _joined = request_export(reviewer, institution, 2024, format="xlsx")
+    assert (export.status, exports.message(export)) == ("queued", "차례를 기다리는 중입니다.")
+    exports.run(export.pk, 1)
+    assert seen == [("running", "보고서를 만드는 중입니다.", True)]
+    export.refresh_from_db()
+    assert (export.status, exports.message(export)) == ("ready", "보고서가 준비되었습니다.")
+    assert export.finished_at >= export.started_at and stored(export) == b"PK..."
+
+    export.delete()  # asked again: made again
+    export, _joined = request_export(reviewer, institution, 2024, format="xlsx")
+    exports.run(export.pk, 1)
+    assert seen[1][0] == "running"
+    export.refresh_from_db()
+    assert export.status == "failed" and export.file.name == ""
+    assert exports.message(export).startswith("보고서를 만들지 못했습니다.")
+    exports.run(export.pk, 1)  # a failed export is not made again by a late task
+    assert len(seen) == 2
