@@ -1541,6 +1541,9 @@ class TargetRevision(HoldsFigure, models.Model):
 
     def save(self, *args, **kwargs):
         self._refuse_if_closed()
+        # The database refuses an empty reason; one of spaces is no reason either.
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": _("변경 사유를 입력하세요.")})
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

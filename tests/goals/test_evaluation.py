@@ -251,6 +251,12 @@ def test_a_revision_needs_a_reason_and_an_approver(institution, staff, approver)
         revise(Target.objects.get(indicator__measurement="직접고용비율", year=2024), 150, approver)
     assert refused.value.message_dict["value"] == ["100 이하여야 합니다."]
     assert not TargetRevision.objects.exists()
+    # Nor through a path that skips the form's checks.
+    with pytest.raises(ValidationError) as refused:
+        TargetRevision(target=target, value=D(70), reason="  ", approved_by=approver,
+                       approved_on=date(2024, 6, 30)).save()
+    assert refused.value.message_dict["reason"] == ["변경 사유를 입력하세요."]
+    assert not TargetRevision.objects.exists()
 
 
 def test_a_revision_in_a_closed_year_is_refused(institution, approver):
@@ -326,6 +332,31 @@ def test_a_method_without_its_years_and_no_fallback_is_listed(institution, schem
         "만족도 점수: 목표부여(편차) 방식에는 최근 5년의 실적이 필요한데 1년뿐입니다. 과거 실적을 입력하거나 "
         "대체 방식을 정하세요."]
     assert rows_by_name(result)["만족도 점수"].score is None
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_plan", "2024", stdout=out)
+    assert (f"- 평가 체계 {scheme}: 만족도 점수: 목표부여(편차) 방식에는 최근 5년의 실적이 필요한데 "
+            "1년뿐입니다.") in out.getvalue()
+
+
+def test_equal_best_and_worst_targets_without_a_fallback_are_listed(institution, schemes):
+    # 82회 in each of 2019–2023: σ = 0, so 최고목표 = 최저목표 = 82 and no 평점 can be
+    # placed between them.
+    scheme = scheme_of(schemes, 2024, MINISTRY)
+    support = indicator_2024("지원사업횟수")
+    scheme.items.filter(indicator=support).update(fallback=SchemeIndicator.Fallback.NONE)
+    for year in (2019, 2020, 2021, 2022):
+        PastResult.objects.create(indicator=support, year=year, value=D(82))
+    message = ("지원사업횟수: 과거 실적에 변동이 없어 최고목표와 최저목표가 같습니다. 평점을 낼 수 "
+               "없으니 대체 방식을 정하세요.")
+    result = evaluation(institution, 2024, scheme.pk)
+    assert result.problems == [message]
+    row = rows_by_name(result)["지원사업횟수"]
+    assert row.bounds.best == row.bounds.worst == 82 and row.score is None
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_plan", "2024", stdout=out)
+    assert f"- 평가 체계 {scheme}: {message}" in out.getvalue()
 
 
 # Past results --------------------------------------------------------------------------

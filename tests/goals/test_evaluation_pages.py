@@ -155,6 +155,23 @@ def test_the_admin_refuses_a_method_without_its_years(client, administrator, sch
     assert scheme.items.get(indicator=support()).fallback == "none"
 
 
+def test_the_admin_refuses_a_method_whose_best_and_worst_targets_are_equal(
+        client, administrator, schemes):
+    scheme = schemes[(2024, "보건복지부 사회서비스원 (S–D)")]
+    for year in (2019, 2020, 2021, 2022):
+        PastResult.objects.create(indicator=support(), year=year, value=D(82))  # as 2023
+    url = f"/admin/goals/evaluationscheme/{scheme.pk}/change/"
+    data = inline_data(client.get(url))
+    index = next(index for index, item in enumerate(scheme.items.all())
+                 if item.indicator.measurement == "지원사업횟수")
+    data[f"items-{index}-fallback"] = "none"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert ("지원사업횟수: 과거 실적에 변동이 없어 최고목표와 최저목표가 같습니다."
+            in response.content.decode())
+    assert scheme.items.get(indicator=support()).fallback != "none"
+
+
 def test_past_results_are_entered_on_the_indicator_page(client, administrator):
     indicator = support()
     url = f"/admin/goals/indicator/{indicator.pk}/change/"
