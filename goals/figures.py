@@ -363,17 +363,16 @@ def pace_at(quarters: dict, quarter: int, target: Value, rule: str, direction: s
 UNLIKELY_TIMES_TARGET = 3
 ABOVE_TARGET = "above_target"
 DROP = "drop"
-OVER_HUNDRED = "over_hundred"  # a rate (비율) above 100%
 
 
 def unlikely(value: Value, target: Value, previous: Value, rule: str,
-             is_count: bool, is_rate: bool = False) -> list:
+             is_count: bool) -> list:
     """
     Why a quarter's value looks like a mistake, as a list of reasons (empty
     when it does not): more than UNLIKELY_TIMES_TARGET times the annual target,
-    lower than the quarter before in a count kept as a running total (a
-    count whose year is its latest value), or a rate over 100%. It is for the
-    user to confirm, not a refusal.
+    or lower than the quarter before in a count kept as a running total (a
+    count whose year is its latest value). It is for the user to confirm,
+    not a refusal.
     """
     if not is_number(value):
         return []
@@ -382,8 +381,6 @@ def unlikely(value: Value, target: Value, previous: Value, rule: str,
         reasons.append(ABOVE_TARGET)
     if is_count and rule == LATEST and is_number(previous) and value < previous:
         reasons.append(DROP)
-    if is_rate and value > HUNDRED:
-        reasons.append(OVER_HUNDRED)
     return reasons
 
 

@@ -190,3 +190,16 @@ def test_the_year_so_far_is_named_by_how_it_is_made(staff_client, communication)
         indicator = communication.indicators.get(measurement=measurement)
         html = staff_client.get(f"/jbsss/2024/indicators/{indicator.pk}/").content.decode()
         assert f'<th scope="col" class="num">{label}</th>' in html, measurement
+
+
+
+def test_a_rate_over_a_hundred_is_refused_beside_its_field(staff_client, plan_2024, staff):
+    # Not a warning to confirm, as 500건 is: a share of 120% cannot be (models.check_value).
+    program = owned(plan_2024, "종사자 근로조건 향상", staff)
+    rate = program.unit_projects.get(name="종사자 직접고용")  # in %, towards 직접고용비율
+    assert (rate.unit, rate.kind) == ("%", "rate")
+    response = fill(staff_client, program, {rate: "120%"})
+    assert response.status_code == 400
+    assert "100 이하여야 합니다." in response.content.decode()
+    assert not Result.objects.filter(unit_project=rate).exists()
+    assert fill(staff_client, program, {rate: "100%"}, confirm=False).status_code == 302
