@@ -166,3 +166,23 @@ def test_the_hwpx_holds_the_pdfs_results_table(institution):
     text = "\n".join(section.itertext())
     assert "사업별 분기 실적" in text and "신규" not in text
     assert text.count("전년 자료 없음") >= 2 * len(RESULTS_2023)
+
+
+def test_the_pdf_is_tagged_pdf_a_2u_in_korean_like_the_plans(institution):
+    """Read by pikepdf (qpdf), as the plan report's is."""
+    import pikepdf
+
+    from tests.reports.test_report_exports import structure
+
+    data = render_results_pdf(gather_results(institution, 2023))
+    with pikepdf.open(BytesIO(data)) as pdf:
+        assert pdf.Root.Lang == "ko" and pdf.Root.MarkInfo.Marked
+        with pdf.open_metadata() as xmp:
+            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("2", "U")
+            assert xmp["dc:title"] == "2023년 경영성과 실적 보고서 · (재)전북특별자치도사회서비스원"
+        names = [tag for tag, _element in structure(pdf)]
+        assert names.count("/H1") == 1 and names.count("/H2") == 2
+        # The results table, then one table of quarters per program (12 in 2023).
+        assert names.count("/Table") == 1 + 12 and names.count("/TH") > 100
+        fonts = [font for page in pdf.pages for font in page.Resources.Font.values()]
+        assert all("/FontFile2" in font.DescendantFonts[0].FontDescriptor for font in fonts)
