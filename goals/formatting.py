@@ -175,6 +175,11 @@ def period_text(start, end):
     return f"{start.year}. {start.month}. ~ {end.year}. {end.month}."
 
 
+def day(value):
+    """2024. 4. 20., as the pages write a date (a due date in a message, too)."""
+    return f"{value.year}. {value.month}. {value.day}."
+
+
 def term_text(start, end):
     """2021.10.28. ~ 2024.10.27."""
     if not start or not end:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import access
+from . import formatting as fmt
 from .models import Notification, Program, Submission, due_dates
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ def remind(plan, quarter, programs=None, text=None):
     sent = []
     for program in programs:
         message = text or _("%(program)s %(quarter)s분기 실적을 %(due)s까지 제출해 주세요.") % {
-            "program": program.name, "quarter": quarter, "due": due.isoformat()}
+            "program": program.name, "quarter": quarter, "due": fmt.day(due)}
         if notify(program.owner, plan.institution, message, entry_url(program, quarter)):
             sent.append(program)
     return sent
@@ -112,7 +113,7 @@ def due_reminders(plans, today=None, days_before=(3, 1, 0)):
                 text = (_("%(program)s %(quarter)s분기 실적 제출 기한이 지났습니다(%(due)s).")
                         if left < 0 else
                         _("%(program)s %(quarter)s분기 실적 제출 기한은 %(due)s입니다.")) % {
-                    "program": program.name, "quarter": quarter, "due": due.isoformat()}
+                    "program": program.name, "quarter": quarter, "due": fmt.day(due)}
                 if notify(program.owner, plan.institution, text, entry_url(program, quarter)):
                     sent += 1
     return sent

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from goals import access, entry, notify, quarter_page, review
+from goals import formatting as fmt
 from goals.forms import CommentForm
 from goals.models import Evidence, Period, Program, QuarterDue, Submission, quarter_start
 from goals.selectors import default_quarter, quarter_figures
@@ -112,7 +113,7 @@ def set_due(request, code, year, quarter):
         due = form.cleaned_data["due_date"]
         if due < quarter_start(plan.year, quarter):
             form.add_error("due_date", _("제출 기한은 분기가 시작하기 전(%(start)s)일 수 없습니다.") % {
-                "start": quarter_start(plan.year, quarter).isoformat()})
+                "start": fmt.day(quarter_start(plan.year, quarter))})
         else:
             row = QuarterDue.objects.filter(plan=plan, quarter=quarter).first() or QuarterDue(
                 plan=plan, quarter=quarter)
@@ -120,7 +121,7 @@ def set_due(request, code, year, quarter):
             row._history_user = request.user
             row.save()
             messages.success(request, _("%(quarter)s분기 제출 기한을 %(date)s(으)로 정했습니다.") % {
-                "quarter": quarter, "date": due.isoformat()})
+                "quarter": quarter, "date": fmt.day(due)})
             return redirect("goals:approval", plan.institution.code, plan.year, quarter)
     if not access.can_approve(request.user, plan.institution):
         messages.error(request, " ".join(form.errors.get("due_date", [])) or _("날짜를 확인하세요."))

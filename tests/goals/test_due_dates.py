@@ -39,13 +39,20 @@ def test_the_approver_sets_a_due_date_shown_on_the_entry_page(
     assert "1분기 제출 기한: 2024. 4. 25. (D+" in page
 
 
-@pytest.mark.parametrize("sent", ["2023-12-31", "내일", ""])
-def test_a_bad_due_date_is_refused_in_korean_and_nothing_changes(client, approver, sent):
+@pytest.mark.parametrize("sent, message", [
+    ("2023-12-31", "제출 기한은 분기가 시작하기 전(2024. 1. 1.)일 수 없습니다."),
+    ("2024-03-31", None),  # before Q2 starts: refused for Q2 only
+    ("내일", "날짜"), ("", "필수")])
+def test_a_bad_due_date_is_refused_in_korean_and_nothing_changes(client, approver, sent,
+                                                                 message):
     client.force_login(approver)
-    response = client.post("/jbsss/2024/approval/1/due/", {"due_date": sent})
+    if message is None:
+        response = client.post("/jbsss/2024/approval/2/due/", {"due_date": sent})
+        message = "제출 기한은 분기가 시작하기 전(2024. 4. 1.)일 수 없습니다."
+    else:
+        response = client.post("/jbsss/2024/approval/1/due/", {"due_date": sent})
     assert response.status_code == 400
-    page = response.content.decode()
-    assert "제출 기한" in page and ("시작하기 전" in page or "날짜" in page or "필수" in page)
+    assert message in response.content.decode()
     assert not QuarterDue.objects.exists()
 
 

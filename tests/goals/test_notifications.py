@@ -70,7 +70,7 @@ def test_the_approver_reminds_the_owners_of_missing_programs(client, staff, appr
     response = client.post("/jbsss/2024/approval/1/remind/", follow=True)
     assert "담당자 1명에게 알림을 보냈습니다" in response.content.decode()
     reminder = Notification.objects.get(user=staff)
-    assert outsourcing.name in reminder.text and "까지 제출해 주세요" in reminder.text
+    assert outsourcing.name in reminder.text and "2024. 4. 20.까지 제출해 주세요" in reminder.text
 
 
 def test_a_reminder_to_nobody_is_refused(client, approver, plan_2024):

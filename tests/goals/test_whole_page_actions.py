@@ -102,9 +102,13 @@ def test_the_approver_approves_two_at_once_each_in_its_history(
         assert submission.history.filter(status="approved").count() == 1
 
 
-@pytest.mark.parametrize("case", ["draft", "other institution", "garbage", "nothing"])
+@pytest.mark.parametrize("case, message", [
+    ("draft", "제출된 분기만 승인할 수 있습니다"),
+    ("other institution", "이 계획의 사업이 아닌 것이 있습니다. 아무것도 승인하지 않았습니다."),
+    ("garbage", "알 수 없는 사업이 있습니다. 아무것도 승인하지 않았습니다."),
+    ("nothing", "승인할 사업을 고르세요.")])
 def test_bulk_approval_with_a_bad_id_changes_nothing(
-        client, staff, approver, outsourcing, working_conditions, case):
+        client, staff, approver, outsourcing, working_conditions, case, message):
     from goals.synthetic import build_synthetic_plan
     from goals.models import Program
 
@@ -118,8 +122,9 @@ def test_bulk_approval_with_a_bad_id_changes_nothing(
     data = {"program": [outsourcing.pk, other] if other else []}
     response = client.post("/jbsss/2024/approval/1/approve/", data, follow=True)
     page = response.content.decode()
-    assert ("아무것도 승인하지 않았습니다" in page) or ("승인할 사업을 고르세요" in page)
+    assert message in page
     assert Submission.objects.get(program=outsourcing, quarter=1).status == "submitted"
+    assert not Submission.objects.filter(status="approved").exists()
 
 
 def test_the_approver_filters_to_what_waits(client, staff, approver, outsourcing,
