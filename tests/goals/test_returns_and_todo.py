@@ -101,3 +101,38 @@ def test_after_a_reopening_the_approver_sees_what_changed_since_the_approval(
     section = page[page.index(f'id="program-{outsourcing.pk}"'):]
     changes = section[section.index("지난 승인("):section.index("</table>")]
     assert unit.name in changes and "1회" in changes and "4회" in changes
+
+
+def test_each_roles_landing_page_says_what_it_has_to_do(client, institution, staff, approver,
+                                                        outsourcing, working_conditions):
+    """Issue 13's to-do panel: staff their programs' states with the return's
+    comment and the due date; the approver what was returned and what is
+    overdue, with owners; the director the quarter's progress and what is behind."""
+    director = make_user(institution, roles.DIRECTOR, "director", "원장")
+    fill(outsourcing, 1, staff, value="0")  # approved, and behind its pace
+    entry.submit(staff, outsourcing, 1)
+    entry.approve(approver, outsourcing, 1)
+    returned(working_conditions, staff, approver, comment="증빙 보완")
+
+    client.force_login(staff)
+    page = client.get("/jbsss/2024/todo/1/").content.decode()
+    assert "반려 사유: 증빙 보완" in page
+    assert "1분기 제출 기한: 2024. 4. 20. (D+" in page
+    rows = page[page.index("1분기 내 사업"):page.index("</table>")]
+    assert rows.index(working_conditions.name) < rows.index(outsourcing.name)  # 반려 first
+    assert "status--returned" in rows and "status--approved" in rows
+
+    client.force_login(approver)
+    page = client.get("/jbsss/2024/todo/1/").content.decode()
+    fix = page[page.index("반려 후 수정 대기 1개"):]
+    assert fix[:fix.index("</li>")].endswith(f"{working_conditions.numbered_name} (김담당)")
+    overdue = page[page.index("기한이 지났는데 제출하지 않음 13개"):]
+    overdue = overdue[:overdue.index("</li>")]
+    assert f"{working_conditions.numbered_name} (김담당)" in overdue and "(미지정)" in overdue
+    assert outsourcing.name not in overdue
+
+    client.force_login(director)
+    page = client.get("/jbsss/2024/todo/1/").content.decode()
+    assert "전체 14개 사업 중 제출 0개, 승인 1개" in page
+    behind = page[page.index("진도가 늦은 성과지표"):]
+    assert "지원사업횟수" in behind[:behind.index("</ul>")]
