@@ -26,6 +26,7 @@ from goals.models import Institution, UnitProject
 from goals.selectors import EVERYTHING
 from reports import layout
 from reports.document import gather
+from reports.hwpx import render_hwpx
 from reports.pdf import render_pdf, report_html
 from reports.xlsx import render_xlsx
 from tests.conftest import CODE
@@ -190,6 +191,15 @@ def test_a_year_kept_only_as_results_prints_no_pages_of_empty_headings(instituti
     assert text.count("□ 사업개요") == 1 and text.count(bare) == 11
     for page in pages[2:]:
         assert len([line for line in page.splitlines() if line.strip()]) > 8
+    # The HWPX, from the same printed model, says the same.
+    from hwpx.tools.package_validator import validate_package
+
+    from tests.reports.test_report_hwpx import parts
+
+    data = render_hwpx(gather(institution, 2023))
+    assert validate_package(data).ok
+    section = "\n".join(parts(data)[1].itertext())
+    assert section.count("□ 사업개요") == 1 and section.count(bare) == 11
 
 
 def test_bullets_are_plain_and_only_a_value_not_approved_is_marked(institution):
