@@ -22,6 +22,7 @@ from hwpx import HwpxDocument
 from goals import formatting as fmt
 from goals.templatetags.goal_format import baseline
 
+from . import evaluation_chapter
 from .templatetags.report_format import figure, period, term
 
 FONT = "나눔고딕"
@@ -70,6 +71,7 @@ def render_results_hwpx(report):
     writer = Writer()
     cover(writer, report)
     results_summary(writer, report)
+    evaluation_chapter.write_hwpx(writer, report, head, num, Cell)
     results_programs(writer, report)
     return writer.finish(report.title)
 

@@ -25,6 +25,7 @@ from goals.models import QUARTERS, Evidence, Plan, Submission
 from goals.printed import printed
 from goals.selectors import APPROVED_ONLY, YearFigures, year_figures
 
+from . import evaluation_chapter
 from .document import OfYear
 
 NO_PREVIOUS_YEAR = "전년 자료 없음"
@@ -121,6 +122,7 @@ class ResultsReport(OfYear):
     book: YearFigures
     made_on: date
     chapters: list  # [(CategoryFigures, [ProgramResult])]
+    evaluations: list = field(default_factory=list)  # [evaluation_chapter.SchemeChapter]
 
     @property
     def title(self):
@@ -173,6 +175,10 @@ class ResultsReport(OfYear):
     def includes_unapproved(self):
         return False
 
+    @property
+    def evaluation_note(self):
+        return evaluation_chapter.note(self)
+
 
 def _evidence(book):
     """Indicator id → names of its evidence, of quarters approved (or of a
@@ -205,5 +211,6 @@ def gather_results(institution, year, *, quarterly=False, made_on=None, quarter=
                                 evidence.get(figure.indicator.pk, []), year_end=book.quarter == 4)
                 for figure in program.indicators])
             for program in category.programs]))
-    return ResultsReport(book=book, made_on=made_on or date.today(), chapters=chapters)
+    return ResultsReport(book=book, made_on=made_on or date.today(), chapters=chapters,
+                         evaluations=evaluation_chapter.chapters(book))
 

@@ -25,7 +25,7 @@ from goals import figures
 from goals import formatting as fmt
 from goals.models import Direction, Kind, Narrative, Rollup
 
-from . import execution_sheet, layout, revisions
+from . import evaluation_chapter, execution_sheet, layout, revisions
 
 CHEON = "#,##0"
 EOK = "0.00"
@@ -734,6 +734,7 @@ def render_results_xlsx(report):
         quarters.merge_down("category", quarter_category_row, quarters.row - 1)
     for sheet in (out, quarters, units):
         sheet.finish()
+    evaluation_chapter.write_sheet(workbook, report, SheetWriter, heading)
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()
