@@ -5,15 +5,9 @@ from django.contrib.auth import get_user_model
 
 from goals import roles
 from goals.models import Institution
+from tests.support.entry_fixtures import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def member(institution, role, username="someone"):
-    user = get_user_model().objects.create_user(username, password="pw")
-    user.groups.add(roles.ensure_groups()[role])
-    institution.members.add(user)
-    return user
 
 
 def test_pages_need_a_login(client, institution):
@@ -29,7 +23,7 @@ def test_the_login_page_is_korean(client, db):
 
 
 def test_home_leads_to_the_institutions_year(client, institution):
-    client.force_login(member(institution, roles.DIRECTOR))
+    client.force_login(make_user(institution, roles.DIRECTOR, "someone"))
     response = client.get("/")
     assert response.status_code == 302
     # The director of a year in progress lands on its to-do list (issue 13).
@@ -43,7 +37,7 @@ def test_home_leads_to_the_institutions_year(client, institution):
 
 def test_another_institutions_data_does_not_exist_for_a_user(client, institution):
     other = Institution.objects.create(code="other", name="다른 기관")
-    client.force_login(member(other, roles.DIRECTOR, "outsider"))
+    client.force_login(make_user(other, roles.DIRECTOR, "outsider"))
     assert client.get("/jbsss/2024/").status_code == 404
     assert client.get("/jbsss/2023/").status_code == 404
 

@@ -13,42 +13,15 @@ from django.contrib.auth.models import Group
 from goals import roles
 from goals.models import Category, Indicator, Period, Program, Result, Submission, Target
 from goals.synthetic import build_synthetic_plan
+from tests.support.admin_pages import administrator, change_form_data, make_administrator  # noqa: F401
+from tests.support.entry_fixtures import OUTSOURCING, WORKING_CONDITIONS, program_named
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def administrator(client, institution):
-    user = get_user_model().objects.create_user("keeper", password="pw", is_staff=True)
-    user.groups.add(roles.ensure_groups()[roles.ADMINISTRATOR])
-    institution.members.add(user)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def outsourcing(plan_2024):
-    return Program.objects.get(category__plan=plan_2024, name="수탁기관 운영 활성화 지원")
-
-
-def inline_data(response):
-    """The posted form of a change page, as the browser would send it back."""
-    form = response.context["adminform"].form
-    data = {}
-    for name, _field in form.fields.items():
-        value = form[name].value()
-        data[name] = "" if value is None else value
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        for inline_form in formset.formset.forms:
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value is None or value is False:
-                    continue
-                data[inline_form.add_prefix(name)] = value
-    return data
+    return program_named(plan_2024, OUTSOURCING)
 
 
 def test_program_page_holds_indicators_targets_and_three_year_plan(client, administrator,
@@ -66,7 +39,7 @@ def test_program_page_holds_indicators_targets_and_three_year_plan(client, admin
 def test_changing_a_target_on_the_program_page_keeps_who_and_old_value(client, administrator,
                                                                        outsourcing):
     response = client.get(f"/admin/goals/program/{outsourcing.pk}/change/")
-    data = inline_data(response)
+    data = change_form_data(response)
     data["indicators-0-target_2024"] = "65"
     data["unit_projects-1-target_2025"] = "상시"
     response = client.post(f"/admin/goals/program/{outsourcing.pk}/change/", data)
@@ -81,7 +54,7 @@ def test_changing_a_target_on_the_program_page_keeps_who_and_old_value(client, a
 
 
 def test_a_bad_target_is_refused_next_to_its_field(client, administrator, outsourcing):
-    data = inline_data(client.get(f"/admin/goals/program/{outsourcing.pk}/change/"))
+    data = change_form_data(client.get(f"/admin/goals/program/{outsourcing.pk}/change/"))
     data["indicators-0-target_2024"] = "-5"
     data["unit_projects-0-target_2024"] = "30"
     response = client.post(f"/admin/goals/program/{outsourcing.pk}/change/", data)
@@ -94,7 +67,7 @@ def test_a_bad_target_is_refused_next_to_its_field(client, administrator, outsou
 
 
 def test_a_closed_year_is_read_only_in_the_admin(client, administrator, institution):
-    last_year = Program.objects.get(category__plan__year=2023, name="수탁기관 운영 활성화 지원")
+    last_year = program_named(institution.plans.get(year=2023), OUTSOURCING)
     page = client.get(f"/admin/goals/program/{last_year.pk}/change/")
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
@@ -139,11 +112,7 @@ def test_search_and_filters(client, administrator, institution):
 def elsewhere(db):
     """Another institution with a plan and an administrator of its own."""
     other = build_synthetic_plan(indicators=5, code="elsewhere")
-    keeper = get_user_model().objects.create_user("elsewhere-keeper", password="pw",
-                                                  is_staff=True)
-    keeper.groups.add(roles.ensure_groups()[roles.ADMINISTRATOR])
-    other.members.add(keeper)
-    return other, keeper
+    return other, make_administrator(other, "elsewhere-keeper")
 
 
 def test_an_administrator_sees_only_their_institution(client, administrator, elsewhere,
@@ -184,7 +153,7 @@ def test_an_administrator_adds_users_to_their_institution_but_no_superusers(
     newcomer = get_user_model().objects.get(username="newcomer")
     assert list(newcomer.institutions.all()) == [institution]
     page = client.get(f"/admin/auth/user/{newcomer.pk}/change/")
-    data = {name: value for name, value in inline_data(page).items() if value is not None}
+    data = {name: value for name, value in change_form_data(page).items() if value is not None}
     data.update(is_superuser="on", is_staff="on", first_name="새 직원",
                 date_joined_0="2026-11-26", date_joined_1="09:00:00")
     response = client.post(f"/admin/auth/user/{newcomer.pk}/change/", data)
@@ -233,7 +202,7 @@ def test_a_result_taken_off_its_indicator_is_refused(client, administrator, outs
 
 def indicator_data(client, indicator):
     response = client.get(f"/admin/goals/indicator/{indicator.pk}/change/")
-    data = inline_data(response)
+    data = change_form_data(response)
     return {name: value for name, value in data.items() if value is not None}
 
 
@@ -264,7 +233,7 @@ def test_an_indicators_steps_are_a_list_of_short_texts(client, administrator, ou
 def test_a_target_the_database_cannot_hold_is_refused(client, administrator, outsourcing, typed,
                                                       message):
     # Stored as it was typed: PostgreSQL failed with a 500, SQLite kept it.
-    data = inline_data(client.get(f"/admin/goals/program/{outsourcing.pk}/change/"))
+    data = change_form_data(client.get(f"/admin/goals/program/{outsourcing.pk}/change/"))
     data["indicators-0-target_2024"] = typed
     response = client.post(f"/admin/goals/program/{outsourcing.pk}/change/", data)
     assert response.status_code == 200
@@ -294,7 +263,7 @@ def test_a_row_taking_the_place_of_a_stored_one_is_refused_beside_it(client, adm
     # Django leaves the program out of an inline row's constraint checks: a form
     # that does not list the stored row (here tampered) failed in the database.
     url = f"/admin/goals/program/{outsourcing.pk}/change/"
-    data = inline_data(client.get(url))
+    data = change_form_data(client.get(url))
     data["indicators-INITIAL_FORMS"] = "0"
     response = client.post(url, data)
     assert response.status_code == 200
@@ -331,7 +300,7 @@ def test_the_institution_filter_offers_only_ones_own(client, administrator, else
 
 def test_another_administrator_cannot_post_to_our_pages(client, administrator, elsewhere,
                                                         outsourcing):
-    data = inline_data(client.get(f"/admin/goals/program/{outsourcing.pk}/change/"))
+    data = change_form_data(client.get(f"/admin/goals/program/{outsourcing.pk}/change/"))
     data["name"] = "바뀐 이름"
     client.force_login(elsewhere[1])
     response = client.post(f"/admin/goals/program/{outsourcing.pk}/change/", data)
@@ -398,7 +367,7 @@ def test_no_list_asks_the_database_once_a_row(client, institution):
             found[url] = len(queries)
         return found
 
-    outsourcing = Program.objects.get(category__plan__year=2024, name="수탁기관 운영 활성화 지원")
+    outsourcing = program_named(institution.plans.get(year=2024), OUTSOURCING)
     Submission.objects.create(program=outsourcing, quarter=1)
     with_document = counts()
     build_synthetic_plan(indicators=150, code="big")  # with quarters entered and submitted
@@ -407,10 +376,10 @@ def test_no_list_asks_the_database_once_a_row(client, institution):
 
 def test_a_target_its_indicator_cannot_reach_is_refused(client, administrator, plan_2024):
     # The workbook import refused these; the admin took them.
-    program = Program.objects.get(category__plan=plan_2024, name="종사자 근로조건 향상")
+    program = program_named(plan_2024, WORKING_CONDITIONS)
     rate = program.indicators.get(kind="rate")
     url = f"/admin/goals/program/{program.pk}/change/"
-    data = inline_data(client.get(url))
+    data = change_form_data(client.get(url))
     index = next(i for i in range(10) if str(data.get(f"indicators-{i}-id")) == str(rate.pk))
     data[f"indicators-{index}-target_2024"] = "250"
     response = client.post(url, data)
@@ -422,7 +391,7 @@ def test_a_target_its_indicator_cannot_reach_is_refused(client, administrator, p
     count_target = Target.objects.filter(indicator__program=program, year=2024,
                                          indicator__kind="count").first()
     url = f"/admin/goals/indicator/{count_target.indicator_id}/change/"
-    data = inline_data(client.get(url))
+    data = change_form_data(client.get(url))
     index = next(i for i in range(10) if str(data.get(f"targets-{i}-id")) == str(count_target.pk))
     data[f"targets-{index}-value"] = "2.5"
     response = client.post(url, data)
@@ -437,7 +406,7 @@ def test_a_target_its_indicator_cannot_reach_is_refused(client, administrator, p
 def form_data(response):
     """The change page's form as the browser sends it back: a choice the
     page does not offer is not sent."""
-    data = inline_data(response)
+    data = change_form_data(response)
     form = response.context["adminform"].form
     for name, field in form.fields.items():
         if not hasattr(field, "queryset") or name not in data:

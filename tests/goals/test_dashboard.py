@@ -6,7 +6,6 @@ from decimal import Decimal as D
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +14,7 @@ from goals import roles
 from goals.models import (Evidence, Indicator, Institution, Period, Program, Result, Submission,
                           UnitProject)
 from goals.synthetic import build_synthetic_plan
+from tests.support.entry_fixtures import CARE, OUTSOURCING, director, make_user, program_named  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -66,20 +66,6 @@ class Tables(HTMLParser):
 
     def starting(self, caption):
         return next(rows for name, rows in self.tables.items() if name.startswith(caption))
-
-
-def user_of(institution, role=roles.DIRECTOR, username="director"):
-    user = get_user_model().objects.create_user(username, password="pw", first_name=username)
-    user.groups.add(roles.ensure_groups()[role])
-    institution.members.add(user)
-    return user
-
-
-@pytest.fixture
-def director(client, institution):
-    user = user_of(institution)
-    client.force_login(user)
-    return user
 
 
 def page(client, url):
@@ -220,7 +206,7 @@ def test_sorted_column_says_so(client, director):
 
 
 def test_filter_by_category_status_and_owner(client, director, plan_2024):
-    staff = user_of(plan_2024.institution, roles.STAFF, "staff1")
+    staff = make_user(plan_2024.institution, roles.STAFF, "staff1")
     Program.objects.filter(category__plan=plan_2024, category__order=2).update(owner=staff)
     category = plan_2024.categories.get(order=5)
     _header, rows = indicator_rows(page(client, f"/jbsss/2024/?category={category.pk}"))
@@ -273,7 +259,7 @@ def test_achievement_by_category_chart_reads_out_its_figures(client, director):
 
 def test_query_count_of_the_overview_does_not_grow_with_the_plan(client, institution):
     big = build_synthetic_plan(indicators=500)
-    user = user_of(institution)
+    user = make_user(institution, roles.DIRECTOR, "director")
     big.members.add(user)
     client.force_login(user)
     page(client, "/jbsss/2024/")  # the session and the user's roles are read once
@@ -340,7 +326,7 @@ def test_years_apart_are_matched_through_the_years_between(client, institution):
         after.save()
         after.program.previous = before.program
         after.program.save()
-    user = user_of(big, username="far-director")
+    user = make_user(big, roles.DIRECTOR, "far-director")
     client.force_login(user)
     tables = Tables(page(client, "/far/compare/?a=2024&b=2026"))
     rows = tables.starting("2024년과 2026년의 성과지표")
@@ -353,8 +339,8 @@ def test_years_apart_are_matched_through_the_years_between(client, institution):
 # A program in depth --------------------------------------------------------------
 
 
-def test_the_program_page_mirrors_the_document(client, director):
-    program = Program.objects.get(category__plan__year=2024, name="수탁기관 운영 활성화 지원")
+def test_the_program_page_mirrors_the_document(client, director, plan_2024):
+    program = program_named(plan_2024, OUTSOURCING)
     html = page(client, f"/jbsss/2024/programs/{program.pk}/")
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "기간 2024. 1. ~ 12." in text
@@ -374,8 +360,9 @@ def test_the_program_page_mirrors_the_document(client, director):
     assert 'aria-labelledby="plan-' in html  # the three-year plan's chart
 
 
-def test_the_program_page_groups_unit_projects_and_shows_the_quarters(client, director):
-    program = Program.objects.get(category__plan__year=2024, name="전북형 돌봄 체계화 및 고도화")
+def test_the_program_page_groups_unit_projects_and_shows_the_quarters(client, director,
+                                                                      plan_2024):
+    program = program_named(plan_2024, CARE)
     units = {unit.name: unit for unit in program.unit_projects.all()}
     enter(units["돌봄지원단"], Period.Q1, 10, approved=False)
     enter(units["사회서비스 연계상담"], Period.Q1, 3, approved=False)
@@ -397,11 +384,11 @@ def test_the_program_page_groups_unit_projects_and_shows_the_quarters(client, di
 
 
 def test_a_program_of_another_year_or_institution_is_not_found(client, director, institution):
-    last_year = Program.objects.get(category__plan__year=2023, name="수탁기관 운영 활성화 지원")
+    last_year = program_named(institution.plans.get(year=2023), OUTSOURCING)
     assert client.get(f"/jbsss/2024/programs/{last_year.pk}/").status_code == 404
     assert client.get(f"/jbsss/2023/programs/{last_year.pk}/").status_code == 200
     other = Institution.objects.create(code="other", name="다른 기관")
-    client.force_login(user_of(other, username="outsider"))
+    client.force_login(make_user(other, roles.DIRECTOR, "outsider"))
     for url in (f"/jbsss/2023/programs/{last_year.pk}/", "/jbsss/compare/",
                 f"/jbsss/2023/indicators/{outsourcing_indicator(2023).pk}/"):
         assert client.get(url).status_code == 404
@@ -468,9 +455,9 @@ def test_pages_need_a_reader(client, institution):
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_unit_projects_of_last_year_are_not_this_years(client, director):
+def test_unit_projects_of_last_year_are_not_this_years(client, director, plan_2024):
     """A program's 추진실적 lists last year's unit projects, never this year's."""
-    program = Program.objects.get(category__plan__year=2024, name="수탁기관 운영 활성화 지원")
+    program = program_named(plan_2024, OUTSOURCING)
     last = UnitProject.objects.filter(program=program.previous).count()
     html = page(client, f"/jbsss/2024/programs/{program.pk}/")
     assert len(Tables(html).starting("2023년 단위사업 실적")) == 1 + 1 + last

@@ -7,18 +7,18 @@ from decimal import Decimal as D
 from io import BytesIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
 from goals import roles
-from goals.models import (Indicator, PastResult, Program, Target, TargetRevision)
+from goals.models import Indicator, PastResult, Target, TargetRevision
 from goals.schemes import load_schemes, read_schemes
 from reports import layout
 from reports.document import gather
 from reports.importer import ImportFailed, import_workbook
 from reports.xlsx import render_xlsx
-from tests.support.entry_fixtures import approved_results, approver, make_user  # noqa: F401
-from tests.goals.test_admin import inline_data
+from tests.support.entry_fixtures import (OUTSOURCING, approved_results, approver,  # noqa: F401
+                                          director, make_user, program_named)
+from tests.support.admin_pages import administrator, change_form_data  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -26,22 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def schemes(institution):
     return {(scheme.year, scheme.name): scheme for scheme in load_schemes(read_schemes())}
-
-
-@pytest.fixture
-def director(client, institution):
-    user = make_user(institution, roles.DIRECTOR, "director")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def administrator(client, institution):
-    user = get_user_model().objects.create_user("keeper", password="pw", is_staff=True)
-    user.groups.add(roles.ensure_groups()[roles.ADMINISTRATOR])
-    institution.members.add(user)
-    client.force_login(user)
-    return user
 
 
 def text(response):
@@ -125,7 +109,7 @@ def test_the_pace_chart_shows_the_forecast_band(client, director):
 def test_the_admin_refuses_weights_that_do_not_add_up(client, administrator, schemes):
     scheme = schemes[(2024, "도 출연기관 (가–마)")]
     url = f"/admin/goals/evaluationscheme/{scheme.pk}/change/"
-    data = inline_data(client.get(url))
+    data = change_form_data(client.get(url))
     data["items-0-weight"] = "9"
     response = client.post(url, data)
     assert response.status_code == 200
@@ -140,7 +124,7 @@ def test_the_admin_refuses_weights_that_do_not_add_up(client, administrator, sch
 def test_the_admin_refuses_a_method_without_its_years(client, administrator, schemes):
     scheme = schemes[(2024, "보건복지부 사회서비스원 (S–D)")]
     url = f"/admin/goals/evaluationscheme/{scheme.pk}/change/"
-    data = inline_data(client.get(url))
+    data = change_form_data(client.get(url))
     index = next(index for index, item in enumerate(scheme.items.all())
                  if item.indicator.measurement == "지원사업횟수")
     data[f"items-{index}-fallback"] = "none"
@@ -161,7 +145,7 @@ def test_the_admin_refuses_a_method_whose_best_and_worst_targets_are_equal(
     for year in (2019, 2020, 2021, 2022):
         PastResult.objects.create(indicator=support(), year=year, value=D(82))  # as 2023
     url = f"/admin/goals/evaluationscheme/{scheme.pk}/change/"
-    data = inline_data(client.get(url))
+    data = change_form_data(client.get(url))
     index = next(index for index, item in enumerate(scheme.items.all())
                  if item.indicator.measurement == "지원사업횟수")
     data[f"items-{index}-fallback"] = "none"
@@ -175,7 +159,7 @@ def test_the_admin_refuses_a_method_whose_best_and_worst_targets_are_equal(
 def test_past_results_are_entered_on_the_indicator_page(client, administrator):
     indicator = support()
     url = f"/admin/goals/indicator/{indicator.pk}/change/"
-    data = inline_data(client.get(url))
+    data = change_form_data(client.get(url))
     data.update({"past_results-TOTAL_FORMS": "1", "past_results-0-year": "2022",
                  "past_results-0-value": "52", "past_results-0-note": "2022년 보고서"})
     response = client.post(url, data)
@@ -192,7 +176,7 @@ def test_a_target_is_revised_in_the_admin_with_reason_and_approver(client, admin
                                                                    approver):
     target = Target.objects.get(indicator=support(), year=2024)
     url = f"/admin/goals/target/{target.pk}/change/"
-    data = inline_data(client.get(url))
+    data = change_form_data(client.get(url))
     data.update({"revisions-TOTAL_FORMS": "1", "revisions-0-value": "70",
                  "revisions-0-reason": "", "revisions-0-approved_by": str(approver.pk),
                  "revisions-0-approved_on": "2024-06-30"})
@@ -210,7 +194,7 @@ def test_a_target_is_revised_in_the_admin_with_reason_and_approver(client, admin
     program_url = f"/admin/goals/program/{target.indicator.program_id}/change/"
     response = client.get(program_url)
     assert "목표 변경: 당초 60회 → 변경 70회." in response.content.decode()
-    data = inline_data(response)
+    data = change_form_data(response)
     data["indicators-0-target_2024"] = "65"
     response = client.post(program_url, data)
     assert response.status_code == 200
@@ -235,8 +219,8 @@ def test_a_closed_years_target_cannot_be_revised(client, administrator):
     assert not response.context["inline_admin_formsets"][0].has_add_permission
 
 
-def test_the_program_page_warns_of_a_soft_target_beside_it(client, administrator):
-    program = Program.objects.get(category__plan__year=2024, name="수탁기관 운영 활성화 지원")
+def test_the_program_page_warns_of_a_soft_target_beside_it(client, administrator, plan_2024):
+    program = program_named(plan_2024, OUTSOURCING)
     page = client.get(f"/admin/goals/program/{program.pk}/change/").content.decode()
     assert "난이도 경고: 목표(60회)가 전년 실적(82회)보다 낮습니다." in page
 

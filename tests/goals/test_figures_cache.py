@@ -29,7 +29,7 @@ from reports.importer import import_workbook
 from reports.xlsx import render_xlsx
 from tests.support.entry_fixtures import (approver, fill, make_user, outsourcing,  # noqa: F401
                                   staff)
-from tests.goals.test_admin import inline_data
+from tests.support.admin_pages import change_form_data, make_administrator
 from tests.goals.test_entry_sheet import download, put, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -142,12 +142,9 @@ def test_approval_and_return(client, staff, approver, director, outsourcing, ind
 
 def test_the_admin(client, readers, institution, outsourcing, indicator):
     assert readers.all_show(None, D(60))
-    keeper = make_user(institution, roles.ADMINISTRATOR, "keeper")
-    keeper.is_staff = True
-    keeper.save()
-    client.force_login(keeper)
+    client.force_login(make_administrator(institution))
     url = f"/admin/goals/program/{outsourcing.pk}/change/"
-    data = inline_data(client.get(url))
+    data = change_form_data(client.get(url))
     data["indicators-0-target_2024"] = "65"
     assert client.post(url, data).status_code == 302
     assert readers.all_show(None, D(65))

@@ -10,15 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from goals import entry, entry_sheet, roles
-from goals.models import (Category, Evidence, PeriodLocked, Plan, Program, Result, Submission,
+from goals import entry, entry_sheet
+from goals.models import (Category, Evidence, PeriodLocked, Plan, Result, Submission,
                           Target, UnitProject)
 from reports import layout
 from reports.document import gather
 from reports.importer import ImportFailed, import_workbook
 from reports.xlsx import render_xlsx
-from tests.support.entry_fixtures import (CARE, approver, entry_url, fill, make_user, outsourcing,  # noqa: F401
-                                  staff)
+from tests.support.admin_pages import make_administrator
+from tests.support.entry_fixtures import (CARE, approver, entry_url, fill,  # noqa: F401
+                                          outsourcing, program_named, staff)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,10 +82,7 @@ def test_not_through_the_service_or_the_model(staff, outsourcing, locked):
 
 @pytest.fixture
 def admin_client(client, institution):
-    keeper = make_user(institution, roles.ADMINISTRATOR, "keeper")
-    keeper.is_staff = True
-    keeper.save()
-    client.force_login(keeper)
+    client.force_login(make_administrator(institution))
     return client
 
 
@@ -135,7 +133,7 @@ def test_reopened_it_changes_again_with_its_history(client, staff, approver, out
 
 @pytest.fixture
 def care_program(plan_2024):
-    return Program.objects.get(category__plan=plan_2024, name=CARE)
+    return program_named(plan_2024, CARE)
 
 
 def test_its_unit_project_does_not_move_through_the_admin(admin_client, outsourcing, locked,

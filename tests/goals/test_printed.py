@@ -14,7 +14,8 @@ from goals.selectors import year_figures
 from reports.document import gather
 from reports.pdf import render_pdf
 from tests.conftest import CODE
-from tests.goals.test_dashboard import Tables, director, page  # noqa: F401 (a fixture)
+from tests.goals.test_dashboard import Tables, page
+from tests.support.entry_fixtures import director, program_named  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_the_document_has_fourteen_programs_in_this_order(plan_2024):
 @pytest.mark.parametrize("index, name", list(enumerate(PROGRAMS_2024)))
 def test_the_page_and_the_pdf_print_the_same_program(client, director, institution,
                                                     pdf_sections, index, name):
-    program = Program.objects.get(category__plan__year=2024, name=name)
+    program = program_named(institution.plans.get(year=2024), name)
     book = year_figures(institution, 2024, with_text=True, programs=[program.pk])
     model = printed(book.programs[0], 2024)
 

@@ -22,11 +22,11 @@ from goals import roles
 from goals.models import Indicator, Program, Result, Submission
 from goals.synthetic import build_synthetic_plan
 from reports.models import Export
-from tests.goals.test_dashboard import Tables, indicator_rows, page, user_of
+from tests.goals.test_dashboard import Tables, indicator_rows, page
+from tests.support.entry_fixtures import CARE, make_user, program_named
 
 pytestmark = pytest.mark.django_db
 
-CARE = "전북형 돌봄 체계화 및 고도화"
 SAFETY = "사회서비스기관 종사자 및 이용자 안전확보"  # 운영 건수: 59건, entered directly
 
 
@@ -53,14 +53,14 @@ def year(plan_2024):
     result(safety, 1, 15)
     quarter_of(safety.program, 1, Submission.Status.APPROVED)
     result(safety, 2, 500)
-    care = Program.objects.get(category__plan=plan_2024, name=CARE)
+    care = program_named(plan_2024, CARE)
     result(care.unit_projects.get(name="돌봄지원단"), 1, 6)
     quarter_of(care, 1, Submission.Status.SUBMITTED)
     return {"safety": safety, "care": care}
 
 
 def log_in(client, institution, role, username=None):
-    user = user_of(institution, role, username or role)
+    user = make_user(institution, role, username or role)
     client.force_login(user)
     return user
 
@@ -287,7 +287,7 @@ def test_a_basis_or_a_choice_that_makes_no_sense_gets_the_default_and_a_message(
 
 def test_query_counts_stay_flat_with_the_plan_and_the_values_shown(client, institution):
     big = build_synthetic_plan(indicators=500)
-    user = user_of(institution)
+    user = make_user(institution, roles.DIRECTOR, "director")
     big.members.add(user)
     client.force_login(user)
     page(client, "/jbsss/2024/")

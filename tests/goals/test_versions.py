@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import transaction
 from openpyxl import load_workbook
 
-from goals import access, entry, roles, versions
+from goals import access, entry, versions
 from goals.models import Institution, Narrative, Result, Submission, Target
 from goals.synthetic import build_synthetic_plan
 from reports import layout
@@ -24,7 +24,7 @@ from reports.importer import import_workbook
 from reports.xlsx import render_xlsx
 from tests.support.entry_fixtures import (approver, fill, outsourcing, staff,  # noqa: F401
                                   PASSWORD)
-from tests.goals.test_admin import inline_data
+from tests.support.admin_pages import change_form_data, make_administrator
 
 pytestmark = pytest.mark.django_db
 
@@ -130,19 +130,16 @@ def test_approving_a_quarter_and_adding_evidence(client, watch, staff, approver,
 
 
 def test_the_admin(client, watch, institution, plan_2024):
-    keeper = get_user_model().objects.create_user("keeper", password="pw", is_staff=True)
-    keeper.groups.add(roles.ensure_groups()[roles.ADMINISTRATOR])
-    institution.members.add(keeper)
-    client.force_login(keeper)
+    client.force_login(make_administrator(institution))
     program = plan_2024.categories.first().programs.first()
     url = f"/admin/goals/program/{program.pk}/change/"
-    data = inline_data(client.get(url))
+    data = change_form_data(client.get(url))
     data["indicators-0-target_2024"] = "65"
     with watch() as versions_seen:
         assert client.post(url, data).status_code == 302
     assert versions_seen.changed() == (True, False)
     # A narrative line deleted on the same page (an inline).
-    data = inline_data(client.get(url))
+    data = change_form_data(client.get(url))
     first = Narrative.objects.get(pk=data["narratives-0-id"])
     data["narratives-0-DELETE"] = "on"
     with watch() as versions_seen:

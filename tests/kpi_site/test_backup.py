@@ -14,10 +14,11 @@ from django.core.management.base import CommandError
 from goals import formatting as fmt
 from goals import roles
 from goals.evaluation import evaluation
-from goals.models import (EvaluationScheme, Evidence, Institution, PastResult, Period, Program,
-                          Result, Target, TargetRevision)
+from goals.models import (EvaluationScheme, Evidence, Institution, PastResult, Period, Result,
+                          Target, TargetRevision)
 from goals.schemes import load_schemes, read_schemes
 from goals.selectors import year_figures
+from tests.support.entry_fixtures import OUTSOURCING, program_named
 
 
 def report_figures(institution):
@@ -49,7 +50,7 @@ def test_restore_reproduces_every_figure_and_file(institution, tmp_path, setting
     # The roles the archive holds are not those a migrated database makes afresh.
     Group.objects.all().delete()
     staff.groups.add(roles.ensure_groups()[roles.STAFF])
-    program = Program.objects.get(category__plan__year=2024, name="수탁기관 운영 활성화 지원")
+    program = program_named(institution.plans.get(year=2024), OUTSOURCING)
     program.owner = staff
     program.save()
     unit = program.unit_projects.first()

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import MergedCell
 
-from goals import entry, entry_sheet, evidence_files, roles
+from goals import entry, entry_sheet, evidence_files
 from goals.models import (DEFAULT_STEPS, Adjustment, Category, EvaluationScheme, Evidence,
                           GeneralStatus, GradeBand, HeadlineTarget, Indicator, Institution, Kind,
                           Narrative, PastResult, Plan, Program, Result, SchemeIndicator,
@@ -36,7 +36,8 @@ from reports import layout
 from reports.document import gather
 from reports.xlsx import render_xlsx
 from tests.conftest import loaded_institution
-from tests.support.entry_fixtures import approver, form_data, staff  # noqa: F401
+from tests.support.admin_pages import change_form_data, make_administrator
+from tests.support.entry_fixtures import OUTSOURCING, approver, form_data, program_named, staff  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -551,33 +552,8 @@ def test_changing_ones_password_takes_any_text(staff, old, new, confirmation):
 
 @pytest.fixture
 def administrator(institution):
-    user = get_user_model().objects.create_user("keeper", password="pw", is_staff=True)
-    user.groups.add(roles.ensure_groups()[roles.ADMINISTRATOR])
-    institution.members.add(user)
-    return user
-
-
-def change_form_data(response):
-    """A change page's form and inlines as the browser would send them back."""
-    data = {}
-    main = response.context["adminform"].form
-    forms = [main]
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        forms += formset.formset.forms
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is False or (value is None and form is not main):
-                continue
-            if value is None:
-                value = ""
-            if isinstance(value, (list, tuple)):
-                value = value[0] if value else ""
-            data[form.add_prefix(name)] = value
-    return data
+    """Not logged in: each Hypothesis example logs in a client of its own."""
+    return make_administrator(institution)
 
 
 ADMIN_VALUES = st.one_of(
@@ -590,7 +566,7 @@ ADMIN_VALUES = st.one_of(
 @pytest.fixture
 def admin_forms(administrator, plan_2024):
     """The change pages staff administrators edit, with their forms as sent back untouched."""
-    program = Program.objects.get(category__plan=plan_2024, name="수탁기관 운영 활성화 지원")
+    program = program_named(plan_2024, OUTSOURCING)
     rate = Indicator.objects.filter(program__category__plan=plan_2024, kind=Kind.RATE).first()
     result = Result.objects.create(indicator=rate, period=1, value=Decimal("50.5"))
     urls = [

@@ -10,7 +10,6 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -24,6 +23,7 @@ from goals.synthetic import build_synthetic_plan
 from reports import exports
 from reports.exports import ExportOptions, request_export
 from reports.models import Export
+from tests.support.entry_fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 START = "/reports/jbsss/2024/exports/"
@@ -41,16 +41,9 @@ def files(media):
     return sorted(path.name for path in media.rglob("*") if path.is_file())
 
 
-def member(institution, role, username):
-    user = get_user_model().objects.create_user(username, password="pw")
-    user.groups.add(roles.ensure_groups()[role])
-    institution.members.add(user)
-    return user
-
-
 @pytest.fixture
 def reviewer(institution):
-    return member(institution, roles.REVIEWER, "province")
+    return make_user(institution, roles.REVIEWER, "province")
 
 
 @pytest.fixture
@@ -93,7 +86,7 @@ def test_a_request_is_followed_to_the_file(client, reviewer, renders):
 
 def test_the_same_request_joins_the_export_and_renders_nothing(client, reviewer, institution,
                                                                renders):
-    director = member(institution, roles.DIRECTOR, "director")
+    director = make_user(institution, roles.DIRECTOR, "director")
     client.force_login(reviewer)
     first = start(client, format="pdf").json()
     client.force_login(director)
@@ -207,7 +200,7 @@ def test_one_user_runs_at_most_two_exports(client, reviewer, institution, monkey
     assert response.json()["error"] == ("보고서는 한 사람이 한 번에 2개까지 만들 수 있습니다. 먼저 요청한 "
                                          "보고서가 끝나면 다시 요청하세요.")
     assert start(client, format="pdf").json()["joined"]  # joining costs nothing
-    other = member(institution, roles.DIRECTOR, "director")
+    other = make_user(institution, roles.DIRECTOR, "director")
     client.force_login(other)
     assert start(client, format="hwpx").status_code == 202
 
@@ -371,7 +364,7 @@ def test_status_and_file_belong_to_the_institution(client, reviewer, institution
     client.force_login(reviewer)
     state = start(client, format="xlsx").json()
     elsewhere = build_synthetic_plan(indicators=5, code="elsewhere")
-    outsider = member(elsewhere, roles.DIRECTOR, "outsider")
+    outsider = make_user(elsewhere, roles.DIRECTOR, "outsider")
     client.force_login(outsider)
     for url in (state["status_url"], state["file_url"], state["page_url"],
                 state["file_url"].replace("jbsss", "elsewhere")):
@@ -395,7 +388,7 @@ def test_values_not_approved_go_into_an_export_only_for_who_may_ask(client, revi
     asked = {"format": "xlsx", "q": "2", "values": "all"}
     by_reviewer = Export.objects.get(pk=start(client, **asked).json()["id"])
     assert ExportOptions.from_key(by_reviewer.options) == ExportOptions(quarter=2)
-    director = member(reviewer.institutions.get(), roles.DIRECTOR, "director")
+    director = make_user(reviewer.institutions.get(), roles.DIRECTOR, "director")
     client.force_login(director)
     by_director = Export.objects.get(pk=start(client, **asked).json()["id"])
     assert ExportOptions.from_key(by_director.options) == ExportOptions(quarter=2,

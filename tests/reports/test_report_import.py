@@ -16,6 +16,7 @@ from reports import layout
 from reports.document import gather
 from reports.importer import ImportFailed, import_workbook
 from reports.xlsx import render_xlsx
+from tests.support.entry_fixtures import program_named
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,7 @@ def test_new_rows_typed_in_excel_become_new_indicators_and_unit_projects(plan_20
 
     outcome = import_workbook(edit(exported(institution), change), institution)
     assert outcome.counts["created"] == 2 + 4  # the two rows, their four targets
-    program = Program.objects.get(category__plan=plan_2024, name="사회서비스 산업박람회 개최")
+    program = program_named(plan_2024, "사회서비스 산업박람회 개최")
     new = program.indicators.get(measurement="참여 기관 수")
     assert (new.order, new.unit, new.kind) == (2, "개소", "count")
     unit = UnitProject.objects.get(program=program, name="참여 기관 모집")

@@ -17,17 +17,11 @@ from reports.document import gather
 from reports.pdf import report_html
 from reports.xlsx import render_xlsx
 from tests.reports.test_report_exports import shown
+from tests.support.entry_fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 START = "/reports/jbsss/2024/exports/"
 UPLOAD = "/reports/jbsss/upload/"
-
-
-def member(institution, role, username):
-    user = get_user_model().objects.create_user(username, password="pw")
-    user.groups.add(roles.ensure_groups()[role])
-    institution.members.add(user)
-    return user
 
 
 def export_file(client, format, **options):
@@ -39,7 +33,7 @@ def export_file(client, format, **options):
 
 
 def test_a_reviewer_gets_the_years_pdf_xlsx_and_hwpx(client, institution):
-    client.force_login(member(institution, roles.REVIEWER, "province"))
+    client.force_login(make_user(institution, roles.REVIEWER, "province"))
     assert export_file(client, "pdf").startswith(b"%PDF")
     workbook = load_workbook(BytesIO(export_file(client, "xlsx")))
     assert workbook.sheetnames[0] == "총괄표"
@@ -49,7 +43,7 @@ def test_a_reviewer_gets_the_years_pdf_xlsx_and_hwpx(client, institution):
 def test_exports_need_the_right_to_read_the_institution(client, institution):
     assert client.post(START, {"format": "pdf"}).status_code == 302  # to the login page
     other = Institution.objects.create(code="other", name="다른 기관")
-    client.force_login(member(other, roles.DIRECTOR, "outsider"))
+    client.force_login(make_user(other, roles.DIRECTOR, "outsider"))
     assert client.post(START, {"format": "pdf"}).status_code == 404
     nobody = get_user_model().objects.create_user("norole", password="pw")
     institution.members.add(nobody)
@@ -58,7 +52,7 @@ def test_exports_need_the_right_to_read_the_institution(client, institution):
 
 
 def test_the_overview_offers_the_exports_and_the_upload_to_planning_staff(client, institution):
-    client.force_login(member(institution, roles.REVIEWER, "province"))
+    client.force_login(make_user(institution, roles.REVIEWER, "province"))
     page = client.get("/jbsss/2024/").content.decode()
     forms = re.findall(rf'<form method="post" action="{START}".*?</form>', page, re.S)
     assert [re.findall(r'name="(report|format|quarterly)" value="([^"]+)"', form)
@@ -72,7 +66,7 @@ def test_the_overview_offers_the_exports_and_the_upload_to_planning_staff(client
         assert f">{label}</button>" in page
     assert "reports/download.js" in page and "data-report-status" in page
     assert UPLOAD not in page
-    client.force_login(member(institution, roles.APPROVER, "planner"))
+    client.force_login(make_user(institution, roles.APPROVER, "planner"))
     assert UPLOAD in client.get("/jbsss/2024/").content.decode()
 
 
@@ -86,7 +80,7 @@ def overview_figures(screen):
 def test_the_pdf_shows_the_numbers_the_screen_shows(client, institution):
     """The 2024 report carries 2024's targets and changes, and 2023's results
     in its last-year table: each as the year's overview shows it."""
-    client.force_login(member(institution, roles.DIRECTOR, "director"))
+    client.force_login(make_user(institution, roles.DIRECTOR, "director"))
     html = report_html(gather(institution, 2024))
     for year, expected in ((2024, {"60회", "7.1%증", "100%증", "85점", "신규"}),
                            (2023, {"82회", "146%", "94.4점", "300%", "구축완료", "101%"})):
@@ -102,7 +96,7 @@ def upload(client, workbook_bytes, name="plan.xlsx"):
 
 
 def test_planning_staff_upload_a_workbook_and_see_what_changed(client, institution):
-    planner = member(institution, roles.APPROVER, "planner")
+    planner = make_user(institution, roles.APPROVER, "planner")
     client.force_login(planner)
     assert "워크북으로 계획 올리기" in client.get(UPLOAD).content.decode()
     workbook = load_workbook(BytesIO(render_xlsx(gather(institution, 2024))))
@@ -121,7 +115,7 @@ def test_planning_staff_upload_a_workbook_and_see_what_changed(client, instituti
 
 
 def test_an_upload_with_problems_lists_them_and_changes_nothing(client, institution):
-    client.force_login(member(institution, roles.ADMINISTRATOR, "admin"))
+    client.force_login(make_user(institution, roles.ADMINISTRATOR, "admin"))
     workbook = load_workbook(BytesIO(render_xlsx(gather(institution, 2024))))
     sheet = workbook[layout.SUMMARY]
     row = next(cell.row for cell in sheet["D"] if cell.value == "지원사업횟수")
@@ -141,11 +135,11 @@ def test_an_upload_with_problems_lists_them_and_changes_nothing(client, institut
 
 def test_only_planning_staff_of_the_institution_may_upload(client, institution):
     for role in (roles.STAFF, roles.REVIEWER, roles.DIRECTOR):
-        client.force_login(member(institution, role, f"user-{role}"))
+        client.force_login(make_user(institution, role, f"user-{role}"))
         assert client.get(UPLOAD).status_code == 403
         assert upload(client, b"").status_code == 403
     other = Institution.objects.create(code="other", name="다른 기관")
-    client.force_login(member(other, roles.APPROVER, "outsider"))
+    client.force_login(make_user(other, roles.APPROVER, "outsider"))
     assert client.get(UPLOAD).status_code == 404
 
 
@@ -178,7 +172,7 @@ def in_workbook(figure, cells):
 
 
 def test_the_workbook_shows_the_numbers_the_screen_shows(client, institution):
-    client.force_login(member(institution, roles.DIRECTOR, "director"))
+    client.force_login(make_user(institution, roles.DIRECTOR, "director"))
     workbook = load_workbook(BytesIO(export_file(client, "xlsx")))
     for year, sheet in ((2024, layout.SUMMARY), (2023, layout.LAST_YEAR)):
         cells = {shown(cell) for row in workbook[sheet].iter_rows(min_row=layout.FIRST_ROW)

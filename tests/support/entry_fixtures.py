@@ -1,4 +1,4 @@
-"""Users, programs and form helpers shared by the tests of quarterly entry and approval."""
+"""Users, programs and form helpers shared by the tests; the admin's are in admin_pages."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -39,6 +39,14 @@ def other_staff(institution):
 @pytest.fixture
 def approver(institution):
     return make_user(institution, roles.APPROVER, "park", "박팀장")
+
+
+@pytest.fixture
+def director(client, institution):
+    """The institution's director (원장), logged in on `client`."""
+    user = make_user(institution, roles.DIRECTOR, "director")
+    client.force_login(user)
+    return user
 
 
 @pytest.fixture
