@@ -11,7 +11,8 @@ from django_tasks_db.models import DBTaskResult
 
 from goals import roles
 from reports.models import Export
-from tests.reports.test_exports import JSON, START, member
+from tests.reports.test_exports import JSON, START
+from tests.support.entry_fixtures import make_user
 
 # The worker commits as it goes and closes connections it finds inside a
 # transaction, as it would in production: these tests commit too.
@@ -37,8 +38,8 @@ def work():
 
 
 def test_the_worker_makes_what_two_people_asked_for_once(client, institution):
-    first, second = (member(institution, roles.REVIEWER, "province"),
-                     member(institution, roles.DIRECTOR, "director"))
+    first, second = (make_user(institution, roles.REVIEWER, "province"),
+                     make_user(institution, roles.DIRECTOR, "director"))
     client.force_login(first)
     state = client.post(START, {"format": "pdf"}, **JSON).json()
     assert (state["status"], state["message"]) == ("queued", "차례를 기다리는 중입니다.")
@@ -60,7 +61,7 @@ def test_the_worker_makes_what_two_people_asked_for_once(client, institution):
 
 
 def test_a_task_whose_worker_died_is_made_by_another(client, institution, settings):
-    client.force_login(member(institution, roles.REVIEWER, "province"))
+    client.force_login(make_user(institution, roles.REVIEWER, "province"))
     state = client.post(START, {"format": "hwpx"}, **JSON).json()
     # A worker takes the task, starts the render and is killed: its task
     # stays "running" in the queue, and the export stops giving signs of life.

@@ -17,7 +17,8 @@ from reports.document import gather
 from reports.hwpx import render_hwpx
 from reports.pdf import render_pdf
 from tests.conftest import CODE
-from tests.reports.test_report_views import START, member
+from tests.reports.test_report_views import START
+from tests.support.entry_fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,7 @@ def test_the_hwpx_has_the_same_cover_head_and_notes(institution):
 
 
 def test_the_export_page_lists_the_differences_before_the_download(client, institution):
-    client.force_login(member(institution, roles.REVIEWER, "province"))
+    client.force_login(make_user(institution, roles.REVIEWER, "province"))
     state = client.post(START, {"format": "pdf"}, HTTP_ACCEPT="application/json").json()
     html = client.get(state["page_url"]).content.decode()
     findings = html[html.index("계획 점검"):]

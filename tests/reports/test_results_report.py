@@ -17,7 +17,8 @@ from reports.pdf import render_results_pdf
 from reports.results import gather_results
 from reports.xlsx import render_results_xlsx
 from tests.goals.test_dashboard import enter
-from tests.reports.test_report_views import START, member
+from tests.reports.test_report_views import START
+from tests.support.entry_fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_the_workbook_holds_the_same_figures_as_numbers(institution):
 
 
 def test_it_comes_from_the_export_buttons_as_pdf_xlsx_and_hwpx(client, institution):
-    client.force_login(member(institution, roles.REVIEWER, "province"))
+    client.force_login(make_user(institution, roles.REVIEWER, "province"))
     overview = client.get("/jbsss/2024/").content.decode()
     assert 'name="report" value="results"' in overview
     for format, magic in (("pdf", b"%PDF"), ("xlsx", b"PK"), ("hwpx", b"PK")):
