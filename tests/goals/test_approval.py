@@ -81,6 +81,9 @@ def test_returning_needs_a_comment_and_gives_the_quarter_back(client, approver, 
     assert "반려 사유를 적어 주세요." in page
     field = f"id_return{submitted.pk}-comment"
     assert f'aria-invalid="true" aria-describedby="{field}_error"' in page
+    # The problem is said above the buttons, not between 승인 and the text box (issue 13).
+    section = page[page.index(f'id="program-{submitted.pk}"'):]
+    assert section.index('class="error-summary"') < section.index('<div class="actions">')
     assert Submission.objects.get(program=submitted, quarter=1).status == "submitted"
 
     client.post(step_url(submitted, "return"),

@@ -78,5 +78,7 @@ def test_the_approver_sees_the_evidence_with_who_and_when(client, approver, staf
     page = client.get("/jbsss/2024/approval/1/").content.decode()
     section = page[page.index(f'id="program-{outsourcing.pk}"'):]
     assert "회의록.pdf" in section and "김담당" in section and "바이트" in section
+    today = timezone.localdate()
+    assert f"{today.year}. {today.month}. {today.day}. " in section  # when, as the pages write it
     evidence = outsourcing.evidence.get()
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 200
