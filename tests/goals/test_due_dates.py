@@ -10,7 +10,7 @@ from django.utils import timezone
 from goals import entry, review
 from goals.models import QuarterDue, Submission, default_due_date
 from tests.support.entry_fixtures import approver, outsourcing, staff  # noqa: F401
-from tests.goals.test_returns_and_todo import fill
+from tests.support.entry_fixtures import fill_quarter
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_a_bad_due_date_is_refused_in_korean_and_nothing_changes(client, approve
 def test_a_submission_after_the_due_date_is_flagged_late(client, approver, staff, outsourcing):
     QuarterDue.objects.create(plan=outsourcing.category.plan, quarter=1,
                               due_date=timezone.localdate() - timedelta(days=1))
-    fill(outsourcing, 1, staff)
+    fill_quarter(outsourcing, 1, staff)
     entry.submit(staff, outsourcing, 1)
     client.force_login(approver)
     page = client.get("/jbsss/2024/approval/1/").content.decode()
@@ -70,7 +70,7 @@ def test_a_submission_after_the_due_date_is_flagged_late(client, approver, staff
 def test_the_approver_sees_the_evidence_with_who_and_when(client, approver, staff, outsourcing):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    fill(outsourcing, 1, staff)
+    fill_quarter(outsourcing, 1, staff)
     entry.add_evidence(staff, outsourcing, 1, SimpleUploadedFile(
         "회의록.pdf", b"%PDF-1.7\n%%EOF\n"))
     entry.submit(staff, outsourcing, 1)

@@ -14,7 +14,7 @@ from goals import entry, notify
 from goals.models import Notification, QuarterDue
 from tests.support.entry_fixtures import (approver, make_user, other_staff, outsider,  # noqa: F401
                                   outsourcing, staff)
-from tests.goals.test_returns_and_todo import fill
+from tests.support.entry_fixtures import fill_quarter
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_a_return_reaches_the_owner_in_the_app_and_not_by_mail_without_a_server(
     settings.NOTIFY_BY_EMAIL = False
     staff.email = "kim@example.kr"
     staff.save()
-    fill(outsourcing, 1, staff)
+    fill_quarter(outsourcing, 1, staff)
     entry.submit(staff, outsourcing, 1)
     with django_capture_on_commit_callbacks(execute=True):
         entry.return_quarter(approver, outsourcing, 1, "증빙 보완")
@@ -43,7 +43,7 @@ def test_with_a_mail_server_the_approval_is_mailed_too(
     settings.NOTIFY_BY_EMAIL = True
     staff.email = "kim@example.kr"
     staff.save()
-    fill(outsourcing, 1, staff)
+    fill_quarter(outsourcing, 1, staff)
     entry.submit(staff, outsourcing, 1)
     with django_capture_on_commit_callbacks(execute=True):
         entry.approve(approver, outsourcing, 1)
@@ -57,7 +57,7 @@ def test_a_mail_server_that_fails_changes_nothing(staff, approver, outsourcing, 
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens
     staff.email = "kim@example.kr"
     staff.save()
-    fill(outsourcing, 1, staff)
+    fill_quarter(outsourcing, 1, staff)
     entry.submit(staff, outsourcing, 1)
     with django_capture_on_commit_callbacks(execute=True):
         entry.approve(approver, outsourcing, 1)

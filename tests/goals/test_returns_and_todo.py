@@ -5,30 +5,14 @@ import pytest
 
 from goals import entry, roles
 from goals.models import Submission
-from tests.support.entry_fixtures import (PASSWORD, approver, make_user, outsourcing,  # noqa: F401
-                                  staff, working_conditions)
+from tests.support.entry_fixtures import (PASSWORD, approver, fill_quarter, make_user,  # noqa: F401
+                                          outsourcing, staff, working_conditions)
 
 pytestmark = pytest.mark.django_db
 
 
-def fill(program, quarter, user, value="1"):
-    lines = entry.inputs_of(list(program.indicators.all()), list(program.unit_projects.all()))
-    entries = []
-    for owner in lines:
-        if owner.kind == "milestone":
-            raw = "해당 없음"
-        elif owner.unit == "%":
-            raw = "50"
-        else:
-            raw = value
-        entries.append(entry.Entry(key=entry.key_of(owner), value=raw))
-    outcome = entry.save_quarter(user, program, quarter, entries)
-    assert outcome.ok, outcome
-    return lines
-
-
 def returned(program, staff, approver, comment="증빙이 없습니다"):
-    fill(program, 1, staff)
+    fill_quarter(program, 1, staff)
     entry.submit(staff, program, 1)
     entry.return_quarter(approver, program, 1, comment)
 
@@ -72,7 +56,7 @@ def test_the_approver_sees_returned_not_never_submitted_and_what_changed_since(
 
 def test_the_landing_page_per_role(client, institution, staff, approver, outsourcing):
     director = make_user(institution, roles.DIRECTOR, "director", "원장")
-    fill(outsourcing, 1, staff)
+    fill_quarter(outsourcing, 1, staff)
     entry.submit(staff, outsourcing, 1)
     client.force_login(director)
     page = client.get("/jbsss/2024/todo/1/").content.decode()
@@ -88,7 +72,7 @@ def test_the_landing_page_per_role(client, institution, staff, approver, outsour
 
 def test_after_a_reopening_the_approver_sees_what_changed_since_the_approval(
         client, staff, approver, outsourcing):
-    fill(outsourcing, 1, staff)
+    fill_quarter(outsourcing, 1, staff)
     entry.submit(staff, outsourcing, 1)
     entry.approve(approver, outsourcing, 1)
     entry.reopen(approver, outsourcing, 1, "오타 수정")
@@ -109,7 +93,7 @@ def test_each_roles_landing_page_says_what_it_has_to_do(client, institution, sta
     comment and the due date; the approver what was returned and what is
     overdue, with owners; the director the quarter's progress and what is behind."""
     director = make_user(institution, roles.DIRECTOR, "director", "원장")
-    fill(outsourcing, 1, staff, value="0")  # approved, and behind its pace
+    fill_quarter(outsourcing, 1, staff, value="0")  # approved, and behind its pace
     entry.submit(staff, outsourcing, 1)
     entry.approve(approver, outsourcing, 1)
     returned(working_conditions, staff, approver, comment="증빙 보완")

@@ -8,7 +8,7 @@ from goals import entry
 from goals.models import Result, Submission
 from tests.support.entry_fixtures import (approver, entry_url, form_data, outsider,  # noqa: F401
                                   outsourcing, staff, working_conditions)
-from tests.goals.test_returns_and_todo import fill
+from tests.support.entry_fixtures import fill_quarter
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_one_bad_value_saves_nothing_and_is_shown_beside_its_field(
 
 def test_submit_all_names_what_will_lock_and_submits_the_complete_ones(
         client, staff, outsourcing, working_conditions):
-    fill(outsourcing, 1, staff)
+    fill_quarter(outsourcing, 1, staff)
     client.force_login(staff)
     page = client.get("/jbsss/2024/entry/1/submit/").content.decode()
     assert "제출하면 승인자가 검토하는 동안 값과 증빙을 바꿀 수 없습니다" in page
@@ -90,7 +90,7 @@ def test_submit_all_with_nothing_ready_is_refused(client, staff, working_conditi
 def test_the_approver_approves_two_at_once_each_in_its_history(
         client, staff, approver, outsourcing, working_conditions):
     for program in (outsourcing, working_conditions):
-        fill(program, 1, staff)
+        fill_quarter(program, 1, staff)
         entry.submit(staff, program, 1)
     client.force_login(approver)
     response = client.post("/jbsss/2024/approval/1/approve/",
@@ -112,7 +112,7 @@ def test_bulk_approval_with_a_bad_id_changes_nothing(
     from goals.synthetic import build_synthetic_plan
     from goals.models import Program
 
-    fill(outsourcing, 1, staff)
+    fill_quarter(outsourcing, 1, staff)
     entry.submit(staff, outsourcing, 1)
     other = {"draft": working_conditions.pk, "garbage": "x1"}.get(case)
     if case == "other institution":
@@ -129,7 +129,7 @@ def test_bulk_approval_with_a_bad_id_changes_nothing(
 
 def test_the_approver_filters_to_what_waits(client, staff, approver, outsourcing,
                                             working_conditions):
-    fill(outsourcing, 1, staff)
+    fill_quarter(outsourcing, 1, staff)
     entry.submit(staff, outsourcing, 1)
     client.force_login(approver)
     page = client.get("/jbsss/2024/approval/1/?status=submitted").content.decode()

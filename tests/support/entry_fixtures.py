@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from goals import roles
+from goals import entry, roles
 from goals.models import Institution, Program
 
 PASSWORD = "pw-entry-1"
@@ -119,6 +119,25 @@ def fill(client, program, values, notes=None, quarter=1, reason="", confirm=True
         data[field_name(program, "note", owner)] = text
     data[f"p{program.pk}-reason"] = reason
     return client.post(save_url(program, quarter), data)
+
+
+def fill_quarter(program, quarter, user, value="1"):
+    """Every input of the program's quarter saved through the write service
+    as `user`: `value` where a count goes, 50 for a rate, 해당 없음 for a
+    milestone. The inputs, in order."""
+    lines = entry.inputs_of(list(program.indicators.all()), list(program.unit_projects.all()))
+    entries = []
+    for owner in lines:
+        if owner.kind == "milestone":
+            raw = "해당 없음"
+        elif owner.unit == "%":
+            raw = "50"
+        else:
+            raw = value
+        entries.append(entry.Entry(key=entry.key_of(owner), value=raw))
+    outcome = entry.save_quarter(user, program, quarter, entries)
+    assert outcome.ok, outcome
+    return lines
 
 
 def approved_results(indicator, values):
