@@ -51,6 +51,17 @@ class ImportOutcome:
     counts: Counter = field(default_factory=Counter)  # "created" / "updated" / "deleted"
     # Targets below last year's result or 기준치: imported, with a warning.
     warnings: list = field(default_factory=list)
+    # Last year's results written into a last year that held none
+    # (reports.import_last_year).
+    last_year_results: int = 0
+
+    @property
+    def last_year_note(self):
+        """What the import did with last year's results, or ""."""
+        if not self.last_year_results:
+            return ""
+        return _("%(year)s년 실적 %(count)s건을 함께 넣었습니다(실적이 없던 해).") % {
+            "year": self.plan.year - 1, "count": self.last_year_results}
 
 
 class SheetRow:

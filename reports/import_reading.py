@@ -11,12 +11,13 @@ from goals.models import Plan
 
 from . import layout
 from .import_cells import ImportFailed, ImportProblem
+from .import_last_year import LastYearResultsReader
 from .import_sheets import (BudgetReader, HeadlinesReader, IndicatorsReader, NarrativesReader,
                             ProgramsReader, UnitProjectsReader)
 
 # In this order: each sheet names what the ones before it have read.
 SHEET_READERS = (ProgramsReader, BudgetReader, IndicatorsReader, UnitProjectsReader,
-                 HeadlinesReader, NarrativesReader)
+                 HeadlinesReader, NarrativesReader, LastYearResultsReader)
 
 
 class Reader:
@@ -33,6 +34,7 @@ class Reader:
         self.categories = []  # [(name, is_common, [program Spec])]
         self.programs = {}  # name → Spec
         self.previous_plan = None
+        self.last_year_results = []  # unsaved Results of previous_plan (reports.import_last_year)
 
     def read(self):
         missing = [name for name in layout.IMPORTED if name not in self.workbook.sheetnames]

@@ -121,6 +121,9 @@ class Writer(ChangeWriter):
         for category in self.existing["categories"].values():
             if category.pk not in kept:
                 self._delete(category)
+        for result in reader.last_year_results:
+            self._save(result, created=True)
+        self.outcome.last_year_results = len(reader.last_year_results)
         return self.outcome
 
     def _programs(self):

@@ -8,8 +8,10 @@ the plan is brought to what the workbook says in one transaction. Rows keep
 their identity through the hidden id column, so an update changes the
 program, indicator or unit project in place: its results, evidence and
 history stay with it. A row without an id (typed in Excel, or from another
-year's workbook) is new. Results are not imported: they are entered by
-quarter, with their approvals and locks.
+year's workbook) is new. Results are not imported (they are entered by
+quarter, with their approvals and locks), but for last year's into a last
+year that holds none, as a database made from workbooks has
+(reports.import_last_year).
 """
 
 from datetime import datetime

@@ -122,6 +122,8 @@ def upload(request, code):
             messages.success(request, message % {
                 "year": outcome.plan.year, "created": counts["created"],
                 "updated": counts["updated"], "deleted": counts["deleted"]})
+            if outcome.last_year_note:
+                messages.success(request, outcome.last_year_note)
             for warning in outcome.warnings:
                 messages.warning(request, _("목표 난이도 경고: %(warning)s") % {"warning": warning})
             return redirect("goals:overview", institution.code, outcome.plan.year)

@@ -394,7 +394,8 @@ def test_last_years_actuals_worked_out_from_results_survive_a_database_without_t
 
     derived = Indicator.objects.filter(program__category__plan__year=2024,
                                        previous__results__isnull=False).distinct()
-    assert derived.exists()
+    count = derived.count()  # before the import makes more of them (2023's results come too)
+    assert count
     derived.update(baseline_actual=None, baseline_target=None, baseline_unit="")
     for year in (2023, 2024):
         call_command("export_report", "--year", str(year), "--format", "xlsx",
@@ -408,7 +409,7 @@ def test_last_years_actuals_worked_out_from_results_survive_a_database_without_t
     assert visible_rows(first, layout.SUMMARY) == visible_rows(again, layout.SUMMARY)
     made = Indicator.objects.filter(program__category__plan__institution__code="jbsss",
                                     program__category__plan__year=2024)
-    assert made.filter(baseline_actual__isnull=False).count() >= derived.count()
+    assert made.filter(baseline_actual__isnull=False).count() >= count
 
 
 def test_another_institutions_workbook_changes_nothing_here(institution, tmp_path):

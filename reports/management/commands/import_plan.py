@@ -53,5 +53,7 @@ class Command(BaseCommand):
         self.stdout.write(_("%(year)s년 계획: 추가 %(created)s, 수정 %(updated)s, 삭제 %(deleted)s")
                           % {"year": outcome.plan.year, "created": counts["created"],
                              "updated": counts["updated"], "deleted": counts["deleted"]})
+        if outcome.last_year_note:
+            self.stdout.write(outcome.last_year_note)
         for warning in outcome.warnings:
             self.stdout.write(_("목표 난이도 경고: %(warning)s") % {"warning": warning})
