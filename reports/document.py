@@ -49,6 +49,11 @@ class Report(OfYear):
         return self.book.status
 
     @property
+    def shows_execution(self):
+        """예산 집행 goes with the quarters."""
+        return self.quarterly
+
+    @property
     def previous_status(self):
         return self.book.previous_status
 

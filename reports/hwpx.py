@@ -62,6 +62,8 @@ def render_hwpx(report):
         last_year(writer, report)
     if report.quarterly:
         quarters(writer, report)
+    if report.shows_execution:
+        execution(writer, report)
     return writer.finish(report.title)
 
 
@@ -72,6 +74,8 @@ def render_results_hwpx(report):
     cover(writer, report)
     results_summary(writer, report)
     evaluation_chapter.write_hwpx(writer, report, head, num, Cell)
+    if report.shows_execution:
+        execution(writer, report)
     results_programs(writer, report)
     return writer.finish(report.title)
 
@@ -502,3 +506,26 @@ def results_programs(writer, report):
                 if result.evidence:
                     writer.line(_("증빙(%(name)s)") % {"name": result.indicator.measurement}
                                 + ": " + ", ".join(result.evidence), "small")
+
+
+def execution(writer, report):
+    """예산 집행, as templates/reports/includes/execution.html prints it."""
+    book = report.book
+    writer.chapter(_("%(year)s년 예산 집행") % {"year": report.year})
+    writer.line(_("%(quarter)s분기 말 누계. 집행률은 사업비 대비 집행액, 달성률은 사업 성과지표 달성률의 "
+                  "평균입니다.") % {"quarter": book.quarter} + " "
+                + (_("승인되지 않은 값이 들어 있으며 '미승인'으로 표시했습니다.")
+                   if report.includes_unapproved else _("승인된 값만 실었습니다.")), "small")
+    rows = [[head(_("주요경영목표")), head(_("사업비(천원)")), head(_("집행액(천원)")),
+             head(_("집행률")), head(_("달성률")), head(_("비고"))]]
+    for program in book.programs:
+        executed = fmt.cheon(program.executed_won)
+        if program.execution_is_unapproved:
+            executed += f" {fmt.UNAPPROVED}"
+        rows.append([Cell(program.program.numbered_name), num(fmt.cheon(program.budget_won)),
+                     num(executed), num(fmt.rate(program.execution_rate)),
+                     num(fmt.rate(program.achievement)), Cell(fmt.divergence(program.divergence))])
+    rows.append([Cell(_("합계"), bold=True), num(fmt.cheon(book.budget_won)),
+                 num(fmt.cheon(book.executed_won)), num(fmt.rate(book.execution_rate)),
+                 num(fmt.rate(book.average_achievement)), Cell("")])
+    writer.table([30, 14, 14, 10, 10, 22], rows)

@@ -176,6 +176,11 @@ class ResultsReport(OfYear):
         return False
 
     @property
+    def shows_execution(self):
+        """예산 집행, once any amount spent counts (approved)."""
+        return self.book.executed_won is not None
+
+    @property
     def evaluation_note(self):
         return evaluation_chapter.note(self)
 

@@ -735,6 +735,8 @@ def render_results_xlsx(report):
     for sheet in (out, quarters, units):
         sheet.finish()
     evaluation_chapter.write_sheet(workbook, report, SheetWriter, heading)
+    if report.shows_execution:
+        execution_sheet.write(workbook, report, SheetWriter, _heading)  # 예산 집행 (issue 15)
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -1,7 +1,8 @@
 """The year-end results report shows the expected evaluation (issue 15): the
 2023 document's score and grade under each example scheme, the same in the
 PDF, the XLSX and the HWPX as on the evaluation page; nothing when the year
-has no scheme."""
+has no scheme. And the budget spent beside achievement, once any amount is
+approved."""
 
 import subprocess
 from io import BytesIO
@@ -9,6 +10,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from goals.models import Execution, Indicator
 from goals.schemes import load_schemes, read_schemes
 from reports import evaluation_chapter
 from reports.hwpx import render_results_hwpx
@@ -16,6 +18,7 @@ from reports.pdf import render_results_pdf, results_html
 from reports.results import gather_results
 from reports.xlsx import render_results_xlsx
 from tests.reports.test_report_hwpx import parts
+from tests.support.entry_fixtures import approved_results
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +97,56 @@ def test_a_year_without_a_scheme_has_no_chapter(institution):
     assert 'id="evaluation"' not in results_html(report)
     workbook = load_workbook(BytesIO(render_results_xlsx(report)))
     assert evaluation_chapter.SHEET not in workbook.sheetnames
+
+
+# 예산 집행 beside achievement (issue 15: in the XLSX and the results report) -------------
+
+
+@pytest.fixture
+def spent(institution):
+    """95% of 수탁기관 운영 활성화 지원's budget spent in Q1, approved with its
+    results (3회 of 60)."""
+    support = Indicator.objects.get(program__category__plan__year=2024,
+                                    measurement="지원사업횟수")
+    program = support.program
+    Execution.objects.create(program=program, quarter=1, amount_won=program.budget_won * 95 // 100)
+    approved_results(support, {1: 3})
+    return program
+
+
+def test_the_results_report_shows_the_budget_spent_beside_achievement(spent, institution):
+    report = gather_results(institution, 2024)
+    assert report.shows_execution
+    # 사업비 28,517천원, 집행액 27,091천원: 95% spent, 5% achieved.
+    assert "28,517 27,091 95% 5%" in " ".join(text_of(render_results_pdf(report)).split())
+    html = results_html(report)
+    assert "집행에 비해 성과 부진" in html[html.index('id="execution"'):]
+    workbook = load_workbook(BytesIO(render_results_xlsx(report)))
+    rows = list(workbook["예산 집행"].iter_rows(min_row=5, values_only=True))
+    row = next(row for row in rows if row[1] == spent.name)
+    assert row[2] == spent.budget_won and row[3] == spent.budget_won * 95 // 100
+    assert "집행에 비해 성과 부진" in row[-1]
+    _header, section = parts(render_results_hwpx(report))
+    text = "\n".join(section.itertext())
+    assert "2024년 예산 집행" in text and "집행에 비해 성과 부진" in text
+
+
+def test_amounts_not_approved_stay_out_of_the_results_report(institution):
+    program = Indicator.objects.get(program__category__plan__year=2024,
+                                    measurement="지원사업횟수").program
+    Execution.objects.create(program=program, quarter=1, amount_won=1_000_000)  # a draft
+    report = gather_results(institution, 2024)
+    assert not report.shows_execution
+    assert 'id="execution"' not in results_html(report)
+    assert "예산 집행" not in load_workbook(BytesIO(render_results_xlsx(report))).sheetnames
+
+
+def test_the_plan_reports_hwpx_with_the_quarters_has_it_as_its_pdf_does(spent, institution):
+    from reports.document import gather
+    from reports.hwpx import render_hwpx
+
+    _header, section = parts(render_hwpx(gather(institution, 2024, quarterly=True)))
+    text = "\n".join(section.itertext())
+    assert "2024년 예산 집행" in text and "집행에 비해 성과 부진" in text
+    _header, section = parts(render_hwpx(gather(institution, 2024)))
+    assert "2024년 예산 집행" not in "\n".join(section.itertext())
