@@ -121,14 +121,20 @@ def test_the_admin_refuses_weights_that_do_not_add_up(client, administrator, sch
     assert scheme.items.first().weight == 8
 
 
-def test_the_admin_refuses_a_method_without_its_years(client, administrator, schemes):
-    scheme = schemes[(2024, "보건복지부 사회서비스원 (S–D)")]
+def without_fallback(client, scheme):
+    """The scheme's 지원사업횟수 posted from the admin with no fallback method
+    (its own method must then stand): (response, url, the data sent)."""
     url = f"/admin/goals/evaluationscheme/{scheme.pk}/change/"
     data = change_form_data(client.get(url))
     index = next(index for index, item in enumerate(scheme.items.all())
                  if item.indicator.measurement == "지원사업횟수")
     data[f"items-{index}-fallback"] = "none"
-    response = client.post(url, data)
+    return client.post(url, data), url, data
+
+
+def test_the_admin_refuses_a_method_without_its_years(client, administrator, schemes):
+    scheme = schemes[(2024, "보건복지부 사회서비스원 (S–D)")]
+    response, url, data = without_fallback(client, scheme)
     assert response.status_code == 200
     assert ("지원사업횟수: 목표부여(편차) 방식에는 최근 5년의 실적이 필요한데 1년뿐입니다."
             in response.content.decode())
@@ -144,12 +150,7 @@ def test_the_admin_refuses_a_method_whose_best_and_worst_targets_are_equal(
     scheme = schemes[(2024, "보건복지부 사회서비스원 (S–D)")]
     for year in (2019, 2020, 2021, 2022):
         PastResult.objects.create(indicator=support(), year=year, value=D(82))  # as 2023
-    url = f"/admin/goals/evaluationscheme/{scheme.pk}/change/"
-    data = change_form_data(client.get(url))
-    index = next(index for index, item in enumerate(scheme.items.all())
-                 if item.indicator.measurement == "지원사업횟수")
-    data[f"items-{index}-fallback"] = "none"
-    response = client.post(url, data)
+    response, _url, _data = without_fallback(client, scheme)
     assert response.status_code == 200
     assert ("지원사업횟수: 과거 실적에 변동이 없어 최고목표와 최저목표가 같습니다."
             in response.content.decode())

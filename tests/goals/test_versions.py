@@ -13,18 +13,15 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
-from openpyxl import load_workbook
 
 from goals import access, entry, versions
 from goals.models import Institution, Narrative, Result, Submission, Target
 from goals.synthetic import build_synthetic_plan
-from reports import layout
-from reports.document import gather
 from reports.importer import import_workbook
-from reports.xlsx import render_xlsx
 from tests.support.entry_fixtures import (approver, fill, outsourcing, staff,  # noqa: F401
                                   PASSWORD)
 from tests.support.admin_pages import change_form_data, make_administrator
+from tests.support.workbooks import typed_on_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -155,14 +152,9 @@ def test_a_deleted_row_and_what_it_takes_with_it(watch, plan_2024):
 
 
 def test_the_plan_workbook_import(watch, institution):
-    workbook = load_workbook(BytesIO(render_xlsx(gather(institution, 2024))))
-    sheet = workbook[layout.SUMMARY]
-    row = next(cell.row for cell in sheet["D"] if cell.value == "지원사업횟수")
-    sheet.cell(row, 6, 70)
-    output = BytesIO()
-    workbook.save(output)
+    workbook, _row = typed_on_summary(institution, "지원사업횟수", {"target": 70})
     with watch() as versions_seen:
-        import_workbook(BytesIO(output.getvalue()), institution)
+        import_workbook(BytesIO(workbook), institution)
     assert versions_seen.changed() == (True, False)
 
 

@@ -15,9 +15,9 @@ from goals.models import Institution, Target
 from reports import layout
 from reports.document import gather
 from reports.pdf import report_html
-from reports.xlsx import render_xlsx
 from tests.reports.test_report_exports import shown
 from tests.support.entry_fixtures import make_user
+from tests.support.workbooks import typed_on_summary
 
 pytestmark = pytest.mark.django_db
 START = "/reports/jbsss/2024/exports/"
@@ -99,13 +99,8 @@ def test_planning_staff_upload_a_workbook_and_see_what_changed(client, instituti
     planner = make_user(institution, roles.APPROVER, "planner")
     client.force_login(planner)
     assert "워크북으로 계획 올리기" in client.get(UPLOAD).content.decode()
-    workbook = load_workbook(BytesIO(render_xlsx(gather(institution, 2024))))
-    sheet = workbook[layout.SUMMARY]
-    row = next(cell.row for cell in sheet["D"] if cell.value == "지원사업횟수")
-    sheet.cell(row, 6, 70)
-    output = BytesIO()
-    workbook.save(output)
-    response = upload(client, output.getvalue())
+    workbook, _row = typed_on_summary(institution, "지원사업횟수", {"target": 70})
+    response = upload(client, workbook)
     assert response.status_code == 302 and response["Location"] == "/jbsss/2024/"
     page = client.get(response["Location"]).content.decode()
     assert "2024년 계획을 바꿨습니다(추가 0, 수정 1, 삭제 0)." in page
@@ -116,14 +111,8 @@ def test_planning_staff_upload_a_workbook_and_see_what_changed(client, instituti
 
 def test_an_upload_with_problems_lists_them_and_changes_nothing(client, institution):
     client.force_login(make_user(institution, roles.ADMINISTRATOR, "admin"))
-    workbook = load_workbook(BytesIO(render_xlsx(gather(institution, 2024))))
-    sheet = workbook[layout.SUMMARY]
-    row = next(cell.row for cell in sheet["D"] if cell.value == "지원사업횟수")
-    sheet.cell(row, 6, "많이")
-    sheet.cell(row, 5, "개")
-    output = BytesIO()
-    workbook.save(output)
-    response = upload(client, output.getvalue())
+    workbook, row = typed_on_summary(institution, "지원사업횟수", {"target": "많이", "unit": "개"})
+    response = upload(client, workbook)
     assert response.status_code == 400
     page = response.content.decode()
     assert "문제 2건이 있어 아무것도 바꾸지 않았습니다." in page
