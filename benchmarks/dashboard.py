@@ -26,7 +26,7 @@ import statistics
 import sys
 import time
 
-from harness import count_queries, engine, test_database
+from harness import count_queries, director_client, engine, test_database
 
 TARGET_RATIO = 2.0
 ROWS, COLUMNS = 500, 12
@@ -63,11 +63,8 @@ def add_floor_views():
 
 def main():
     with test_database():
-        from django.contrib.auth import get_user_model
-        from django.test import Client
         from django.test.utils import override_settings
 
-        from goals import roles
         from goals.loading import load_document, read_document
         from goals.management.commands.load_document import DEFAULT_DOCUMENT
         from goals.models import Program
@@ -76,12 +73,7 @@ def main():
         add_floor_views()
         document = load_document(read_document(DEFAULT_DOCUMENT))
         synthetic = build_synthetic_plan(indicators=ROWS)
-        director = get_user_model().objects.create_user("benchmark-director")
-        director.groups.add(roles.ensure_groups()[roles.DIRECTOR])
-        for institution in (document, synthetic):
-            institution.members.add(director)
-        client = Client()
-        client.force_login(director)
+        client = director_client(document, synthetic)
         program = Program.objects.filter(category__plan__institution=synthetic,
                                           category__plan__year=2024).first()
         indicator = program.indicators.first()

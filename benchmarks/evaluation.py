@@ -14,7 +14,7 @@ a shared machine, so quote a figure only when a second run gives it again.
 import sys
 from decimal import Decimal
 
-from harness import count_queries, engine, median_ms, test_database
+from harness import count_queries, director_client, engine, median_ms, test_database
 
 ROWS, COLUMNS = 500, 12
 urlpatterns = []  # the app's URLs plus the floor, once Django is set up
@@ -60,11 +60,8 @@ def synthetic_scheme(institution):
 
 def main():
     with test_database():
-        from django.contrib.auth import get_user_model
-        from django.test import Client
         from django.test.utils import override_settings
 
-        from goals import roles
         from goals.loading import load_document, read_document
         from goals.management.commands.load_document import DEFAULT_DOCUMENT
         from goals.models import Indicator
@@ -76,12 +73,7 @@ def main():
         load_schemes(read_schemes())
         synthetic = build_synthetic_plan(indicators=500)
         synthetic_scheme(synthetic)
-        director = get_user_model().objects.create_user("benchmark-director")
-        director.groups.add(roles.ensure_groups()[roles.DIRECTOR])
-        for institution in (document, synthetic):
-            institution.members.add(director)
-        client = Client()
-        client.force_login(director)
+        client = director_client(document, synthetic)
         indicator = Indicator.objects.filter(
             program__category__plan__institution=synthetic, program__category__plan__year=2024
         ).order_by("pk").first()

@@ -58,3 +58,19 @@ def engine():
     from django.db import connection
 
     return connection.vendor
+
+
+def director_client(*institutions):
+    """A client logged in as a director of each of `institutions`."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from goals import roles
+
+    director = get_user_model().objects.create_user("benchmark-director")
+    director.groups.add(roles.ensure_groups()[roles.DIRECTOR])
+    for institution in institutions:
+        institution.members.add(director)
+    client = Client()
+    client.force_login(director)
+    return client
