@@ -286,6 +286,7 @@ def test_weights_that_do_not_add_up_and_bands_out_of_order(institution, schemes)
     with pytest.raises(CommandError):
         call_command("check_plan", "2024", stdout=out)
     assert f"- 평가 체계 {scheme}: 배점의 합이 101점으로" in out.getvalue()
+    assert f"- 평가 체계 {scheme}: 등급 구간의 하한은 높은 등급부터 낮아져야 합니다." in out.getvalue()
 
 
 def test_the_lowest_band_reaches_zero(institution, schemes):
