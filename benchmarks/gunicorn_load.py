@@ -24,7 +24,8 @@ KINDS = [
     ("GET", re.compile(r"^/[\w-]+/compare/$"), "compare"),
     ("GET", re.compile(r"^/[\w-]+/\d{4}/approval/\d/$"), "approval page"),
     ("GET", re.compile(r"^/[\w-]+/\d{4}/entry/\d/$"), "entry page"),
-    ("POST", re.compile(r"^/[\w-]+/\d{4}/entry/\d/\d+/$"), "entry save POST"),
+    # One 저장 for the whole page (entry/<q>/save/), or a program's own form.
+    ("POST", re.compile(r"^/[\w-]+/\d{4}/entry/\d/(save|\d+)/$"), "entry save POST"),
     (None, re.compile(r"^/static/"), "static"),
     (None, re.compile(r"^/reports/"), "exports"),
 ]
