@@ -25,7 +25,7 @@ run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: setup
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # The load test on PostgreSQL and gunicorn (benchmarks/load_test.py).
 load: setup

@@ -1556,7 +1556,7 @@ class TargetRevision(HoldsFigure, models.Model):
 class DataVersion(models.Model):
     """Which state of an institution's goal book a made thing (an export, a
     cached figure) was made from. Every write to any of the institution's
-    rows gives it a new random token in the same transaction (goals.versions),
+    rows gives it a new random token as the write commits (goals.versions),
     so a token seen once never stands for other data, not even after a
     restore. It is not part of the goal book: no history, no backup."""
 

@@ -35,7 +35,7 @@ from goals.schemes import load_schemes, read_schemes
 from reports import layout
 from reports.document import gather
 from reports.xlsx import render_xlsx
-from tests.conftest import loaded_institution
+from tests.conftest import SLOW_EXAMPLES_SHARE, loaded_institution
 from tests.support.admin_pages import change_form_data, make_administrator
 from tests.support.entry_fixtures import OUTSOURCING, approver, form_data, program_named, staff  # noqa: F401
 
@@ -48,7 +48,9 @@ PLAN_UPLOAD = "/reports/jbsss/upload/"
 
 
 def fuzz(examples):
-    return hypothesis.settings(max_examples=examples, deadline=None,
+    """`examples` when exploring, a share of them in CI (tests/conftest.py)."""
+    return hypothesis.settings(max_examples=max(10, round(examples * SLOW_EXAMPLES_SHARE)),
+                               deadline=None,
                                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
