@@ -420,7 +420,10 @@ def soft_target(figure, target, history, year):
     lower = indicator.direction == figures.LOWER
     last, base = past[-1], scoring.baseline(past, indicator.direction)
     unit = indicator.unit
-    words = {"target": fmt.quantity(target, unit), "last": fmt.quantity(last, unit),
+    # Last year's result in last year's unit (53회 where this year counts 건:
+    # the plan check names that clash).
+    words = {"target": fmt.quantity(target, unit),
+             "last": fmt.quantity(last, figure.baseline_unit or unit),
              "base": fmt.quantity(scoring.rounded(base), unit)}
     if (target > last) if lower else (target < last):
         return (_("목표(%(target)s)가 전년 실적(%(last)s)보다 높습니다(낮을수록 좋은 지표).") if lower

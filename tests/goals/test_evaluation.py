@@ -403,6 +403,8 @@ def test_the_plan_check_warns_of_targets_below_last_year(institution):
     assert ("! 【사회서비스 공공성 강화】 ① 수탁기관 운영 활성화 지원 · 지원사업횟수: "
             "목표(60회)가 전년 실적(82회)보다 낮습니다.") in warnings
     assert any("만족도 점수: 목표(85점)가 전년 실적(94.4점)보다 낮습니다." in line for line in warnings)
+    # Last year's result in last year's unit, as the document printed it (53회 where 2024 counts 건).
+    assert any("교육실시 건수: 목표(50건)가 전년 실적(53회)보다 낮습니다." in line for line in warnings)
     # Warnings, not contradictions: the count of those stays the document's sixteen
     # (tests/reports/test_check_plan.py).
     assert len([line for line in out.getvalue().splitlines() if line.startswith("- ")]) == 16

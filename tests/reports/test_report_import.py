@@ -6,7 +6,6 @@ from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 
 from goals.models import (Indicator, Institution, Period, Plan, Program, Result, Target,
@@ -17,6 +16,7 @@ from reports.document import gather
 from reports.importer import ImportFailed, import_workbook
 from reports.xlsx import render_xlsx
 from tests.support.entry_fixtures import program_named
+from tests.support.workbooks import edit
 
 pytestmark = pytest.mark.django_db
 
@@ -84,16 +84,6 @@ def test_an_exported_year_imported_into_an_empty_year_is_the_same_plan(instituti
     assert len(after) == len(before) > 300
     for old, new in zip(before, after):
         assert old == new
-
-
-def edit(workbook_bytes, change):
-    """The workbook after `change(workbook)`, as a file to upload."""
-    workbook = load_workbook(BytesIO(workbook_bytes))
-    change(workbook)
-    output = BytesIO()
-    workbook.save(output)
-    output.seek(0)
-    return output
 
 
 def find_row(sheet, column, text):

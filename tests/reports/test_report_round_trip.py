@@ -6,7 +6,7 @@ read only into a last year that holds none; anywhere else they are entered
 by quarter, with their approvals and locks."""
 
 import subprocess
-from io import BytesIO, StringIO
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +20,7 @@ from reports.importer import ImportFailed, import_workbook
 from reports.pdf import render_results_pdf
 from reports.results import gather_results
 from reports.xlsx import render_xlsx
+from tests.support.workbooks import edit
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +34,6 @@ RESULTS_2023 = {
     "만족도 점수": ("94.4점", "115%"), "제공인원 수": ("25명", "100%"), "운영사업": ("2건", "100%"),
     "사업건수": ("1건", "100%"),
 }
-
-
-def edit(workbook_bytes, change):
-    """The workbook after `change(workbook)`, as a file to upload."""
-    workbook = load_workbook(BytesIO(workbook_bytes))
-    change(workbook)
-    output = BytesIO()
-    workbook.save(output)
-    output.seek(0)
-    return output
 
 
 def sheets(path):

@@ -22,3 +22,13 @@ def typed_on_summary(institution, measurement, typed, year=2024):
     output = BytesIO()
     workbook.save(output)
     return output.getvalue(), row
+
+
+def edit(workbook_bytes, change):
+    """The workbook after `change(workbook)`, as a file to upload."""
+    workbook = load_workbook(BytesIO(workbook_bytes))
+    change(workbook)
+    output = BytesIO()
+    workbook.save(output)
+    output.seek(0)
+    return output
