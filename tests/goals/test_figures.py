@@ -481,3 +481,44 @@ def test_not_measured_is_one_value_that_survives_a_cache():
     assert pickle.loads(pickle.dumps(figures.NOT_MEASURED)) is figures.NOT_MEASURED
     assert figures.NotMeasured() is figures.NOT_MEASURED
     assert repr(figures.NOT_MEASURED) == "NOT_MEASURED"
+
+
+# Budget execution (예산 집행) ------------------------------------------------------------
+
+
+def test_the_amount_spent_so_far_adds_the_quarters_up_to_the_basis():
+    amounts = {1: 5_000_000, 2: None, 3: 2_500_000, 4: 1_000_000}
+    assert figures.executed(amounts, 1) == 5_000_000
+    assert figures.executed(amounts, 2) == 5_000_000  # an unknown quarter adds nothing
+    assert figures.executed(amounts, 3) == 7_500_000
+    assert figures.executed(amounts, 4) == 8_500_000
+    assert figures.executed({}, 4) is None
+    assert figures.executed({2: None, 3: 0}, 3) == 0  # spent nothing is not unknown
+    assert figures.executed({4: 1}, 3) is None
+
+
+def test_the_execution_rate_is_spent_over_the_budget_unrounded():
+    # 수탁기관 운영 활성화 지원: 28,517천원, 14,258,500원 spent → 50%.
+    assert figures.execution_rate(14_258_500, 28_517_000) == D(50)
+    assert figures.execution_rate(1, 3) == D(100) / D(3)
+    assert figures.execution_rate(0, 28_517_000) == D(0)
+    assert figures.execution_rate(None, 28_517_000) is None
+    assert figures.execution_rate(1_000, 0) is None
+    assert figures.execution_rate(1_000, None) is None
+
+
+@pytest.mark.parametrize("rate, achievement, flag", [
+    (D(90), D(30), figures.SPENT_NOT_ACHIEVED),  # both bounds count
+    (D(95), D(10), figures.SPENT_NOT_ACHIEVED),
+    (D("89.9"), D(10), None),
+    (D(95), D("30.1"), None),
+    (D(30), D(90), figures.ACHIEVED_NOT_SPENT),
+    (D(5), D(120), figures.ACHIEVED_NOT_SPENT),
+    (D("30.1"), D(95), None),
+    (D(10), D("89.9"), None),
+    (D(50), D(50), None),
+    (None, D(10), None),
+    (D(95), None, None),
+])
+def test_spending_and_achievement_that_part_are_flagged(rate, achievement, flag):
+    assert figures.divergence(rate, achievement) == flag
