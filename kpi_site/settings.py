@@ -200,6 +200,9 @@ EXPORTS_PER_USER = int(os.environ.get("EXPORTS_PER_USER", "2"))
 EXPORT_STALE_SECONDS = int(os.environ.get("EXPORT_STALE_SECONDS", "120"))
 EXPORT_QUEUE_SECONDS = int(os.environ.get("EXPORT_QUEUE_SECONDS", 30 * 60))
 EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+# A report of data that has changed since it was asked for stays this long
+# after it is finished, for the person who asked (reports.exports).
+EXPORT_OBSOLETE_MINUTES = int(os.environ.get("EXPORT_OBSOLETE_MINUTES", "30"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/goal_table.html"
 

@@ -12,9 +12,12 @@ Korean and leaves no file behind.
 
 A worker that dies mid-render stops giving signs of life: after
 EXPORT_STALE_SECONDS its export is queued again, and after a second death it
-fails. Finished exports of data that has changed since, or older than
-EXPORT_KEEP_DAYS, are deleted with their files (clean_up, and the
-cleanup_exports command).
+fails. Finished exports of data that has changed since are deleted with
+their files once EXPORT_OBSOLETE_MINUTES have passed (the person who asked
+has had the file by then: at the end of a quarter a colleague saves every
+few seconds, and a report finished a moment ago must still be there when its
+page fetches it), and every finished export after EXPORT_KEEP_DAYS
+(clean_up, and the cleanup_exports command).
 """
 
 import json
@@ -333,27 +336,34 @@ def expire_stale(now=None):
         failure=_("보고서를 만들 작업자가 응답하지 않습니다. 관리자에게 알려 주세요."))
 
 
-def _delete_obsolete(institution_id, made=None):
+def _delete_obsolete(institution_id, made=None, now=None):
     """Finished exports of the institution's data as it was before its last
-    change, but the one just `made`: somebody waits for it, and at the end of
-    a quarter a colleague's save comes before most exports finish."""
+    change, once their askers have had them (EXPORT_OBSOLETE_MINUTES), but
+    the one just `made`."""
     token = versions.current(institution_id)
-    for export in Export.objects.filter(
-            institution_id=institution_id,
-            status__in=(Export.Status.READY, Export.Status.FAILED)).exclude(
-                data_version=token).exclude(pk=made):
+    for export in _obsolete(now).filter(institution_id=institution_id).exclude(
+            data_version=token).exclude(pk=made):
         export.delete()
 
 
+def _obsolete(now=None):
+    """Finished exports that their askers have had time to fetch."""
+    now = now or timezone.now()
+    return Export.objects.filter(
+        status__in=(Export.Status.READY, Export.Status.FAILED),
+        finished_at__lt=now - timedelta(minutes=settings.EXPORT_OBSOLETE_MINUTES))
+
+
 def clean_up(now=None):
-    """Delete the exports of data that has changed since, those finished
-    more than EXPORT_KEEP_DAYS ago, and files no export names. Returns how
+    """Delete the exports of data that has changed since (once fetched, see
+    _obsolete), those finished more than EXPORT_KEEP_DAYS ago, and files no
+    export names. Returns how
     many exports and files went."""
     now = now or timezone.now()
     expire_stale(now)
     finished = Export.objects.filter(status__in=(Export.Status.READY, Export.Status.FAILED))
     gone = list(finished.filter(finished_at__lt=now - timedelta(days=settings.EXPORT_KEEP_DAYS)))
-    gone += finished.exclude(data_version=F("institution__data_version__token")).exclude(
+    gone += _obsolete(now).exclude(data_version=F("institution__data_version__token")).exclude(
         pk__in=[export.pk for export in gone])
     for export in gone:
         export.delete()

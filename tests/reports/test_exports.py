@@ -140,7 +140,7 @@ def test_a_write_in_another_institution_keeps_this_ones_file(
 
 
 def test_a_write_in_this_institution_makes_a_new_file_and_drops_the_old(
-        client, reviewer, renders, django_capture_on_commit_callbacks):
+        client, reviewer, renders, settings, django_capture_on_commit_callbacks):
     client.force_login(reviewer)
     first = Export.objects.get(pk=start(client, format="xlsx").json()["id"])
     old_file = first.file.name
@@ -154,7 +154,13 @@ def test_a_write_in_this_institution_makes_a_new_file_and_drops_the_old(
     assert second["id"] != first.pk and renders == [("xlsx", False), ("xlsx", False)]
     workbook = load_workbook(Export.objects.get(pk=second["id"]).file.open("rb"))
     assert 61 in [cell.value for cell in workbook["총괄표"]["F"]]
-    assert not Export.objects.filter(pk=first.pk).exists()  # of data that changed
+    # Of data that changed: kept while its asker may still be fetching it, then gone.
+    assert client.get(f"{START}{first.pk}/file/").status_code == 200
+    Export.objects.filter(pk=first.pk).update(
+        finished_at=timezone.now() - timedelta(minutes=settings.EXPORT_OBSOLETE_MINUTES + 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("cleanup_exports")
+    assert not Export.objects.filter(pk=first.pk).exists()
     assert not default_storage.exists(old_file)
     assert client.get(f"{START}{first.pk}/file/").status_code == 404
 
@@ -341,6 +347,22 @@ def test_a_report_finished_after_a_colleagues_save_is_still_offered(client, revi
     assert client.get(state["file_url"]).status_code == 200
 
 
+def test_a_report_of_older_data_stays_while_its_asker_fetches_it(client, reviewer, settings):
+    """Found by the load test: two reports finished seconds apart while staff
+    saved, and the second one's storing deleted the first before its page
+    fetched the file."""
+    client.force_login(reviewer)
+    first = start(client, format="xlsx").json()
+    Export.objects.filter(pk=first["id"]).update(data_version="before-a-colleagues-save")
+    assert start(client, format="hwpx").json()["status"] == "ready"
+    assert client.get(first["file_url"]).status_code == 200
+    # Once its asker has had the time, the next report made takes it away.
+    Export.objects.filter(pk=first["id"]).update(
+        finished_at=timezone.now() - timedelta(minutes=settings.EXPORT_OBSOLETE_MINUTES + 1))
+    assert start(client, format="pdf").json()["status"] == "ready"
+    assert client.get(first["file_url"]).status_code == 404
+
+
 def test_cleaning_up_keeps_current_files_only(client, reviewer, settings, media,
                                               django_capture_on_commit_callbacks):
     client.force_login(reviewer)
@@ -348,15 +370,23 @@ def test_cleaning_up_keeps_current_files_only(client, reviewer, settings, media,
     old = Export.objects.get(pk=start(client, format="hwpx").json()["id"])
     Export.objects.filter(pk=old.pk).update(
         finished_at=timezone.now() - timedelta(days=settings.EXPORT_KEEP_DAYS + 1))
+    just_made = Export.objects.get(pk=start(client, format="pdf").json()["id"])
+    Export.objects.filter(pk=just_made.pk).update(data_version="of-data-changed-since")
     obsolete = Export.objects.get(pk=start(client, format="hwpx", quarterly="1").json()["id"])
-    Export.objects.filter(pk=obsolete.pk).update(data_version="of-data-changed-since")
+    Export.objects.filter(pk=obsolete.pk).update(
+        data_version="of-data-changed-since",
+        finished_at=timezone.now() - timedelta(minutes=settings.EXPORT_OBSOLETE_MINUTES + 1))
     default_storage.save("exports/jbsss/left-behind.pdf", ContentFile(b"%PDF-1.7"))
     with django_capture_on_commit_callbacks(execute=True):
         call_command("cleanup_exports")
-    assert list(Export.objects.all()) == [current]
+    # A report of older data finished a moment ago waits for its asker.
+    assert sorted(Export.objects.values_list("pk", flat=True)) == [current.pk, just_made.pk]
     # A young file no export names yet may be a worker's, about to be named.
-    assert files(media) == sorted([current.file.name.rsplit("/")[-1], "left-behind.pdf"])
-    assert exports.clean_up(now=timezone.now() + timedelta(hours=1)) == (0, 1)
+    assert files(media) == sorted([current.file.name.rsplit("/")[-1],
+                                   Export.objects.get(pk=just_made.pk).file.name.rsplit("/")[-1],
+                                   "left-behind.pdf"])
+    # An hour on: the report of older data has gone (its file with the one left behind).
+    assert exports.clean_up(now=timezone.now() + timedelta(hours=1)) == (1, 2)
     assert files(media) == [current.file.name.rsplit("/")[-1]]
 
 
