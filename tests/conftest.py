@@ -1,6 +1,9 @@
 import os
+import threading
+import time
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.db import connections
 from hypothesis import settings as hypothesis_settings
 
@@ -128,6 +131,48 @@ def browser():
     connections.close_all()
 
 
+class LiveRequests:
+    """The requests the live server is answering now. A browser test may end
+    while a request it set off (a save clicked last, a page's poll) is still
+    being answered in the server's thread; on SQLite that thread shares the
+    test's connection, so its writes and queries would land in the next test
+    (a new data version, queries counted that the next test did not make).
+    Each browser test therefore ends only once the server is idle. (The test
+    client's requests, answered in the test's own thread, are not counted.)"""
+
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+        request_started.connect(self.started, dispatch_uid="tests-live-requests-started")
+        request_finished.connect(self.finished, dispatch_uid="tests-live-requests-finished")
+
+    def started(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.lock:
+                self.count += 1
+
+    def finished(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.lock:
+                self.count -= 1
+
+    def wait_until_idle(self, quiet=0.1, timeout=30):
+        """Until no request has been under way for `quiet` seconds."""
+        deadline = time.monotonic() + timeout
+        idle_since = None
+        while time.monotonic() < deadline:
+            if self.count > 0:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since >= quiet:
+                return
+            time.sleep(0.01)
+
+
+LIVE_REQUESTS = LiveRequests()
+
+
 @pytest.fixture
 def browser_page(browser):
     context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 1000})
@@ -135,14 +180,18 @@ def browser_page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    LIVE_REQUESTS.wait_until_idle()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """A browser test fails when the Content-Security-Policy refused anything."""
+    """A browser test fails when the Content-Security-Policy refused anything;
+    it ends when the live server has answered what it set off."""
     browser = item.funcargs.get("browser")
     seen = len(browser.violations) if browser else 0
     result = yield
+    if "live_server" in item.fixturenames:
+        LIVE_REQUESTS.wait_until_idle()
     if browser and len(browser.violations) > seen:
         refused = "\n".join(browser.violations[seen:])
         raise AssertionError(f"The Content-Security-Policy refused:\n{refused}")
