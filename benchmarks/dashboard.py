@@ -26,7 +26,8 @@ import statistics
 import sys
 import time
 
-from harness import count_queries, director_client, engine, test_database
+from harness import (count_queries, director_client, engine, render_as_in_production,
+                     test_database)
 
 TARGET_RATIO = 2.0
 ROWS, COLUMNS = 500, 12
@@ -63,6 +64,7 @@ def add_floor_views():
 
 def main():
     with test_database():
+        render_as_in_production()
         from django.test.utils import override_settings
 
         from goals.loading import load_document, read_document

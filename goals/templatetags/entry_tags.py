@@ -1,10 +1,14 @@
 """Template filters of the entry and approval pages."""
 
-from django import template
+import html
+
+from django import forms, template
+from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from goals import formatting as fmt
@@ -35,22 +39,39 @@ def quarter_values_table(pq, quarter):
 # the page within 3× of a plain table).
 
 
+def _e(text):
+    """conditional_escape without its lazy-string wrapper, which costs more
+    than the escaping here (tens of thousands of calls a large page)."""
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html.escape(str(text))
+
+
 def _labels():
     """The columns' names, which a narrow screen writes before each cell."""
-    return {name: escape(_(name)) for name in ("연간 목표", "누계", "전분기", "비고", "마지막 저장")}
+    language = get_language()
+    labels = _LABELS.get(language)
+    if labels is None:
+        labels = _LABELS[language] = {
+            name: _e(_(name)) for name in ("연간 목표", "누계", "전분기", "비고", "마지막 저장",
+                                           "(선택)")}
+    return labels
+
+
+_LABELS = {}
 
 
 def _figures(line, labels=None):
     labels = labels or _labels()
     unit, label = line.unit, line.so_far_label
-    label = f' <span class="muted">({escape(label)})</span>' if label else ""
+    label = f' <span class="muted">({_e(label)})</span>' if label else ""
     return mark_safe(
         f'<td class="num" data-label="{labels["연간 목표"]}">'
-        f'{escape(fmt.quantity(line.target, unit) or "-")}</td>'
+        f'{_e(fmt.quantity(line.target, unit) or "-")}</td>'
         f'<td class="num" data-label="{labels["누계"]}">'
-        f'{escape(fmt.quantity(line.cumulative, unit) or "-")}{label}</td>'
+        f'{_e(fmt.quantity(line.cumulative, unit) or "-")}{label}</td>'
         f'<td class="num" data-label="{labels["전분기"]}">'
-        f'{escape(fmt.quantity(line.last_quarter, unit) or "-")}</td>')
+        f'{_e(fmt.quantity(line.last_quarter, unit) or "-")}</td>')
 
 
 def _last_saved(line):
@@ -62,9 +83,9 @@ def _last_saved(line):
 
 def _described(field, warning):
     if field.errors:
-        return format_html(' aria-invalid="true" aria-describedby="{}_error"', field.auto_id)
+        return f' aria-invalid="true" aria-describedby="{_e(field.auto_id)}_error"'
     if warning:
-        return format_html(' aria-describedby="{}_warning"', field.auto_id)
+        return f' aria-describedby="{_e(field.auto_id)}_warning"'
     return ""
 
 
@@ -72,53 +93,52 @@ def _described(field, warning):
 def entry_row(row, not_measured):
     """One input of the quarter form: its figures, value, note and last save."""
     line, value, note, warning = row.line, row.value, row.note, row.warning
+    labels = _labels()
+    value_id = _e(value.auto_id)
     shown = value.value()
     shown = "" if shown is None else str(shown)
     if line.steps:
-        options = [f'<option value="">{escape(_("(선택)"))}</option>']
+        options = [f'<option value="">{labels["(선택)"]}</option>']
         for step in [*line.steps, not_measured]:
-            options.append(f'<option value="{escape(step)}"{" selected" if step == shown else ""}>'
-                           f'{escape(step)}</option>')
-        control = format_html('<select name="{}" id="{}" form="entry-form"{}>{}</select>',
-                              value.html_name, value.auto_id, _described(value, warning),
-                              mark_safe("".join(options)))
+            options.append(f'<option value="{_e(step)}"{" selected" if step == shown else ""}>'
+                           f'{_e(step)}</option>')
+        control = (f'<select name="{_e(value.html_name)}" id="{value_id}" form="entry-form"'
+                   f'{_described(value, warning)}>{"".join(options)}</select>')
     else:
-        control = format_html(
-            '<input form="entry-form" type="text" name="{}" id="{}" value="{}" class="num" '
-            'inputmode="decimal" size="8" maxlength="50" autocomplete="off"{}> '
-            '<span class="unit">{}</span>',
-            value.html_name, value.auto_id, shown, _described(value, warning), line.unit)
-    hidden = mark_safe("".join(
-        f'<input form="entry-form" type="hidden" name="{escape(field.html_name)}" '
-        f'value="{escape("" if field.value() is None else field.value())}">'
-        for field in row.hidden))
+        control = (
+            f'<input form="entry-form" type="text" name="{_e(value.html_name)}" id="{value_id}" '
+            f'value="{_e(shown)}" class="num" inputmode="decimal" size="8" maxlength="50" '
+            f'autocomplete="off"{_described(value, warning)}> '
+            f'<span class="unit">{_e(line.unit)}</span>')
+    hidden = "".join(
+        f'<input form="entry-form" type="hidden" name="{_e(field.html_name)}" '
+        f'value="{_e("" if field.value() is None else field.value())}">'
+        for field in row.hidden)
     if value.errors:
-        after = format_html('<div class="field-error" id="{}_error">{}</div>', value.auto_id,
-                            " ".join(value.errors))
+        after = (f'<div class="field-error" id="{value_id}_error">'
+                 f'{_e(" ".join(value.errors))}</div>')
     elif warning:
-        after = format_html(
-            '<div class="field-warning" id="{}_warning">{} <label class="confirm"><input '
-            'form="entry-form" type="checkbox" name="{}" value="{}"> {}</label></div>',
-            value.auto_id, warning.message, row.confirm.html_name, warning.value,
-            row.confirm.label)
+        after = (f'<div class="field-warning" id="{value_id}_warning">{_e(warning.message)} '
+                 f'<label class="confirm"><input form="entry-form" type="checkbox" '
+                 f'name="{_e(row.confirm.html_name)}" value="{_e(warning.value)}"> '
+                 f'{_e(row.confirm.label)}</label></div>')
     else:
         after = ""
-    note_value = note.value()
-    note_input = format_html(
-        '<label class="visually-hidden" for="{}">{}</label><input form="entry-form" type="text" '
-        'name="{}" id="{}" value="{}" class="note-input" maxlength="500"{}>{}',
-        note.auto_id, note.label, note.html_name, note.auto_id,
-        "" if note_value is None else note_value,
-        _described(note, None),
-        format_html('<div class="field-error" id="{}_error">{}</div>', note.auto_id,
-                    " ".join(note.errors)) if note.errors else "")
-    labels = _labels()
-    return format_html(
-        '<tr{}><th scope="row"><label for="{}">{}</label></th>{}<td class="input-cell">{}{}{}'
-        '</td><td data-label="{}">{}</td><td class="muted" data-label="{}">{}</td></tr>',
-        "" if line.is_indicator else mark_safe(' class="unit-row"'), value.auto_id, line.name,
-        _figures(line, labels), control, hidden, after, labels["비고"], note_input,
-        labels["마지막 저장"], _last_saved(line))
+    note_id, note_value = _e(note.auto_id), note.value()
+    note_error = (f'<div class="field-error" id="{note_id}_error">{_e(" ".join(note.errors))}'
+                  f'</div>' if note.errors else "")
+    note_input = (
+        f'<label class="visually-hidden" for="{note_id}">{_e(note.label)}</label>'
+        f'<input form="entry-form" type="text" name="{_e(note.html_name)}" id="{note_id}" '
+        f'value="{_e("" if note_value is None else note_value)}" class="note-input" '
+        f'maxlength="500"{_described(note, None)}>{note_error}')
+    row_class = "" if line.is_indicator else ' class="unit-row"'
+    return mark_safe(
+        f'<tr{row_class}><th scope="row">'
+        f'<label for="{value_id}">{_e(line.name)}</label></th>{_figures(line, labels)}'
+        f'<td class="input-cell">{control}{hidden}{after}</td>'
+        f'<td data-label="{labels["비고"]}">{note_input}</td>'
+        f'<td class="muted" data-label="{labels["마지막 저장"]}">{_e(_last_saved(line))}</td></tr>')
 
 
 @register.simple_tag
@@ -130,6 +150,46 @@ def indicator_total_row(group):
         '<td class="num" data-total="{}">{}</td><td></td><td></td></tr>',
         line.name, group.combined_label, _figures(line), line.key,
         fmt.quantity(line.value, line.unit) or "-")
+
+
+def _plain_input(field):
+    """A text or hidden input as Django's widget template writes it (the same
+    attributes, aria included, in the same order), without the template: a
+    large entry page has hundreds of them."""
+    widget = field.field.widget
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    value = context["value"]
+    written = "".join(
+        f" {escape(name)}" if attribute is True else f' {escape(name)}="{escape(attribute)}"'
+        for name, attribute in context["attrs"].items() if attribute is not False)
+    return mark_safe(f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"'
+                     f'{"" if value is None else f" value={chr(34)}{escape(value)}{chr(34)}"}'
+                     f"{written}>")
+
+
+PLAIN_WIDGETS = (forms.TextInput, forms.HiddenInput)
+
+
+@register.simple_tag
+def form_field(field):
+    """What templates/goals/includes/field.html writes for `field`, written
+    here for a text or hidden input (the entry page's execution forms: one a
+    program), through the template for any other widget."""
+    if type(field.field.widget) not in PLAIN_WIDGETS:
+        return render_to_string("goals/includes/field.html", {"field": field})
+    if field.is_hidden:
+        return _plain_input(field)
+    return format_html(
+        '\n<div class="field{}">\n  <label for="{}">{}</label>\n  {}\n  {}\n  {}\n</div>\n',
+        " field--error" if field.errors else "", field.id_for_label, field.label,
+        _plain_input(field),
+        format_html('<div class="help muted" id="{}_helptext">{}</div>', field.auto_id,
+                    field.help_text) if field.help_text else "",
+        format_html('<div class="field-error" id="{}_error">{}</div>', field.auto_id,
+                    " ".join(field.errors)) if field.errors else "")
 
 
 @register.simple_tag
