@@ -402,18 +402,22 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
                          # Figures are kept (goals.figures_cache): never a password hash.
                          .defer("owner__password")
                          .order_by("category__order", "number"))
-    indicators = list(Indicator.objects.filter(chosen("program__"))
+    # What the rest reads is named by the ids just read, not by the joins
+    # that found them: the same rows, and queries much cheaper for Django to
+    # build (a page of one program builds its figures at every request).
+    program_ids = [program.id for program in programs_read]
+    # Last year's programs continued by these: 추진실적, baselines, standings.
+    continued = {program.previous_id for program in programs_read if program.previous_id}
+    indicators = list(Indicator.objects.filter(program_id__in=program_ids)
                       .select_related("previous").order_by("program_id", "order"))
-    in_plan = chosen("program__")
-    # Last year's unit projects of continued programs: 추진실적 and baselines.
-    continued = Program.objects.filter(chosen("continued_by__")).values("id")
-    units_read = in_plan | Q(program__in=continued)
-    unit_projects = list(UnitProject.objects.filter(units_read).order_by("program_id", "order"))
-
-    plan_indicators = Indicator.objects.filter(in_plan).values("id")
-    last_indicators = Indicator.objects.filter(chosen("continued_by__program__")).values("id")
-    owners = (Q(indicator__in=plan_indicators) | Q(indicator__in=last_indicators)
-              | Q(unit_project__in=UnitProject.objects.filter(units_read).values("id")))
+    unit_projects = list(UnitProject.objects.filter(program_id__in=[*program_ids, *continued])
+                         .order_by("program_id", "order"))
+    # This year's indicators and the ones of last year they continue.
+    indicator_ids = {indicator.id for indicator in indicators}
+    indicator_ids.update(indicator.previous_id for indicator in indicators
+                         if indicator.previous_id)
+    owners = (Q(indicator_id__in=sorted(indicator_ids))
+              | Q(unit_project_id__in=[unit.id for unit in unit_projects]))
     # Targets, submissions and (but on entry pages) results are only read:
     # plain rows are enough, and much cheaper than models.
     # Each target comes with its latest revision (변경), if any, in the same query.
@@ -428,7 +432,8 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
             *ResultRow._fields)]
     # Last year's too: its values count by their standing like this year's.
     submissions = [SubmissionRow._make(row) for row in Submission.objects.filter(
-        in_plan | Q(program__in=continued)).values_list(*SubmissionRow._fields)]
+        program_id__in=[*program_ids, *continued]).values_list(*SubmissionRow._fields)]
+    in_plan = Q(program_id__in=program_ids)
     headlines = list(HeadlineTarget.objects.filter(in_plan))
     executions = [ExecutionRow._make(row) for row in Execution.objects.filter(in_plan)
                   .values_list(*ExecutionRow._fields)]
