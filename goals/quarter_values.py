@@ -1,8 +1,8 @@
 """
-A program's quarter as it stands, read only (the approval page): the table
-templates/goals/includes/quarter_values.html writes, written here in one
-pass. Through the template each row took three nested includes and a dozen
-filters; at 500 indicators (a thousand rows) that was most of the page.
+A program's quarter as it stands, read only (the approval page, and the
+entry page once the quarter is submitted or approved), written in one pass:
+through templates each row took three nested includes and a dozen filters;
+at 500 indicators (a thousand rows) that was most of the page.
 Every value goes through goals.formatting as the template's filters do, and
 every text is escaped.
 """

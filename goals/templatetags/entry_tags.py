@@ -25,8 +25,7 @@ def person(user):
 
 @register.simple_tag
 def quarter_values_table(pq, quarter):
-    """A program's quarter, read only: goals.quarter_values writes the table
-    templates/goals/includes/quarter_values.html holds, without a template a row."""
+    """A program's quarter, read only (goals.quarter_values), without a template a row."""
     from goals.quarter_values import table
 
     return table(pq, quarter)
