@@ -35,13 +35,17 @@ SAME_INPUTS_TABLE = """{% extends "base.html" %}
 <td><input type="text" name="{{ row.note.0 }}" value="{{ row.note.1 }}"></td></tr>{% endfor %}
 </tbody></table><button type="submit">저장</button></form>{% endblock %}"""
 
-INPUT = re.compile(r'<input form="entry-form" type="(text|hidden)" name="([^"]+)"[^>]*? value="([^"]*)"')
+# The page's inputs in order: text and hidden inputs with their values, and
+# the selects of indicators measured in steps (no value written).
+INPUT = re.compile(r'<input form="entry-form" type="(text|hidden)" name="([^"]+)"[^>]*? '
+                   r'value="([^"]*)"|<select name="([^"]+)"')
 
 
 def rows_of(page):
     """The entry page's rows as (name, value) pairs of their inputs."""
     rows = []
-    for kind, name, value in INPUT.findall(page):
+    for kind, name, value, select in INPUT.findall(page):
+        name = name or select
         if "-value_" in name:
             rows.append({"name": f"성과지표 {len(rows)}", "target": "60회", "cumulative": "12회",
                          "value": (name, value), "hidden": [], "note": None})

@@ -19,10 +19,9 @@ import argparse
 import cProfile
 import gc
 import pstats
+import re
 import statistics
 import time
-
-import re
 
 from harness import count_queries, engine, render_as_in_production, test_database
 

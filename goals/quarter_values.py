@@ -3,8 +3,8 @@ A program's quarter as it stands, read only (the approval page, and the
 entry page once the quarter is submitted or approved), written in one pass:
 through templates each row took three nested includes and a dozen filters;
 at 500 indicators (a thousand rows) that was most of the page.
-Every value goes through goals.formatting as the template's filters do, and
-every text is escaped.
+Every value goes through goals.formatting, as the templates' filters do
+elsewhere, and every text is escaped.
 """
 
 from html import escape

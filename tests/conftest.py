@@ -168,6 +168,8 @@ class LiveRequests:
             elif time.monotonic() - idle_since >= quiet:
                 return
             time.sleep(0.01)
+        raise AssertionError(f"The live server was still answering {self.count} request(s) "
+                             f"after {timeout} s")
 
 
 LIVE_REQUESTS = LiveRequests()

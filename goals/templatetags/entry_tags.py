@@ -1,8 +1,10 @@
-"""Template filters of the entry and approval pages."""
+"""Template tags and filters of the entry and approval pages."""
 
 import html
 
 from django import forms, template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
 from django.utils.html import escape, format_html
@@ -57,7 +59,13 @@ def _labels():
     return labels
 
 
-_LABELS = {}
+_LABELS = {}  # by language; emptied when a test changes the translations
+
+
+@receiver(setting_changed)
+def _forget_labels(setting, **kwargs):
+    if setting in ("LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS"):
+        _LABELS.clear()
 
 
 def _figures(line, labels=None):
@@ -177,7 +185,7 @@ def form_field(field):
     """What templates/goals/includes/field.html writes for `field`, written
     here for a text or hidden input (the entry page's execution forms: one a
     program), through the template for any other widget."""
-    if type(field.field.widget) not in PLAIN_WIDGETS:
+    if type(field.field.widget) not in PLAIN_WIDGETS or field.field.localize:
         return render_to_string("goals/includes/field.html", {"field": field})
     if field.is_hidden:
         return _plain_input(field)
