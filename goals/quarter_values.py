@@ -24,19 +24,24 @@ def _quantity(value, unit):
     return escape(str(fmt.quantity(value, unit) or EMPTY))
 
 
-def _figures(line):
-    """The cells before a line's value: target, so far, last quarter."""
+def figure_cells(line, labels=None):
+    """The cells before a line's value: target, so far, last quarter. With
+    `labels` (the columns' names, escaped), each cell carries its name for a
+    narrow screen to write before it (the entry page)."""
     unit = line.unit
     label = line.so_far_label
     so_far = _quantity(line.cumulative, unit)
     if label:
         so_far += f' <span class="muted">({escape(str(label))})</span>'
-    return (f'<td class="num">{_quantity(line.target, unit)}</td>'
-            f'<td class="num">{so_far}</td>'
-            f'<td class="num">{_quantity(line.last_quarter, unit)}</td>')
+    names = ([f' data-label="{labels[name]}"' for name in ("연간 목표", "누계", "전분기")]
+             if labels else ["", "", ""])
+    return (f'<td class="num"{names[0]}>{_quantity(line.target, unit)}</td>'
+            f'<td class="num"{names[1]}>{so_far}</td>'
+            f'<td class="num"{names[2]}>{_quantity(line.last_quarter, unit)}</td>')
 
 
-def _saved(result):
+def saved_by(result):
+    """Who saved `result` last, and when (escaped); empty for no result."""
     if not result:
         return ""
     who = display_name(result.updated_by) if result.updated_by is not None else ""
@@ -47,17 +52,17 @@ def _saved(result):
 def _row(line):
     result = line.result
     row_class = "" if line.is_indicator else ' class="unit-row"'
-    return (f'<tr{row_class}><th scope="row">{escape(line.name)}</th>{_figures(line)}'
+    return (f'<tr{row_class}><th scope="row">{escape(line.name)}</th>{figure_cells(line)}'
             f'<td class="num">{_quantity(line.value, line.unit)}</td>'
             f'<td>{escape(result.note if result else "")}</td>'
-            f'<td class="muted">{_saved(result)}</td></tr>')
+            f'<td class="muted">{saved_by(result)}</td></tr>')
 
 
 def _total_row(group):
     line = group.total
     return (f'<tr class="indicator-row"><th scope="row">{escape(line.name)} '
             f'<span class="muted">({escape(str(group.combined_label))})</span></th>'
-            f'{_figures(line)}'
+            f'{figure_cells(line)}'
             f'<td class="num" data-total="{escape(line.key)}">'
             f'{_quantity(line.value, line.unit)}</td><td></td><td></td></tr>')
 

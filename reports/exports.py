@@ -357,8 +357,7 @@ def _obsolete(now=None):
 def clean_up(now=None):
     """Delete the exports of data that has changed since (once fetched, see
     _obsolete), those finished more than EXPORT_KEEP_DAYS ago, and files no
-    export names. Returns how
-    many exports and files went."""
+    export names. Returns how many exports and files went."""
     now = now or timezone.now()
     expire_stale(now)
     finished = Export.objects.filter(status__in=(Export.Status.READY, Export.Status.FAILED))

@@ -6,14 +6,13 @@ from django import forms, template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
-from django.utils.dateformat import format as date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from goals import formatting as fmt
+from goals.quarter_values import figure_cells, saved_by
 from goals.people import display_name
 
 register = template.Library()
@@ -69,23 +68,7 @@ def _forget_labels(setting, **kwargs):
 
 
 def _figures(line, labels=None):
-    labels = labels or _labels()
-    unit, label = line.unit, line.so_far_label
-    label = f' <span class="muted">({_e(label)})</span>' if label else ""
-    return mark_safe(
-        f'<td class="num" data-label="{labels["연간 목표"]}">'
-        f'{_e(fmt.quantity(line.target, unit) or "-")}</td>'
-        f'<td class="num" data-label="{labels["누계"]}">'
-        f'{_e(fmt.quantity(line.cumulative, unit) or "-")}{label}</td>'
-        f'<td class="num" data-label="{labels["전분기"]}">'
-        f'{_e(fmt.quantity(line.last_quarter, unit) or "-")}</td>')
-
-
-def _last_saved(line):
-    result = line.result
-    if not result:
-        return ""
-    return f"{person(result.updated_by)} {date_format(localtime(result.updated_at), 'm-d H:i')}"
+    return mark_safe(figure_cells(line, labels or _labels()))
 
 
 def _described(field, warning):
@@ -145,7 +128,7 @@ def entry_row(row, not_measured):
         f'<label for="{value_id}">{_e(line.name)}</label></th>{_figures(line, labels)}'
         f'<td class="input-cell">{control}{hidden}{after}</td>'
         f'<td data-label="{labels["비고"]}">{note_input}</td>'
-        f'<td class="muted" data-label="{labels["마지막 저장"]}">{_e(_last_saved(line))}</td></tr>')
+        f'<td class="muted" data-label="{labels["마지막 저장"]}">{saved_by(line.result)}</td></tr>')
 
 
 @register.simple_tag
