@@ -49,27 +49,34 @@ def saved_by(result):
     return f"{escape(who)} {when}"
 
 
-def _row(line):
+def _row(line, labels):
     result = line.result
     row_class = "" if line.is_indicator else ' class="unit-row"'
-    return (f'<tr{row_class}><th scope="row">{escape(line.name)}</th>{figure_cells(line)}'
-            f'<td class="num">{_quantity(line.value, line.unit)}</td>'
-            f'<td>{escape(result.note if result else "")}</td>'
-            f'<td class="muted">{saved_by(result)}</td></tr>')
+    return (f'<tr{row_class}><th scope="row">{escape(line.name)}</th>'
+            f'{figure_cells(line, labels)}'
+            f'<td class="num" data-label="{labels["value"]}">'
+            f'{_quantity(line.value, line.unit)}</td>'
+            f'<td data-label="{labels["비고"]}">{escape(result.note if result else "")}</td>'
+            f'<td class="muted" data-label="{labels["마지막 저장"]}">{saved_by(result)}</td></tr>')
 
 
-def _total_row(group):
+def _total_row(group, labels):
     line = group.total
     return (f'<tr class="indicator-row"><th scope="row">{escape(line.name)} '
             f'<span class="muted">({escape(str(group.combined_label))})</span></th>'
-            f'{figure_cells(line)}'
-            f'<td class="num" data-total="{escape(line.key)}">'
+            f'{figure_cells(line, labels)}'
+            f'<td class="num" data-total="{escape(line.key)}" data-label="{labels["value"]}">'
             f'{_quantity(line.value, line.unit)}</td><td></td><td></td></tr>')
 
 
 def table(pq, quarter):
-    """The read-only table of `pq` (a goals.quarter_page.ProgramQuarter) as HTML."""
+    """The read-only table of `pq` (a goals.quarter_page.ProgramQuarter) as
+    HTML; each cell carries its column's name, which a narrow screen writes
+    before it."""
     caption = _("%(name)s %(quarter)s분기 실적") % {"name": pq.program.name, "quarter": quarter}
+    labels = {name: escape(str(_(name))) for name in ("연간 목표", "누계", "전분기", "비고",
+                                                      "마지막 저장")}
+    labels["value"] = escape(_("%(quarter)s분기 실적") % {"quarter": quarter})
     parts = [
         '<table class="entry-table">',
         f"<caption>{escape(caption)}</caption>",
@@ -81,11 +88,11 @@ def table(pq, quarter):
     ]
     for group in pq.groups:
         if not group.entered_directly:
-            parts.append(_total_row(group))
-        parts.extend(_row(line) for line in group.lines)
+            parts.append(_total_row(group, labels))
+        parts.extend(_row(line, labels) for line in group.lines)
     if pq.loose:
         loose = escape(_("성과지표에 집계되지 않는 단위사업"))
         parts.append(f'<tr class="indicator-row"><th scope="rowgroup" colspan="7">{loose}</th></tr>')
-        parts.extend(_row(line) for line in pq.loose)
+        parts.extend(_row(line, labels) for line in pq.loose)
     parts.append("</tbody></table>")
     return mark_safe("".join(parts))

@@ -14,7 +14,7 @@ from goals.models import Indicator, Period, Plan, Program, Result, Submission
 from goals.selectors import EVERYTHING, year_figures
 from goals.synthetic import build_synthetic_plan
 from tests.support.entry_fixtures import (CARE, PASSWORD, care, entry_url, field_name, fill,  # noqa: F401
-                                  form_data, make_user, other_staff, outsourcing, program_named,
+                                  fill_quarter, form_data, make_user, other_staff, outsourcing, program_named,
                                   save_url, section_of, staff, working_conditions)
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +317,19 @@ def test_a_milestone_is_chosen_from_its_steps(staff_client, outsourcing):
     result = Result.objects.get(indicator=milestone, period=1)
     assert (result.value, result.state) == (None, "설계")
     assert '<option value="설계" selected>' in staff_client.get(entry_url()).content.decode()
+
+
+def test_a_submitted_quarter_reads_as_cards_with_their_names_on_a_narrow_screen(
+        staff_client, staff, outsourcing):
+    """The read-only table of a submitted quarter names every cell, as the
+    inputs' rows do: a narrow screen writes the name before the value."""
+    fill_quarter(outsourcing, 1, staff, value="2")
+    Submission.objects.update_or_create(program=outsourcing, quarter=1,
+                                        defaults={"status": Submission.Status.SUBMITTED})
+    page = staff_client.get(entry_url()).content.decode()
+    section = page[page.index(f'id="program-{outsourcing.pk}"'):]
+    section = section[:section.index("</table>")]
+    assert "<input" not in section  # read only
+    for name in ("연간 목표", "누계", "전분기", "1분기 실적", "비고", "마지막 저장"):
+        assert f'data-label="{name}"' in section, name
+    assert 'data-label="1분기 실적">2회</td>' in section
