@@ -1558,11 +1558,15 @@ class DataVersion(models.Model):
     cached figure) was made from. Every write to any of the institution's
     rows gives it a new random token as the write commits (goals.versions),
     so a token seen once never stands for other data, not even after a
-    restore. It is not part of the goal book: no history, no backup."""
+    restore. It is not part of the goal book: no history, no backup.
+
+    `outline` changes with every write but those of what is entered for a
+    program's quarters (ProgramVersion says those apart, by program)."""
 
     institution = models.OneToOneField(Institution, models.CASCADE, primary_key=True,
                                        related_name="data_version", verbose_name=_("기관"))
     token = models.CharField(_("자료 버전"), max_length=32)
+    outline = models.CharField(_("구조 버전"), max_length=32, default="")
     changed_at = models.DateTimeField(_("변경 일시"), auto_now=True)
 
     class Meta:
@@ -1571,6 +1575,25 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.institution}: {self.token}"
+
+
+class ProgramVersion(models.Model):
+    """Which state of what is entered for a program (its results, targets,
+    submissions, spending, evidence) a cached figure was made from: a new
+    random token as each write to them commits (goals.versions). By ids, not
+    foreign keys: a version outlives nothing it could be mistaken for, since
+    any change to the programs themselves changes the outline."""
+
+    program_id = models.BigIntegerField(_("사업"), primary_key=True)
+    institution_id = models.BigIntegerField(_("기관"), db_index=True)
+    token = models.CharField(_("자료 버전"), max_length=32)
+
+    class Meta:
+        verbose_name = _("사업 자료 버전")
+        verbose_name_plural = _("사업 자료 버전")
+
+    def __str__(self):
+        return f"{self.program_id}: {self.token}"
 
 
 def default_due_date(year, quarter):

@@ -23,6 +23,20 @@ A version is a random token, not a counter: a token once seen never stands
 for other data, not after a rollback, nor after a restore into an empty
 database. Bulk writes (QuerySet.update, bulk_create) send no signals; code
 that uses them calls bump() itself.
+
+Finer versions say which part changed, for what is kept of a few programs
+(a staff member's entry page, read again and again through a quarter while
+colleagues save theirs):
+
+- a program's version (ProgramVersion) changes with what is entered for it:
+  its results, targets and their revisions, submissions, spending, evidence
+  and last year's actuals (PROGRAM_PATHS);
+- the institution's outline changes with every other write: the plan, its
+  programs, indicators and unit projects, a user's name; and with bump(),
+  and with a write that moved an entered row to another place.
+
+A transaction makes each of them new once, as it commits, however many rows
+it wrote.
 """
 
 import uuid
@@ -34,37 +48,116 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from .access import INSTITUTION_PATHS
-from .models import DataVersion, Institution, Notification
+from .models import DataVersion, Institution, Notification, Program, ProgramVersion
+
+# What is entered for a program, and the way from each row to its program.
+PROGRAM_PATHS = {
+    "result": ["indicator__program", "unit_project__program"],
+    "target": ["indicator__program", "unit_project__program"],
+    "targetrevision": ["target__indicator__program", "target__unit_project__program"],
+    "pastresult": ["indicator__program"],
+    "submission": ["program"],
+    "execution": ["program"],
+    "evidence": ["program"],
+}
 
 
 def current(institution):
     """The version of `institution`'s goal book now."""
+    return _row(institution).token
+
+
+def outline(institution):
+    """The version of `institution`'s goal book but what is entered for its
+    programs (see the module's text)."""
+    return _row(institution).outline
+
+
+def program_versions(program_ids):
+    """{program id: version} of `program_ids`; "" for a program never entered
+    (any change to the programs themselves changes the outline)."""
+    found = dict(ProgramVersion.objects.filter(program_id__in=program_ids)
+                 .values_list("program_id", "token"))
+    return {program_id: found.get(program_id, "") for program_id in program_ids}
+
+
+def program_versions_of(institution):
+    """{program id: version} of every program of `institution` entered yet."""
+    return dict(ProgramVersion.objects.filter(institution_id=_pk(institution))
+                .values_list("program_id", "token"))
+
+
+def _row(institution):
+    token = _token()
     version, _created = DataVersion.objects.get_or_create(
-        institution_id=_pk(institution), defaults={"token": _token()})
-    return version.token
+        institution_id=_pk(institution), defaults={"token": token, "outline": token})
+    return version
 
 
 def bump(institution):
-    """Give `institution` a new version once the current transaction commits
-    (at once outside a transaction)."""
-    institution_id = _pk(institution)
-    transaction.on_commit(lambda: _new_version(institution_id))
+    """Give `institution` a new version, outline included, once the current
+    transaction commits (at once outside a transaction)."""
+    _make_new(_pk(institution), outline=True)
 
 
 def bump_all():
     """For a write that concerns every institution (a row of no one institution)."""
-    transaction.on_commit(lambda: [
-        _new_version(institution_id)
-        for institution_id in Institution.objects.values_list("pk", flat=True)])
+    for institution_id in Institution.objects.values_list("pk", flat=True):
+        bump(institution_id)
 
 
-def _new_version(institution_id):
-    token = _token()
-    changed = DataVersion.objects.filter(institution_id=institution_id).update(
-        token=token, changed_at=timezone.now())
-    if not changed and Institution.objects.filter(pk=institution_id).exists():
-        DataVersion.objects.update_or_create(institution_id=institution_id,
-                                             defaults={"token": token})
+class _NewVersions:
+    """What a transaction's writes make new in one institution as it commits."""
+
+    def __init__(self, institution_id, queue):
+        self.institution_id = institution_id
+        self.queue = queue  # Django's list of what waits for this transaction's commit
+        self.outline, self.programs, self.done = False, set(), False
+
+    def __call__(self):
+        if self.done:
+            return
+        self.done = True
+        token = _token()
+        now = timezone.now()
+        fields = {"token": token, "changed_at": now, **({"outline": token} if self.outline else {})}
+        changed = DataVersion.objects.filter(institution_id=self.institution_id).update(**fields)
+        if not changed and Institution.objects.filter(pk=self.institution_id).exists():
+            DataVersion.objects.update_or_create(institution_id=self.institution_id,
+                                                 defaults={**fields, "outline": token})
+        if self.programs:
+            programs = sorted(self.programs)
+            changed = ProgramVersion.objects.filter(program_id__in=programs).update(
+                token=token, institution_id=self.institution_id)
+            if changed < len(programs):  # a program's first: made (a deleted one's not)
+                ProgramVersion.objects.bulk_create(
+                    [ProgramVersion(program_id=pk, institution_id=self.institution_id,
+                                    token=token)
+                     for pk in Program.objects.filter(pk__in=programs).exclude(
+                         pk__in=ProgramVersion.objects.values("program_id"))
+                     .values_list("pk", flat=True)],
+                    ignore_conflicts=True)
+
+
+def _make_new(institution_id, outline=False, programs=()):
+    """Once the transaction commits, make the institution's version new, with
+    its outline or `programs`: once, however many of its rows the transaction
+    wrote. Each write adds what it changed to the transaction's one
+    _NewVersions, and registers it again (the first call does the work, the
+    others nothing): a test that runs the callbacks registered since a point
+    then runs it too."""
+    connection = transaction.get_connection()
+    waiting = connection.__dict__.setdefault("goals_new_versions", {})
+    new = waiting.get(institution_id)
+    # Django gives each transaction, and what is left after a savepoint is
+    # rolled back, a list of its own: one of another list is of a write
+    # committed or rolled back (at worst, one more update).
+    if (new is None or new.done or not connection.in_atomic_block
+            or new.queue is not connection.run_on_commit):
+        new = waiting[institution_id] = _NewVersions(institution_id, connection.run_on_commit)
+    new.outline = new.outline or outline
+    new.programs.update(programs)
+    transaction.on_commit(new)
 
 
 def institutions_of(instance):
@@ -87,7 +180,7 @@ def goal_book_models():
     the history tables and this version itself."""
     return [model for model in apps.get_app_config("goals").get_models()
             if not issubclass(model, HistoricalChanges)
-            and model not in (DataVersion, Notification)]
+            and model not in (DataVersion, ProgramVersion, Notification)]
 
 
 def watch():
@@ -126,13 +219,83 @@ def _user_written(sender, instance, created=False, update_fields=None, **kwargs)
         bump(institution_id)
 
 
-def _written(sender, instance, **kwargs):
+def _written(sender, instance, created=False, **kwargs):
+    paths = PROGRAM_PATHS.get(instance._meta.model_name)
+    if paths is not None:
+        programs = _programs_of(instance, paths)
+        # A row that moved (or that was saved without being read) may leave
+        # a program that read it: the outline says so.
+        outline = kwargs.get("signal") is post_save and not created and _moved(instance, paths)
+        for institution_id, program_ids in programs.items():
+            _make_new(institution_id, outline=outline, programs=program_ids)
+        return
     owners = institutions_of(instance)
     if owners is None:
         bump_all()
         return
     for institution_id in owners:
         bump(institution_id)
+
+
+def _moved(instance, paths):
+    """Whether the entered row `instance` may have left the parent it was read
+    with (goals.models.KeepsPlaceWhileLocked keeps what it was read with)."""
+    loaded = getattr(instance, "_loaded_place", {})
+    parents = {f"{path.split('__')[0]}_id" for path in paths}
+    return any(name not in loaded or loaded[name] != getattr(instance, name)
+               for name in parents)
+
+
+def _programs_of(instance, paths):
+    """{institution id: {program id}} of the entered row `instance`: from the
+    objects it was read or made with when they are at hand (the entry
+    service's are), else in one query."""
+    found = {}
+    for path in paths:
+        program = _follow(instance, path)
+        if program is _UNKNOWN:
+            return _programs_read(instance, paths)
+        if program is None:
+            continue
+        institution_id = _follow(program, "category__plan__institution_id")
+        if institution_id is _UNKNOWN:
+            return _programs_read(instance, paths)
+        found.setdefault(institution_id, set()).add(program.pk)
+    return found
+
+
+_UNKNOWN = object()
+
+
+def _follow(instance, path):
+    """`instance.a.b.c` for "a__b__c" through the related objects already
+    cached on each, None at a missing link, _UNKNOWN where one is not cached."""
+    names = path.split("__")
+    for name in names[:-1]:
+        field = instance._meta.get_field(name)
+        if getattr(instance, field.attname) is None:
+            return None
+        if not field.is_cached(instance):
+            return _UNKNOWN
+        instance = field.get_cached_value(instance)
+    last = names[-1]
+    if last.endswith("_id"):
+        return getattr(instance, last)
+    field = instance._meta.get_field(last)
+    if getattr(instance, field.attname) is None:
+        return None
+    return field.get_cached_value(instance) if field.is_cached(instance) else _UNKNOWN
+
+
+def _programs_read(instance, paths):
+    columns = [column for path in paths
+               for column in (path, f"{path}__category__plan__institution")]
+    row = type(instance)._default_manager.filter(pk=instance.pk).values_list(*columns).first()
+    found = {}
+    for program_id, institution_id in zip(row[::2], row[1::2]) if row else ():
+        if program_id is not None:
+            found.setdefault(institution_id, set()).add(program_id)
+    return found
 
 
 def _pk(institution):

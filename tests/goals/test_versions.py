@@ -18,8 +18,8 @@ from goals import access, entry, versions
 from goals.models import Institution, Narrative, Result, Submission, Target
 from goals.synthetic import build_synthetic_plan
 from reports.importer import import_workbook
-from tests.support.entry_fixtures import (approver, fill, outsourcing, staff,  # noqa: F401
-                                  PASSWORD)
+from tests.support.entry_fixtures import (approver, care, fill, other_staff,  # noqa: F401
+                                          outsourcing, staff, PASSWORD)
 from tests.support.admin_pages import change_form_data, make_administrator
 from tests.support.workbooks import typed_on_summary
 
@@ -97,6 +97,48 @@ def test_the_entry_form_changes_only_its_institutions_version(client, watch, sta
         response = fill(client, outsourcing, {unit: "5"})
     assert response.status_code == 302
     assert versions_seen.changed() == (True, False)
+
+
+def test_a_save_of_many_values_makes_each_version_new_once(client, watch, staff, outsourcing):
+    """One version a commit, however many rows it wrote: at the end of a
+    quarter every save would otherwise update the institution's row once a
+    value, each queued behind the others' saves."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    units = list(outsourcing.unit_projects.order_by("order")[:4])
+    with CaptureQueriesContext(connection) as seen, watch():
+        assert fill(client, outsourcing, {unit: str(n) for n, unit in
+                                          enumerate(units, start=1)}).status_code == 302
+    updates = [query["sql"] for query in seen.captured_queries
+               if query["sql"].startswith("UPDATE") and "version" in query["sql"].split()[1]]
+    assert len([sql for sql in updates if "goals_dataversion" in sql]) == 1, updates
+    assert len([sql for sql in updates if "goals_programversion" in sql]) <= 1, updates
+
+
+def test_an_entered_value_changes_its_programs_version_not_the_outline(
+        client, watch, staff, other_staff, outsourcing, care):
+    institution = outsourcing.category.plan.institution
+    client.force_login(staff)
+    with watch():
+        fill(client, outsourcing, {outsourcing.unit_projects.first(): "5"})
+    before = (versions.outline(institution),
+              versions.program_versions([outsourcing.pk, care.pk]))
+    client.force_login(other_staff)
+    with watch() as seen:
+        assert fill(client, care, {care.unit_projects.first(): "5"}).status_code == 302
+    assert seen.changed() == (True, False)
+    outline, programs = (versions.outline(institution),
+                         versions.program_versions([outsourcing.pk, care.pk]))
+    assert outline == before[0]
+    assert programs[outsourcing.pk] == before[1][outsourcing.pk]
+    assert programs[care.pk] not in ("", before[1][care.pk])
+    # A change to the programs themselves is the outline's.
+    with watch():
+        care.name = "새 이름"
+        care.save()
+    assert versions.outline(institution) != outline
 
 
 def test_a_refused_write_changes_nothing(client, watch, staff, outsourcing):

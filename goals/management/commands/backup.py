@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 # Rebuilt by migrate, or only meaningful while the app runs: the reports
 # made (made again on request), their tasks and the data versions.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "goals.dataversion",
-            "goals.notification",
+            "goals.programversion", "goals.notification",
             "reports.export", "django_tasks_database"]
 EXPORTS_FOLDER = "exports"
 FORMAT = 1
