@@ -1,50 +1,53 @@
 """
-A year's figures kept once built, under the institution's data version.
+A year's figures kept once built, under the versions of what they were read from.
 
 Building a year's figures (goals.selectors.year_figures) is most of what the
 overview, the program page, the entry and approval pages and the reports
 cost, and at the end of a quarter everyone reads the same year of the same
-institution, again and again, between writes. So the figures built are kept
-in Django's cache named "figures" (settings.CACHES: the database's cache
-table, or Redis when FIGURES_CACHE_URL names one; shared by every worker),
-under a key made of:
+institution, again and again, while staff save their programs' values one
+program at a time. So the figures built are kept in Django's cache named
+"figures" (settings.CACHES: the database's cache table, or Redis when
+FIGURES_CACHE_URL names one; shared by every worker), under a key made of:
 
-- the institution and its data version (goals.versions), read *before* the
-  figures are built, so what is kept under a version is at least as new as
-  that version. Every write to the institution's goal book, through every
-  path, gives it a new version as it commits: the key of the next read is
-  new, and the figures kept under the old one are never read again (they
-  expire). Another institution's writes change nothing here.
+- the institution and its outline's version (goals.versions): every write
+  to its goal book but what is entered for a program's quarters gives the
+  outline a new version as it commits, so the key of the next read is new.
+  Another institution's writes change nothing here.
 - everything the figures depend on besides the data: the year, the basis
   quarter asked for (and, when none is, today's date, which the default basis
   reads), the values shown (approved only, everything, or a staff member's
   own drafts), the narratives, the entry pages' reading, and the programs.
 
-A staff member's programs as they are entered (for_entry, a few programs)
-are built every time, never kept: they are read again right after every
-save, and any write in the institution, a colleague's included, gives it a
-new version, so at the end of a quarter, when they are read most, a kept copy
-would almost never be read again; pickling and storing it would only cost.
+With the figures is kept the version of every program they were read from
+(each program, and last year's it continues, whole or an indicator at a
+time), read *before* the figures, so that the figures are at least as new
+as those versions. The figures are read back only while each is unchanged.
+When some have changed (a colleague saved a program), a whole year's figures
+are not built again: only the programs that read a changed one are, and put
+in place of theirs (compose()); the rest did not change, since everything
+they were read from did not.
 
 Inside a transaction the figures are built from the database, never taken
-from the cache nor kept: the transaction may have written what its version
-does not say yet (the version changes as it commits), and a transaction
-rolled back must leave nothing behind.
+from the cache nor kept: the transaction may have written what its versions
+do not say yet (they change as it commits), and a transaction rolled back
+must leave nothing behind.
 
 In front of the shared cache each process keeps the last few figures of a
-whole year it built or read (the overview, the approval page, the reports;
-not a staff member's few programs), under the same key: reading them again
-costs nothing, not even unpickling. Readers therefore treat the figures as
-read-only: nothing that reads them changes them (a save reads what it
-changes afresh, under its lock).
+whole year it built, read or composed (the overview, the approval page, the
+reports; not a few programs'), under the same key: reading them again costs
+no unpickling, and composing them again only the programs changed since.
+Readers therefore treat the figures as read-only: nothing that reads them
+changes them (a save reads what it changes afresh, under its lock).
 """
 
+import dataclasses
 import hashlib
 import logging
 import pickle
 import threading
 import zlib
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import caches
@@ -95,35 +98,85 @@ local = _Local(LOCAL_ENTRIES)
 
 def year_figures(build, institution, year, quarter, *, shown, with_text, programs, for_entry):
     """`build(...)` (the selector's year_figures) through the cache."""
-    if connection.in_atomic_block or (for_entry and programs is not None):
+    if connection.in_atomic_block:
         return build(institution, year, quarter, shown=shown, with_text=with_text,
                      programs=programs, for_entry=for_entry)
     from . import versions  # goals.access, which versions reads, reads the selectors
 
-    version = versions.current(institution)  # before the figures: see the module's text
     if isinstance(programs, QuerySet):
         # The programs a queryset picks (a staff member's own) are part of the key.
         programs = sorted(programs.values_list("pk", flat=True))
-    key = _key(institution, version, year, quarter, shown, with_text, programs, for_entry)
+    key = _key(institution, versions.outline(institution), year, quarter, shown, with_text,
+               programs, for_entry)
     # The whole year, read by many (the overview, the approval page, reports),
     # is kept in this process too; a page of a few programs (a staff member's
     # entry page, a program's page) is read from the shared cache only.
-    shared = programs is None
-    if shared:
-        found = local.get(key)
-        if found is not None:
-            return found
-    found = _read(key)
-    if found is None:
-        found = build(institution, year, quarter, shown=shown, with_text=with_text,
-                      programs=programs, for_entry=for_entry)
-        # Kept for others only if no write came meanwhile: at the end of a
-        # quarter the version changes every few hundred milliseconds, and
-        # figures of a version gone would be pickled and stored for nobody.
-        if versions.current(institution) == version:
-            _write(key, found)
-    if shared:
-        local.set(key, found)
+    whole_year = programs is None
+    kept = (whole_year and local.get(key)) or _read(key)
+    if kept is not None:
+        now = versions.program_versions(list(kept.read_at))
+        if now == kept.read_at:
+            if whole_year:
+                local.set(key, kept)
+            return kept.figures
+        if whole_year:
+            composed = compose(build, kept, now, institution, year, quarter, shown=shown,
+                               with_text=with_text, for_entry=for_entry)
+            if composed is not None:
+                local.set(key, composed)
+                if composed.rebuilt > 1:  # the shared copy lags: brought up to date
+                    _write(key, composed)
+                return composed.figures
+    before = versions.program_versions_of(institution)  # before the figures
+    figures = build(institution, year, quarter, shown=shown, with_text=with_text,
+                    programs=programs, for_entry=for_entry)
+    kept = Kept(figures, {pk: before.get(pk, "") for program_figures in figures.programs
+                          for pk in read_from(program_figures)})
+    _write(key, kept)
+    if whole_year:
+        local.set(key, kept)
+    return figures
+
+
+@dataclass
+class Kept:
+    figures: object
+    read_at: dict  # program id → its version as the figures were read
+    rebuilt: int = 0  # programs built afresh into figures kept before (compose())
+
+
+def compose(build, kept, now, institution, year, quarter, **options):
+    """The year's figures `kept`, with the programs that read a program whose
+    version is no longer what it was (`now`) built afresh; None when a whole
+    build is needed: the default basis quarter moved (a quarter approved or
+    reopened)."""
+    changed = {pk for pk, version in now.items() if kept.read_at[pk] != version}
+    figures = kept.figures
+    stale = [each.program.pk for each in figures.programs if read_from(each) & changed]
+    fresh = {each.program.pk: each for each in build(
+        institution, year, figures.quarter, programs=stale, **options).programs} if stale else {}
+    composed = dataclasses.replace(figures, categories=[
+        dataclasses.replace(category, programs=[
+            fresh.get(each.program.pk, each) for each in category.programs])
+        for category in figures.categories])
+    if quarter is None:
+        from .selectors import APPROVED, default_basis
+
+        latest = max((number for each in composed.programs
+                      for number, submission in each.submissions.items()
+                      if submission.status == APPROVED), default=None)
+        if default_basis(year, latest) != figures.quarter:
+            return None
+    return Kept(composed, now, rebuilt=len(stale))
+
+
+def read_from(program_figures):
+    """The programs whose entered rows a program's figures were built from:
+    its own, and last year's it continues (whole, or an indicator at a time)."""
+    program = program_figures.program
+    found = {pk for pk in (program.pk, program.previous_id) if pk}
+    found.update(figure.indicator.previous.program_id
+                 for figure in program_figures.indicators if figure.indicator.previous_id)
     return found
 
 
@@ -132,7 +185,7 @@ def _key(institution, version, year, quarter, shown, with_text, programs, for_en
     basis = quarter or f"default-{date.today().isoformat()}"
     chosen = ("all" if programs is None else hashlib.sha256(
         ",".join(str(pk) for pk in sorted(int(pk) for pk in programs)).encode()).hexdigest()[:32])
-    return (f"year-figures:{institution_id}:{version}:{year}:{basis}:"
+    return (f"year-figures:2:{institution_id}:{version}:{year}:{basis}:"
             f"{int(shown.unapproved)}:{shown.owner_id or ''}:{int(with_text)}:{int(for_entry)}:"
             f"{chosen}")
 

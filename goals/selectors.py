@@ -378,11 +378,14 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
     fraction of the cost; the year's and categories' totals then add up only
     them.
     """
-    approved = Q(categories__programs__submissions__status=APPROVED)
-    plan = (Plan.objects.select_related("institution")
-            .annotate(latest_approved=Max("categories__programs__submissions__quarter",
-                                          filter=approved))
-            .get(institution=institution, year=year))
+    plans = Plan.objects.select_related("institution")
+    if quarter is None:
+        # Read only when needed: the figures of a few programs at a quarter
+        # then depend on nothing of the others' (goals.figures_cache).
+        plans = plans.annotate(latest_approved=Max(
+            "categories__programs__submissions__quarter",
+            filter=Q(categories__programs__submissions__status=APPROVED)))
+    plan = plans.get(institution=institution, year=year)
     quarter = quarter or default_basis(year, plan.latest_approved)
     has_previous_plan = Plan.objects.filter(institution=institution, year=year - 1).exists()
     statuses = {status.year: status for status in GeneralStatus.objects.filter(

@@ -1,0 +1,163 @@
+"""The figures kept under the outline and the versions of the programs they
+were read from (goals.figures_cache): a staff member's programs, read again
+and again while colleagues save theirs, are built once; a whole year is
+built again only where a program changed; and nothing is stale after a write
+to a program, to last year's programs it continues, to the outline, or a
+row moved away from it.
+
+These tests commit, as production does (see test_figures_cache)."""
+
+import pytest
+
+from goals import entry, selectors, versions
+from goals.models import Plan, Program, Result
+from goals.synthetic import build_synthetic_plan
+from tests.support.entry_fixtures import (approver, care, entry_url, field_name,  # noqa: F401
+                                          fill, form_data, other_staff, outsourcing, staff)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """The programs of every build, in order: "all" for a whole year."""
+    made = []
+    build = selectors.build_year_figures
+
+    def counted(*args, programs=None, **kwargs):
+        made.append("all" if programs is None else sorted(programs))
+        return build(*args, programs=programs, **kwargs)
+
+    monkeypatch.setattr(selectors, "build_year_figures", counted)
+    return made
+
+
+def shown(client, program, owner):
+    """What the entry page's input of `owner` holds."""
+    return form_data(client.get(entry_url()), program)[field_name(program, "value", owner)]
+
+
+def test_a_colleagues_save_keeps_my_figures_and_my_own_save_shows_at_once(
+        client, builds, staff, other_staff, outsourcing, care):
+    mine = outsourcing.unit_projects.order_by("order").first()
+    client.force_login(staff)
+    assert shown(client, outsourcing, mine) == ""
+    assert shown(client, outsourcing, mine) == ""
+    assert len(builds) == 1
+
+    institution_before = versions.current(outsourcing.category.plan.institution)
+    client.force_login(other_staff)
+    assert fill(client, care, {care.unit_projects.order_by("order").first(): "3"}).status_code \
+        == 302
+    assert versions.current(outsourcing.category.plan.institution) != institution_before
+    built = len(builds)
+    client.force_login(staff)
+    assert shown(client, outsourcing, mine) == ""
+    assert len(builds) == built  # the colleague's save left mine kept
+
+    assert fill(client, outsourcing, {mine: "5"}).status_code == 302
+    assert shown(client, outsourcing, mine) == "5"
+    assert fill(client, outsourcing, {mine: "7"}).status_code == 302
+    assert shown(client, outsourcing, mine) == "7"
+
+
+def test_last_years_values_my_programs_continue_are_read_afresh(builds):
+    institution = build_synthetic_plan(indicators=10, code="synthetic")
+    # Its year before is still open (the document's 2023 is closed: its
+    # values cannot change without reopening it, which changes the outline).
+    Plan.objects.filter(institution=institution, year=2023).update(status=Plan.Status.DRAFT)
+    versions.bump(institution)
+    plan = Plan.objects.get(institution=institution, year=2024)
+    program = Program.objects.filter(category__plan=plan).order_by("pk").first()
+    last_years = program.indicators.order_by("order").first().previous
+
+    def baseline():
+        book = selectors.quarter_figures(plan, 1, [program.pk])
+        return next(figure for figure in book.programs[0].indicators
+                    if figure.indicator.previous_id == last_years.pk).baseline_actual
+
+    before = baseline()
+    assert baseline() == before and len(builds) == 1
+    result = Result.objects.get(indicator=last_years, period=5)
+    result.value = before + 10
+    result.save()
+    assert baseline() == before + 10
+
+
+def test_a_result_moved_to_another_program_leaves_the_one_it_was_read_at(
+        client, staff, outsourcing, care):
+    mine = outsourcing.unit_projects.order_by("order").first()
+    theirs = care.unit_projects.order_by("order").first()
+    client.force_login(staff)
+    assert fill(client, outsourcing, {mine: "5"}).status_code == 302
+    assert shown(client, outsourcing, mine) == "5"
+    result = Result.objects.get(unit_project=mine, period=1)
+    result.unit_project = theirs
+    result.save()
+    assert shown(client, outsourcing, mine) == ""
+
+
+def test_the_outline_read_with_my_figures_shows_at_once(client, staff, outsourcing):
+    client.force_login(staff)
+    indicator = outsourcing.indicators.order_by("order").first()
+    assert indicator.measurement in client.get(entry_url()).content.decode()
+    indicator.measurement = "새 지표 이름"
+    indicator.save()
+    assert "새 지표 이름" in client.get(entry_url()).content.decode()
+    program = Program.objects.get(pk=outsourcing.pk)
+    program.name = "새 사업 이름"
+    program.save()
+    assert "새 사업 이름" in client.get(entry_url()).content.decode()
+
+
+def test_a_submitted_and_approved_quarter_shows_as_such(client, staff, approver, outsourcing):
+    from tests.support.entry_fixtures import fill_quarter
+
+    client.force_login(staff)
+    assert f'name="p{outsourcing.pk}-value_' in client.get(entry_url()).content.decode()
+    fill_quarter(outsourcing, 1, staff)
+    entry.submit(staff, outsourcing, 1)
+    page = client.get(entry_url()).content.decode()
+    assert f'name="p{outsourcing.pk}-value_' not in page  # submitted: read only
+    entry.approve(approver, outsourcing, 1)
+    page = client.get(entry_url()).content.decode()
+    assert f'name="p{outsourcing.pk}-value_' not in page and "승인" in page
+
+
+def test_a_colleagues_save_builds_only_their_program_into_the_year(
+        client, builds, staff, outsourcing, care):
+    institution = outsourcing.category.plan.institution
+    unit = outsourcing.unit_projects.order_by("order").first()
+
+    def q1_of_unit():
+        book = selectors.year_figures(institution, 2024, 1, shown=selectors.EVERYTHING)
+        program = next(each for each in book.programs if each.program.pk == outsourcing.pk)
+        return next(each for each in program.unit_projects
+                    if each.unit_project.pk == unit.pk).quarters.get(1)
+
+    assert q1_of_unit() is None
+    assert builds == ["all"]
+    client.force_login(staff)
+    assert fill(client, outsourcing, {unit: "5"}).status_code == 302
+    del builds[:]
+    assert q1_of_unit() == 5
+    assert builds == [[outsourcing.pk]]
+    assert q1_of_unit() == 5 and len(builds) == 1  # and kept so
+    whole = selectors.year_figures(institution, 2024, 1, shown=selectors.EVERYTHING)
+    assert [each.program.pk for each in whole.programs] == list(
+        Program.objects.filter(category__plan__institution=institution, category__plan__year=2024)
+        .order_by("category__order", "number").values_list("pk", flat=True))
+
+
+def test_an_approval_that_moves_the_default_basis_builds_the_year_afresh(
+        builds, staff, approver, outsourcing):
+    from tests.support.entry_fixtures import fill_quarter
+
+    institution = outsourcing.category.plan.institution
+    assert selectors.year_figures(institution, 2024).quarter == 4  # nothing approved: Q4
+    fill_quarter(outsourcing, 1, staff)
+    entry.submit(staff, outsourcing, 1)
+    assert selectors.year_figures(institution, 2024).quarter == 4
+    entry.approve(approver, outsourcing, 1)
+    assert selectors.year_figures(institution, 2024).quarter == 1  # the latest approved
+    assert builds[-1] == "all"
