@@ -124,7 +124,10 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
                                with_text=with_text, for_entry=for_entry)
             if composed is not None:
                 local.set(key, composed)
-                if composed.rebuilt > 1:  # the shared copy lags: brought up to date
+                # Each process composes on from its own copy: the shared one,
+                # where a process without one starts, is stored again (a
+                # whole year pickled) only once it lags far behind.
+                if composed.rebuilt * 4 > len(composed.figures.programs):
                     _write(key, composed)
                 return composed.figures
     before = versions.program_versions_of(institution)  # before the figures

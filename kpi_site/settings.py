@@ -113,7 +113,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The year's figures once built, under the institution's data version
+# The year's figures once built, under the versions of what they read
 # (goals.figures_cache), shared by every worker: in the database's cache
 # table (created by `migrate`), or in Redis when FIGURES_CACHE_URL names one
 # (redis://...). In development (DEBUG) and the tests, this process's memory.
