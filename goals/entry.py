@@ -219,37 +219,48 @@ def save_quarters(user, quarter, batches, *, source, reason="", write=True):
     for program in batches:
         access.require(access.can_enter(user, program))
     history_reason = f"{source}: {reason}" if reason else str(source)
-    with transaction.atomic():
-        problems, warnings, changes = [], [], []
-        for program, entries in batches.items():
-            submission = _locked_submission(program, quarter, user)
-            inputs = {key_of(owner): owner for owner in _inputs(program)}
-            stored = _stored_results(inputs.values(), quarter, lock=True)
-            context = _Context(inputs.values(), program.category.plan.year, quarter)
-            mine, seen = [], set()
-            for entry in entries:
-                owner = inputs.get(entry.key)
-                if owner is None:
-                    raise PermissionDenied
-                if entry.key in seen:
-                    problems.append(Problem(entry, _("같은 항목이 두 번 있습니다.")))
-                    continue
-                seen.add(entry.key)
-                change = _check(entry, owner, stored.get(entry.key), problems)
-                if change and _warned(change, context, warnings):
-                    continue
-                if change:
-                    mine.append(change)
-            closed = closed_reason(program.category.plan, submission.status)
-            if closed and mine:
-                problems.append(ProgramProblem(program, closed,
-                                               tuple(change.entry for change in mine)))
-            changes += mine
-        if problems or warnings or not write:
-            transaction.set_rollback(True)
-            return Outcome(problems, warnings=warnings)
-        for change in changes:
-            change.write(user, quarter, history_reason)
+    try:
+        with transaction.atomic():
+            return _save_quarters(user, quarter, batches, history_reason, write)
+    finally:
+        for program in batches:
+            program.held_submissions = {}
+
+
+def _save_quarters(user, quarter, batches, history_reason, write):
+    problems, warnings, changes = [], [], []
+    for program, entries in batches.items():
+        submission = _locked_submission(program, quarter, user)
+        # Locked until the transaction ends: each result's lock check
+        # reads its status from here, not again from the database.
+        program.held_submissions = {quarter: submission}
+        inputs = {key_of(owner): owner for owner in _inputs(program)}
+        stored = _stored_results(inputs.values(), quarter, lock=True)
+        context = _Context(inputs.values(), program.category.plan.year, quarter)
+        mine, seen = [], set()
+        for entry in entries:
+            owner = inputs.get(entry.key)
+            if owner is None:
+                raise PermissionDenied
+            if entry.key in seen:
+                problems.append(Problem(entry, _("같은 항목이 두 번 있습니다.")))
+                continue
+            seen.add(entry.key)
+            change = _check(entry, owner, stored.get(entry.key), problems)
+            if change and _warned(change, context, warnings):
+                continue
+            if change:
+                mine.append(change)
+        closed = closed_reason(program.category.plan, submission.status)
+        if closed and mine:
+            problems.append(ProgramProblem(program, closed,
+                                           tuple(change.entry for change in mine)))
+        changes += mine
+    if problems or warnings or not write:
+        transaction.set_rollback(True)
+        return Outcome(problems, warnings=warnings)
+    for change in changes:
+        change.write(user, quarter, history_reason)
     return Outcome([], len(changes))
 
 

@@ -439,6 +439,9 @@ class Program(KeepsPlaceWhileLocked):
     """주요경영목표: a program (사업) with its budget, indicators and unit projects."""
 
     place = ("category_id",)
+    # {quarter: Submission} that a writer holds locked until its transaction
+    # ends (goals.entry.save_quarters): their status cannot change meanwhile.
+    held_submissions = {}
 
     category = models.ForeignKey(Category, models.CASCADE, related_name="programs",
                                  verbose_name=_("전략 분야"))
@@ -513,6 +516,15 @@ class Program(KeepsPlaceWhileLocked):
                 ).count() == 1:
             return {"category_id": self.category_id}
         return stored
+
+    def is_approved(self, quarter):
+        """Whether the program's `quarter` is approved: as held locked by the
+        writer now (held_submissions), else as stored."""
+        held = self.held_submissions.get(quarter)
+        if held is not None:
+            return held.status == Submission.Status.APPROVED
+        return Submission.objects.filter(program=self, quarter=quarter,
+                                         status=Submission.Status.APPROVED).exists()
 
     def held_lock(self):
         reason = values_lock(self, Result.objects.filter(Q(indicator__program=self)
@@ -973,9 +985,7 @@ class Result(OfIndicatorOrUnitProject, EnteredForQuarter):
         program = self.program
         if program.category.plan.is_closed:
             return _("마감된 연도의 실적은 바꿀 수 없습니다.")
-        if self.period in QUARTERS and Submission.objects.filter(
-                program=program, quarter=self.period,
-                status=Submission.Status.APPROVED).exists():
+        if self.period in QUARTERS and program.is_approved(self.period):
             return _("승인된 분기의 실적은 바꿀 수 없습니다. 승인자가 분기를 재개해야 합니다.")
         return None
 

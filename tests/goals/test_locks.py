@@ -19,7 +19,7 @@ from reports.importer import ImportFailed, import_workbook
 from reports.xlsx import render_xlsx
 from tests.support.admin_pages import make_administrator
 from tests.support.entry_fixtures import (CARE, approver, entry_url, fill,  # noqa: F401
-                                          outsourcing, program_named, staff)
+                                          fill_quarter, outsourcing, program_named, staff)
 
 pytestmark = pytest.mark.django_db
 
@@ -321,3 +321,19 @@ def test_a_closed_year_opens_through_no_other_path(closed_year, approver):
     with pytest.raises(PermissionDenied):
         plan.reopen(approver, "사유")
     assert Plan.objects.get(pk=closed_year.pk).is_closed
+
+
+def test_the_lock_a_save_held_is_not_taken_for_the_quarters_later_state(staff, approver,
+                                                                       outsourcing):
+    """A save reads its quarter's status once, under the lock it holds until
+    it commits; once it has, the same program object reads the lock again."""
+    fill_quarter(outsourcing, 1, staff)
+    entry.submit(staff, outsourcing, 1)
+    entry.approve(approver, outsourcing, 1)
+    unit = outsourcing.unit_projects.order_by("order").first()
+    unit.program = outsourcing  # the very object the save held the quarter on
+    result = Result.objects.get(unit_project=unit, period=1)
+    result.unit_project = unit
+    result.value += 1
+    with pytest.raises(PeriodLocked):
+        result.save()
