@@ -27,6 +27,10 @@ are not built again: only the programs that read a changed one are, and put
 in place of theirs (compose()); the rest did not change, since everything
 they were read from did not.
 
+A staff member reads every program's approved values and their own drafts:
+their year is the year read with approved values only, which every reader
+shares, with their own programs (kept as a few programs are) put in place.
+
 Inside a transaction the figures are built from the database, never taken
 from the cache nor kept: the transaction may have written what its versions
 do not say yet (they change as it commits), and a transaction rolled back
@@ -106,6 +110,9 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
     if isinstance(programs, QuerySet):
         # The programs a queryset picks (a staff member's own) are part of the key.
         programs = sorted(programs.values_list("pk", flat=True))
+    if programs is None and shown.owner_id is not None and not shown.unapproved:
+        return _with_own_drafts(build, institution, year, quarter, shown=shown,
+                                with_text=with_text, for_entry=for_entry)
     key = _key(institution, versions.outline(institution), year, quarter, shown, with_text,
                programs, for_entry)
     # The whole year, read by many (the overview, the approval page, reports),
@@ -158,10 +165,7 @@ def compose(build, kept, now, institution, year, quarter, **options):
     stale = [each.program.pk for each in figures.programs if read_from(each) & changed]
     fresh = {each.program.pk: each for each in build(
         institution, year, figures.quarter, programs=stale, **options).programs} if stale else {}
-    composed = dataclasses.replace(figures, categories=[
-        dataclasses.replace(category, programs=[
-            fresh.get(each.program.pk, each) for each in category.programs])
-        for category in figures.categories])
+    composed = _with_programs(figures, fresh)
     if quarter is None:
         from .selectors import APPROVED, default_basis
 
@@ -171,6 +175,34 @@ def compose(build, kept, now, institution, year, quarter, **options):
         if default_basis(year, latest) != figures.quarter:
             return None
     return Kept(composed, now, rebuilt=len(stale))
+
+
+def _with_own_drafts(build, institution, year, quarter, *, shown, **options):
+    """A staff member's year: the approved values of every program but their
+    own, which count their drafts too (Shown.owner_id). The other programs'
+    figures are those of the year read with approved values only, which every
+    reader shares: that year, with their own programs put in place."""
+    from .selectors import APPROVED_ONLY
+
+    figures = year_figures(build, institution, year, quarter, shown=APPROVED_ONLY,
+                           programs=None, **options)
+    own = [each.program.pk for each in figures.programs
+           if each.program.owner_id == shown.owner_id]
+    fresh = {}
+    if own:
+        fresh = {each.program.pk: each for each in year_figures(
+            build, institution, year, figures.quarter, shown=shown, programs=own,
+            **options).programs}
+    return _with_programs(figures, fresh, shown=shown)
+
+
+def _with_programs(figures, fresh, **changes):
+    """`figures` with the programs' figures in `fresh` ({program id:
+    ProgramFigures}) in place of theirs."""
+    return dataclasses.replace(figures, **changes, categories=[
+        dataclasses.replace(category, programs=[
+            fresh.get(each.program.pk, each) for each in category.programs])
+        for category in figures.categories])
 
 
 def read_from(program_figures):

@@ -161,3 +161,48 @@ def test_an_approval_that_moves_the_default_basis_builds_the_year_afresh(
     entry.approve(approver, outsourcing, 1)
     assert selectors.year_figures(institution, 2024).quarter == 1  # the latest approved
     assert builds[-1] == "all"
+
+
+def as_read(book):
+    """What a page shows of a year: each indicator's and unit project's values
+    with their marks, each program's spending, the year's totals."""
+    return {
+        "quarter": book.quarter, "shown": book.shown,
+        "programs": [(each.program.pk, each.executed_won, each.execution_is_unapproved,
+                      [(figure.indicator.pk, figure.quarters, figure.cumulative, figure.result,
+                        figure.achievement, figure.unapproved, figure.pace.status)
+                       for figure in each.indicators],
+                      [(unit.unit_project.pk, unit.quarters, unit.result, unit.unapproved)
+                       for unit in each.unit_projects])
+                     for each in book.programs],
+        "totals": (book.average_achievement, book.status_counts, book.executed_won,
+                   book.achievement_is_unapproved),
+    }
+
+
+def test_a_staff_members_year_is_the_year_built_for_them(client, staff, other_staff,
+                                                          outsourcing, care):
+    """Staff read their own drafts and everyone else's approved values: made
+    of the year everyone shares and their programs put in place, it is the
+    year built for them alone, after their save and after a colleague's."""
+    institution = outsourcing.category.plan.institution
+    theirs = selectors.Shown(owner_id=staff.pk)
+
+    def kept_and_built():
+        return (as_read(selectors.year_figures(institution, 2024, shown=theirs)),
+                as_read(selectors.build_year_figures(institution, 2024, shown=theirs)))
+
+    kept, built = kept_and_built()
+    assert kept == built
+    client.force_login(staff)
+    assert fill(client, outsourcing, {outsourcing.unit_projects.order_by("order").first(): "5"}
+                ).status_code == 302
+    client.force_login(other_staff)
+    assert fill(client, care, {care.unit_projects.order_by("order").first(): "6"}
+                ).status_code == 302
+    kept, built = kept_and_built()
+    assert kept == built
+    own = next(each for each in kept["programs"] if each[0] == outsourcing.pk)
+    colleagues = next(each for each in kept["programs"] if each[0] == care.pk)
+    assert any(1 in unit[3] for unit in own[4])  # their draft, counted and marked
+    assert not any(unit[1].get(1) for unit in colleagues[4])  # a colleague's draft: not shown
