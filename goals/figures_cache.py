@@ -100,8 +100,10 @@ class _Local:
 local = _Local(LOCAL_ENTRIES)
 
 
-def year_figures(build, institution, year, quarter, *, shown, with_text, programs, for_entry):
-    """`build(...)` (the selector's year_figures) through the cache."""
+def year_figures(build, institution, year, quarter, *, shown, with_text, programs, for_entry,
+                 within=None):
+    """`build(...)` (the selector's year_figures) through the cache. `within`:
+    see build_year_figures."""
     if connection.in_atomic_block:
         return build(institution, year, quarter, shown=shown, with_text=with_text,
                      programs=programs, for_entry=for_entry)
@@ -139,7 +141,7 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
                 return composed.figures
     before = versions.program_versions_of(institution)  # before the figures
     figures = build(institution, year, quarter, shown=shown, with_text=with_text,
-                    programs=programs, for_entry=for_entry)
+                    programs=programs, for_entry=for_entry, within=within)
     kept = Kept(figures, {pk: before.get(pk, "") for program_figures in figures.programs
                           for pk in read_from(program_figures)})
     _write(key, kept)
@@ -164,7 +166,8 @@ def compose(build, kept, now, institution, year, quarter, **options):
     figures = kept.figures
     stale = [each.program.pk for each in figures.programs if read_from(each) & changed]
     fresh = {each.program.pk: each for each in build(
-        institution, year, figures.quarter, programs=stale, **options).programs} if stale else {}
+        institution, year, figures.quarter, programs=stale, within=figures, **options).programs
+    } if stale else {}
     composed = _with_programs(figures, fresh)
     if quarter is None:
         from .selectors import APPROVED, default_basis
@@ -192,7 +195,7 @@ def _with_own_drafts(build, institution, year, quarter, *, shown, **options):
     if own:
         fresh = {each.program.pk: each for each in year_figures(
             build, institution, year, figures.quarter, shown=shown, programs=own,
-            **options).programs}
+            within=figures, **options).programs}
     return _with_programs(figures, fresh, shown=shown)
 
 

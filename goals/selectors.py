@@ -362,7 +362,7 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
 
 
 def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
-                       with_text=False, programs=None, for_entry=False):
+                       with_text=False, programs=None, for_entry=False, within=None):
     """
     Everything about `institution`'s plan for `year`, with its figures read
     at `quarter` (default_basis() when None), counting the values `shown`
@@ -376,8 +376,15 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
     the categories holding them, for a page about one program or about one
     owner's programs: their figures are those of the whole year, read at a
     fraction of the cost; the year's and categories' totals then add up only
-    them.
+    them. `within`, the whole year's figures they are to be put in
+    (goals.figures_cache), gives the plan, its categories and the basis
+    quarter, which are then not read again.
     """
+    if within is not None:
+        return _build(within.plan, within.quarter, within.has_previous_plan,
+                      {year: within.status, year - 1: within.previous_status},
+                      [category.category for category in within.categories],
+                      shown=shown, with_text=with_text, programs=programs, for_entry=for_entry)
     plans = Plan.objects.select_related("institution")
     if quarter is None:
         # Read only when needed: the figures of a few programs at a quarter
@@ -390,6 +397,13 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
     has_previous_plan = Plan.objects.filter(institution=institution, year=year - 1).exists()
     statuses = {status.year: status for status in GeneralStatus.objects.filter(
         institution=institution, year__in=[year, year - 1])}
+    return _build(plan, quarter, has_previous_plan, statuses, list(plan.categories.all()),
+                  shown=shown, with_text=with_text, programs=programs, for_entry=for_entry)
+
+
+def _build(plan, quarter, has_previous_plan, statuses, categories, *, shown, with_text,
+           programs, for_entry):
+    year = plan.year
 
     def chosen(path=""):
         """The programs read, reached through `path` ("program__", ...)."""
@@ -398,7 +412,6 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
             condition &= Q(**{f"{path}pk__in": programs})
         return condition
 
-    categories = list(plan.categories.all())
     category_by_id = {category.id: category for category in categories}
     programs_read = list(Program.objects.filter(chosen())
                          .select_related("owner", "previous")
