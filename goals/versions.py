@@ -40,6 +40,8 @@ it wrote.
 """
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.db import transaction
@@ -70,15 +72,59 @@ def current(institution):
 def outline(institution):
     """The version of `institution`'s goal book but what is entered for its
     programs (see the module's text)."""
-    return _row(institution).outline
+    seen = _page.get()
+    if seen is None:
+        return _row(institution).outline
+    institution_id = _pk(institution)
+    if institution_id not in seen.outlines:
+        seen.outlines[institution_id] = _row(institution).outline
+    return seen.outlines[institution_id]
 
 
 def program_versions(program_ids):
     """{program id: version} of `program_ids`; "" for a program never entered
     (any change to the programs themselves changes the outline)."""
-    found = dict(ProgramVersion.objects.filter(program_id__in=program_ids)
-                 .values_list("program_id", "token"))
-    return {program_id: found.get(program_id, "") for program_id in program_ids}
+    seen = _page.get()
+    known = seen.programs if seen is not None else {}
+    missing = [program_id for program_id in program_ids if program_id not in known]
+    if missing:
+        found = dict(ProgramVersion.objects.filter(program_id__in=missing)
+                     .values_list("program_id", "token"))
+        known = {**known, **{program_id: found.get(program_id, "") for program_id in missing}}
+        if seen is not None:
+            seen.programs = known
+    return {program_id: known[program_id] for program_id in program_ids}
+
+
+class _Seen:
+    def __init__(self):
+        self.outlines, self.programs = {}, {}
+
+
+_page = ContextVar("goals_versions_of_the_page", default=None)
+
+
+@contextmanager
+def read_once():
+    """Within, each version is read once and then taken as read: a page that
+    reads its figures several ways (a program's, the year's, the year's
+    evaluation) reads them at one state, with a query each, not each time."""
+    token = _page.set(_Seen())
+    try:
+        yield
+    finally:
+        _page.reset(token)
+
+
+def read_once_per_page(get_response):
+    """Middleware: a page (GET, HEAD) reads each version once (read_once()).
+    A request that writes reads them afresh: its own writes change them."""
+    def middleware(request):
+        if request.method in ("GET", "HEAD"):
+            with read_once():
+                return get_response(request)
+        return get_response(request)
+    return middleware
 
 
 def program_versions_of(institution):

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "kpi_site.security.permissions_policy",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A page reads each data version once, however many ways it reads its figures.
+    "goals.versions.read_once_per_page",
     # Last, as django-axes asks: it turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -206,3 +206,22 @@ def test_a_staff_members_year_is_the_year_built_for_them(client, staff, other_st
     colleagues = next(each for each in kept["programs"] if each[0] == care.pk)
     assert any(1 in unit[3] for unit in own[4])  # their draft, counted and marked
     assert not any(unit[1].get(1) for unit in colleagues[4])  # a colleague's draft: not shown
+
+
+def test_a_page_reads_each_version_once_however_many_ways_it_reads_its_figures(
+        client, staff, outsourcing):
+    """The indicator page reads its program's figures, the year's and the
+    year's evaluation: one state of the versions, read once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    indicator = outsourcing.indicators.order_by("order").first()
+    client.force_login(staff)
+    url = f"/jbsss/2024/indicators/{indicator.pk}/"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(url).status_code == 200
+    reads = [query["sql"] for query in seen.captured_queries
+             if query["sql"].startswith("SELECT") and "version\"" in query["sql"].split(" FROM ")[1]
+             .split()[0]]
+    assert len(reads) == 2, reads  # the outline's, and the programs'
