@@ -117,9 +117,13 @@ def institution_or_404(user, code):
 
 
 def plan_or_404(user, code, year):
-    institution = institution_or_404(user, code)
-    return get_object_or_404(Plan.objects.select_related("institution"),
-                             institution=institution, year=year)
+    """The plan of the institution with `code` for `year`, if `user` may read
+    the institution; otherwise a 404 (the same for a plan that is not there)."""
+    plan = (Plan.objects.select_related("institution")
+            .filter(institution__code=code, year=year).first())
+    if plan is None or not can_read(user, plan.institution):
+        raise Http404
+    return plan
 
 
 def plan_for(user, code, year, allowed):
