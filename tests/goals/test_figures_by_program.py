@@ -180,32 +180,47 @@ def as_read(book):
     }
 
 
-def test_a_staff_members_year_is_the_year_built_for_them(client, staff, other_staff,
-                                                          outsourcing, care):
-    """Staff read their own drafts and everyone else's approved values: made
-    of the year everyone shares and their programs put in place, it is the
-    year built for them alone, after their save and after a colleague's."""
+def test_each_readers_year_is_the_year_built_for_them(client, staff, other_staff, approver,
+                                                     outsourcing, care):
+    """Staff read their own drafts and everyone else's approved values, the
+    director approved values, the approver every value. However each year is
+    made (kept, composed, a staff member's programs put in place of the
+    shared year's and those left for the next reader), it is the year built
+    for them alone, after every kind of write, read in every order."""
+    from tests.support.entry_fixtures import fill_quarter
+
     institution = outsourcing.category.plan.institution
-    theirs = selectors.Shown(owner_id=staff.pk)
+    readers = [selectors.Shown(owner_id=staff.pk), selectors.Shown(owner_id=other_staff.pk),
+               selectors.APPROVED_ONLY, selectors.EVERYTHING]
 
-    def kept_and_built():
-        return (as_read(selectors.year_figures(institution, 2024, shown=theirs)),
-                as_read(selectors.build_year_figures(institution, 2024, shown=theirs)))
+    def all_read_as_built(order=readers):
+        for shown in order:
+            for quarter in (None, 1):
+                kept = selectors.year_figures(institution, 2024, quarter, shown=shown)
+                built = selectors.build_year_figures(institution, 2024, quarter, shown=shown)
+                assert as_read(kept) == as_read(built), (shown, quarter)
+        return True
 
-    kept, built = kept_and_built()
-    assert kept == built
+    assert all_read_as_built()
     client.force_login(staff)
     assert fill(client, outsourcing, {outsourcing.unit_projects.order_by("order").first(): "5"}
                 ).status_code == 302
+    assert all_read_as_built()
     client.force_login(other_staff)
     assert fill(client, care, {care.unit_projects.order_by("order").first(): "6"}
                 ).status_code == 302
-    kept, built = kept_and_built()
-    assert kept == built
-    own = next(each for each in kept["programs"] if each[0] == outsourcing.pk)
-    colleagues = next(each for each in kept["programs"] if each[0] == care.pk)
-    assert any(1 in unit[3] for unit in own[4])  # their draft, counted and marked
-    assert not any(unit[1].get(1) for unit in colleagues[4])  # a colleague's draft: not shown
+    assert all_read_as_built(readers[::-1])
+    own = selectors.year_figures(institution, 2024, shown=readers[0])
+    mine = next(each for each in own.programs if each.program.pk == outsourcing.pk)
+    colleagues = next(each for each in own.programs if each.program.pk == care.pk)
+    assert any(unit.is_unapproved(1) for unit in mine.unit_projects)  # their draft, marked
+    assert not any(unit.quarters.get(1) for unit in colleagues.unit_projects)  # not theirs
+    # Their own program's quarter approved: the default basis moves to it.
+    fill_quarter(outsourcing, 2, staff)
+    entry.submit(staff, outsourcing, 2)
+    entry.approve(approver, outsourcing, 2)
+    assert selectors.year_figures(institution, 2024, shown=readers[0]).quarter == 2
+    assert all_read_as_built()
 
 
 def test_a_page_reads_each_version_once_however_many_ways_it_reads_its_figures(
