@@ -101,9 +101,9 @@ local = _Local(LOCAL_ENTRIES)
 
 
 def year_figures(build, institution, year, quarter, *, shown, with_text, programs, for_entry,
-                 within=None, leave=None):
+                 within=None):
     """`build(...)` (the selector's year_figures) through the cache. `within`:
-    see build_year_figures; `leave`: see compose()."""
+    see build_year_figures."""
     if connection.in_atomic_block:
         return build(institution, year, quarter, shown=shown, with_text=with_text,
                      programs=programs, for_entry=for_entry)
@@ -130,7 +130,7 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
             return kept.figures
         if whole_year:
             composed = compose(build, kept, now, institution, year, quarter, shown=shown,
-                               with_text=with_text, for_entry=for_entry, leave=leave)
+                               with_text=with_text, for_entry=for_entry)
             if composed is not None:
                 local.set(key, composed)
                 # Each process composes on from its own copy: the shared one,
@@ -157,40 +157,27 @@ class Kept:
     rebuilt: int = 0  # programs built afresh into figures kept before (compose())
 
 
-def compose(build, kept, now, institution, year, quarter, leave=None, **options):
+def compose(build, kept, now, institution, year, quarter, **options):
     """The year's figures `kept`, with the programs that read a program whose
     version is no longer what it was (`now`) built afresh; None when a whole
     build is needed: the default basis quarter moved (a quarter approved or
-    reopened). The programs that `leave(program_figures)` says, which the
-    caller puts its own in place of, are left as they were, and so are the
-    versions they were read at: the next reader builds them afresh."""
-    left = {each.program.pk for each in kept.figures.programs if leave and leave(each)}
+    reopened)."""
     changed = {pk for pk, version in now.items() if kept.read_at[pk] != version}
     figures = kept.figures
-    stale = [each.program.pk for each in figures.programs
-             if read_from(each) & changed and each.program.pk not in left]
+    stale = [each.program.pk for each in figures.programs if read_from(each) & changed]
     fresh = {each.program.pk: each for each in build(
         institution, year, figures.quarter, programs=stale, within=figures, **options).programs
     } if stale else {}
     composed = _with_programs(figures, fresh)
-    if quarter is None and basis_moved(composed):
-        return None
-    read_at = dict(now)
-    for each in figures.programs:
-        if each.program.pk in left:
-            read_at.update((pk, kept.read_at[pk]) for pk in read_from(each) & changed)
-    return Kept(composed, read_at, rebuilt=len(stale))
+    if quarter is None:
+        from .selectors import APPROVED, default_basis
 
-
-def basis_moved(figures):
-    """Whether the default basis quarter of `figures` is no longer theirs: the
-    latest quarter approved (or today's) is another."""
-    from .selectors import APPROVED, default_basis
-
-    latest = max((number for each in figures.programs
-                  for number, submission in each.submissions.items()
-                  if submission.status == APPROVED), default=None)
-    return default_basis(figures.year, latest) != figures.quarter
+        latest = max((number for each in composed.programs
+                      for number, submission in each.submissions.items()
+                      if submission.status == APPROVED), default=None)
+        if default_basis(year, latest) != figures.quarter:
+            return None
+    return Kept(composed, now, rebuilt=len(stale))
 
 
 def _with_own_drafts(build, institution, year, quarter, *, shown, **options):
@@ -200,22 +187,16 @@ def _with_own_drafts(build, institution, year, quarter, *, shown, **options):
     reader shares: that year, with their own programs put in place."""
     from .selectors import APPROVED_ONLY
 
-    def theirs(program_figures):
-        return program_figures.program.owner_id == shown.owner_id
-
-    # Their own programs are put in place below: not built for the shared year too.
     figures = year_figures(build, institution, year, quarter, shown=APPROVED_ONLY,
-                           programs=None, leave=theirs, **options)
-    own = [each.program.pk for each in figures.programs if theirs(each)]
+                           programs=None, **options)
+    own = [each.program.pk for each in figures.programs
+           if each.program.owner_id == shown.owner_id]
     fresh = {}
     if own:
         fresh = {each.program.pk: each for each in year_figures(
             build, institution, year, figures.quarter, shown=shown, programs=own,
             within=figures, **options).programs}
-    figures = _with_programs(figures, fresh, shown=shown)
-    if quarter is None and basis_moved(figures):  # by an approval of their own program's
-        return build(institution, year, quarter, shown=shown, **options)
-    return figures
+    return _with_programs(figures, fresh, shown=shown)
 
 
 def _with_programs(figures, fresh, **changes):
