@@ -1,5 +1,7 @@
 """The staff member's quarter: enter, attach evidence, use the Excel sheet, submit."""
 
+from typing import NamedTuple
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -60,9 +62,10 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
         })
     returned = [each for each in program_quarters if each.status == Submission.Status.RETURNED]
     # Returned in another quarter: said here too, with the way there.
-    returned_elsewhere = (Submission.objects.filter(
-        program__in=owned_programs(plan, request.user), status=Submission.Status.RETURNED)
-        .exclude(quarter=quarter).select_related("program__category"))
+    returned_elsewhere = [
+        ReturnedQuarter(each.program, number, submission.comment)
+        for each in book.programs for number, submission in sorted(each.submissions.items())
+        if submission.status == Submission.Status.RETURNED and number != quarter]
     return render(request, "goals/entry.html", {
         "returned": returned, "returned_elsewhere": returned_elsewhere,
         "due": review.due_of(plan, quarter),
@@ -74,6 +77,12 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
         "any_open": any(each.is_open for each in program_quarters),
         "sheet_problems": sheet_problems, "not_measured": parsing.NOT_MEASURED_TEXT,
     }, status=status)
+
+
+class ReturnedQuarter(NamedTuple):
+    program: Program
+    quarter: int
+    comment: str
 
 
 class PageReasonForm(forms.Form):

@@ -26,7 +26,8 @@ def test_a_return_shows_on_the_entry_page_the_landing_page_and_the_navigation(
     assert top < page.index(f'id="program-{outsourcing.pk}"')
     # On another quarter's page (Q4, where staff land) too, with the way to Q1.
     other = client.get("/jbsss/2024/entry/4/").content.decode()
-    assert "반려 사유: 증빙이 없습니다" in other and "/jbsss/2024/entry/1/#program-" in other
+    assert ("반려 사유: 증빙이 없습니다" in other
+            and f"/jbsss/2024/entry/1/#program-{outsourcing.pk}" in other)
     landing = client.get("/jbsss/2024/todo/1/").content.decode()
     assert "반려 사유: 증빙이 없습니다" in landing
     assert "반려 1" in landing  # the navigation's count
