@@ -34,8 +34,8 @@ from django.utils.translation import gettext_lazy
 
 from . import access, evidence_files, figures, notify, parsing
 from . import formatting as fmt
-from .models import (DEFAULT_STEPS, Evidence, Indicator, Kind, Plan, Result, Submission,
-                     Target, UnitProject)
+from .models import (DEFAULT_STEPS, HELD_SUBMISSIONS, Evidence, Indicator, Kind, Plan, Result,
+                     Submission, Target, UnitProject)
 from .parsing import BadValue, plain
 from .people import saved_by
 
@@ -219,12 +219,12 @@ def save_quarters(user, quarter, batches, *, source, reason="", write=True):
     for program in batches:
         access.require(access.can_enter(user, program))
     history_reason = f"{source}: {reason}" if reason else str(source)
+    held = HELD_SUBMISSIONS.set({})
     try:
         with transaction.atomic():
             return _save_quarters(user, quarter, batches, history_reason, write)
     finally:
-        for program in batches:
-            program.held_submissions = {}
+        HELD_SUBMISSIONS.reset(held)
 
 
 def _save_quarters(user, quarter, batches, history_reason, write):
@@ -233,7 +233,7 @@ def _save_quarters(user, quarter, batches, history_reason, write):
         submission = _locked_submission(program, quarter, user)
         # Locked until the transaction ends: each result's lock check
         # reads its status from here, not again from the database.
-        program.held_submissions = {quarter: submission}
+        HELD_SUBMISSIONS.get()[program.pk, quarter] = submission
         inputs = {key_of(owner): owner for owner in _inputs(program)}
         stored = _stored_results(inputs.values(), quarter, lock=True)
         context = _Context(inputs.values(), program.category.plan.year, quarter)

@@ -15,6 +15,7 @@ what was achieved.
 
 import datetime
 import uuid
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.conf import settings
@@ -30,6 +31,12 @@ from . import figures, scoring
 
 class PeriodLocked(ValidationError):
     """A value in an approved quarter or a closed year was about to change."""
+
+
+# {(program id, quarter): Submission} that the writer in this thread holds
+# locked until its transaction ends (goals.entry.save_quarters): their status
+# cannot change meanwhile.
+HELD_SUBMISSIONS = ContextVar("held_submissions", default=None)
 
 
 class KeepsPlaceWhileLocked(models.Model):
@@ -439,9 +446,6 @@ class Program(KeepsPlaceWhileLocked):
     """주요경영목표: a program (사업) with its budget, indicators and unit projects."""
 
     place = ("category_id",)
-    # {quarter: Submission} that a writer holds locked until its transaction
-    # ends (goals.entry.save_quarters): their status cannot change meanwhile.
-    held_submissions = {}
 
     category = models.ForeignKey(Category, models.CASCADE, related_name="programs",
                                  verbose_name=_("전략 분야"))
@@ -519,8 +523,8 @@ class Program(KeepsPlaceWhileLocked):
 
     def is_approved(self, quarter):
         """Whether the program's `quarter` is approved: as held locked by the
-        writer now (held_submissions), else as stored."""
-        held = self.held_submissions.get(quarter)
+        writer now (HELD_SUBMISSIONS), else as stored."""
+        held = (HELD_SUBMISSIONS.get() or {}).get((self.pk, quarter))
         if held is not None:
             return held.status == Submission.Status.APPROVED
         return Submission.objects.filter(program=self, quarter=quarter,
@@ -1588,11 +1592,12 @@ class DataVersion(models.Model):
 
 
 class ProgramVersion(models.Model):
-    """Which state of what is entered for a program (its results, targets,
-    submissions, spending, evidence) a cached figure was made from: a new
-    random token as each write to them commits (goals.versions). By ids, not
-    foreign keys: a version outlives nothing it could be mistaken for, since
-    any change to the programs themselves changes the outline."""
+    """Which state of what is entered for a program (its results, targets and
+    their revisions, last year's actuals, submissions, spending, evidence) a
+    cached figure was made from: a new random token as each write to them
+    commits (goals.versions). By ids, not foreign keys, so that making one
+    never fails on a program deleted meanwhile; a program's deletion or move
+    changes the outline, which every cached figure is kept under too."""
 
     program_id = models.BigIntegerField(_("사업"), primary_key=True)
     institution_id = models.BigIntegerField(_("기관"), db_index=True)
