@@ -49,6 +49,7 @@ import hashlib
 import logging
 import pickle
 import threading
+import time
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -63,10 +64,10 @@ log = logging.getLogger(__name__)
 
 CACHE = "figures"
 LOCAL_ENTRIES = 8
-# A version changes with every write, so a key is never read again after one:
-# entries only need to outlive the reads between two writes. The timeout also
-# bounds how long a version missed (a process killed between a commit and its
-# new version) could keep figures older than the data.
+# How long figures are kept, in the shared cache and in a process, from the
+# moment they were built whole; composing them (compose()) keeps that moment.
+# It bounds how long a version missed (a process killed between a commit and
+# its new version) could keep figures older than the data.
 TIMEOUT = 15 * 60
 
 
@@ -101,9 +102,10 @@ local = _Local(LOCAL_ENTRIES)
 
 
 def year_figures(build, institution, year, quarter, *, shown, with_text, programs, for_entry,
-                 within=None):
+                 within=None, outline=None):
     """`build(...)` (the selector's year_figures) through the cache. `within`:
-    see build_year_figures."""
+    see build_year_figures; `outline`: the outline's version, when the caller
+    read it already (the figures are then kept under it)."""
     if connection.in_atomic_block:
         return build(institution, year, quarter, shown=shown, with_text=with_text,
                      programs=programs, for_entry=for_entry)
@@ -115,16 +117,22 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
     if programs is None and shown.owner_id is not None and not shown.unapproved:
         return _with_own_drafts(build, institution, year, quarter, shown=shown,
                                 with_text=with_text, for_entry=for_entry)
-    key = _key(institution, versions.outline(institution), year, quarter, shown, with_text,
-               programs, for_entry)
+    if programs is not None and quarter is None:
+        # A few programs at the year's default basis quarter, which approvals
+        # of the others move (the versions of these programs do not say so).
+        from .selectors import basis_of
+
+        quarter = basis_of(institution, year)
+    key = _key(institution, outline or versions.outline(institution), year, quarter, shown,
+               with_text, programs, for_entry)
     # The whole year, read by many (the overview, the approval page, reports),
     # is kept in this process too; a page of a few programs (a staff member's
     # entry page, a program's page) is read from the shared cache only.
     whole_year = programs is None
     kept = (whole_year and local.get(key)) or _read(key)
-    if kept is not None:
-        now = versions.program_versions(list(kept.read_at))
-        if now == kept.read_at:
+    if kept is not None and time.time() - kept.built_at < TIMEOUT:
+        now = versions.program_versions(list(kept.versions_read))
+        if now == kept.versions_read:
             if whole_year:
                 local.set(key, kept)
             return kept.figures
@@ -137,13 +145,14 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
                 # where a process without one starts, is stored again (a
                 # whole year pickled) only once it lags far behind.
                 if composed.rebuilt * 4 > len(composed.figures.programs):
+                    composed.rebuilt = 0
                     _write(key, composed)
                 return composed.figures
     before = versions.program_versions_of(institution)  # before the figures
     figures = build(institution, year, quarter, shown=shown, with_text=with_text,
                     programs=programs, for_entry=for_entry, within=within)
     kept = Kept(figures, {pk: before.get(pk, "") for program_figures in figures.programs
-                          for pk in read_from(program_figures)})
+                          for pk in read_from(program_figures)}, built_at=time.time())
     _write(key, kept)
     if whole_year:
         local.set(key, kept)
@@ -153,8 +162,9 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
 @dataclass
 class Kept:
     figures: object
-    read_at: dict  # program id → its version as the figures were read
-    rebuilt: int = 0  # programs built afresh into figures kept before (compose())
+    versions_read: dict  # program id → its version, read before the figures were
+    built_at: float  # when they were built whole (time.time())
+    rebuilt: int = 0  # programs composed in since they were last stored in the shared cache
 
 
 def compose(build, kept, now, institution, year, quarter, **options):
@@ -162,7 +172,7 @@ def compose(build, kept, now, institution, year, quarter, **options):
     version is no longer what it was (`now`) built afresh; None when a whole
     build is needed: the default basis quarter moved (a quarter approved or
     reopened)."""
-    changed = {pk for pk, version in now.items() if kept.read_at[pk] != version}
+    changed = {pk for pk, version in now.items() if kept.versions_read[pk] != version}
     figures = kept.figures
     stale = [each.program.pk for each in figures.programs if read_from(each) & changed]
     fresh = {each.program.pk: each for each in build(
@@ -177,7 +187,7 @@ def compose(build, kept, now, institution, year, quarter, **options):
                       if submission.status == APPROVED), default=None)
         if default_basis(year, latest) != figures.quarter:
             return None
-    return Kept(composed, now, rebuilt=len(stale))
+    return Kept(composed, now, kept.built_at, rebuilt=kept.rebuilt + len(stale))
 
 
 def _with_own_drafts(build, institution, year, quarter, *, shown, **options):
@@ -185,17 +195,20 @@ def _with_own_drafts(build, institution, year, quarter, *, shown, **options):
     own, which count their drafts too (Shown.owner_id). The other programs'
     figures are those of the year read with approved values only, which every
     reader shares: that year, with their own programs put in place."""
+    from . import versions
     from .selectors import APPROVED_ONLY
 
+    # Both kept under the one outline their plan and categories are of.
+    outline = versions.outline(institution)
     figures = year_figures(build, institution, year, quarter, shown=APPROVED_ONLY,
-                           programs=None, **options)
+                           programs=None, outline=outline, **options)
     own = [each.program.pk for each in figures.programs
            if each.program.owner_id == shown.owner_id]
     fresh = {}
     if own:
         fresh = {each.program.pk: each for each in year_figures(
             build, institution, year, figures.quarter, shown=shown, programs=own,
-            within=figures, **options).programs}
+            within=figures, outline=outline, **options).programs}
     return _with_programs(figures, fresh, shown=shown)
 
 

@@ -354,8 +354,9 @@ def default_basis(year, latest_approved, today=None):
 
 def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_text=False,
                  programs=None, for_entry=False):
-    """The year's figures (see build_year_figures), built once per data
-    version of the institution and kept (goals.figures_cache)."""
+    """The year's figures (see build_year_figures), kept once built and
+    built again only where what they were read from changed
+    (goals.figures_cache)."""
     return figures_cache.year_figures(build_year_figures, institution, year, quarter,
                                       shown=shown, with_text=with_text, programs=programs,
                                       for_entry=for_entry)
@@ -381,10 +382,14 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
     quarter, which are then not read again.
     """
     if within is not None:
-        return _build(within.plan, within.quarter, within.has_previous_plan,
-                      {year: within.status, year - 1: within.previous_status},
-                      [category.category for category in within.categories],
-                      shown=shown, with_text=with_text, programs=programs, for_entry=for_entry)
+        try:
+            return _build(within.plan, within.quarter, within.has_previous_plan,
+                          {year: within.status, year - 1: within.previous_status},
+                          [category.category for category in within.categories],
+                          shown=shown, with_text=with_text, programs=programs,
+                          for_entry=for_entry)
+        except OutlineMoved:  # since `within` was read: read it all
+            quarter = within.quarter
     plans = Plan.objects.select_related("institution")
     if quarter is None:
         # Read only when needed: the figures of a few programs at a quarter
@@ -399,6 +404,18 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
         institution=institution, year__in=[year, year - 1])}
     return _build(plan, quarter, has_previous_plan, statuses, list(plan.categories.all()),
                   shown=shown, with_text=with_text, programs=programs, for_entry=for_entry)
+
+
+class OutlineMoved(Exception):
+    """A program read is in a category the figures it goes into do not have."""
+
+
+def basis_of(institution, year):
+    """The plan's default basis quarter (default_basis), read on its own."""
+    latest = Submission.objects.filter(
+        program__category__plan__institution=institution, program__category__plan__year=year,
+        status=APPROVED).aggregate(latest=Max("quarter"))["latest"]
+    return default_basis(year, latest)
 
 
 def _build(plan, quarter, has_previous_plan, statuses, categories, *, shown, with_text,
@@ -422,10 +439,14 @@ def _build(plan, quarter, has_previous_plan, statuses, categories, *, shown, wit
     # that found them: the same rows, and queries much cheaper for Django to
     # build (a page of one program builds its figures at every request).
     program_ids = [program.id for program in programs_read]
-    # Last year's programs continued by these: 추진실적, baselines, standings.
-    continued = {program.previous_id for program in programs_read if program.previous_id}
     indicators = list(Indicator.objects.filter(program_id__in=program_ids)
                       .select_related("previous").order_by("program_id", "order"))
+    # Last year's programs these continue, whole or an indicator at a time:
+    # 추진실적, baselines, the standing of last year's values. The same
+    # whichever of this year's programs are read with them.
+    continued = {program.previous_id for program in programs_read if program.previous_id}
+    continued.update(indicator.previous.program_id for indicator in indicators
+                     if indicator.previous_id)
     unit_projects = list(UnitProject.objects.filter(program_id__in=[*program_ids, *continued])
                          .order_by("program_id", "order"))
     # This year's indicators and the ones of last year they continue.
@@ -490,6 +511,8 @@ def _build(plan, quarter, has_previous_plan, statuses, categories, *, shown, wit
         # Readers follow .category.plan.institution from a program, and
         # .program from an indicator or unit project: no query, and one
         # category object for all of its programs.
+        if program.category_id not in category_by_id:
+            raise OutlineMoved
         _attach(program, "category", category_by_id[program.category_id])
         for child in by_program[program.id] + units_by_program[program.id]:
             _attach(child, "program", program)

@@ -28,9 +28,9 @@ Finer versions say which part changed, for what is kept of a few programs
 (a staff member's entry page, read again and again through a quarter while
 colleagues save theirs):
 
-- a program's version (ProgramVersion) changes with what is entered for it:
-  its results, targets and their revisions, submissions, spending, evidence
-  and last year's actuals (PROGRAM_PATHS);
+- a program's version (ProgramVersion) changes with what is entered for it
+  (PROGRAM_PATHS): its results, targets and their revisions, last year's
+  actuals, submissions, spending and evidence;
 - the institution's outline changes with every other write: the plan, its
   programs, indicators and unit projects, a user's name; and with bump(),
   and with a write that moved an entered row to another place.
@@ -195,9 +195,10 @@ def _make_new(institution_id, outline=False, programs=()):
     connection = transaction.get_connection()
     waiting = connection.__dict__.setdefault("goals_new_versions", {})
     new = waiting.get(institution_id)
-    # Django gives each transaction, and what is left after a savepoint is
-    # rolled back, a list of its own: one of another list is of a write
-    # committed or rolled back (at worst, one more update).
+    # Django starts a new list of callbacks when a transaction commits or
+    # rolls back, and when a savepoint rolls back: a _NewVersions registered
+    # in another list belongs to writes already committed or undone, so a
+    # new one is made (after a savepoint's rollback, one update more).
     if (new is None or new.done or not connection.in_atomic_block
             or new.queue is not connection.run_on_commit):
         new = waiting[institution_id] = _NewVersions(institution_id, connection.run_on_commit)

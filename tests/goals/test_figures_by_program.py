@@ -240,3 +240,43 @@ def test_a_page_reads_each_version_once_however_many_ways_it_reads_its_figures(
              if query["sql"].startswith("SELECT") and "version\"" in query["sql"].split(" FROM ")[1]
              .split()[0]]
     assert len(reads) == 2, reads  # the outline's, and the programs'
+
+
+def test_a_few_programs_at_the_default_basis_follow_the_others_approvals(staff, approver,
+                                                                        outsourcing, care):
+    institution = outsourcing.category.plan.institution
+    assert selectors.year_figures(institution, 2024, programs=[care.pk]).quarter == 4
+    from tests.support.entry_fixtures import fill_quarter
+
+    fill_quarter(outsourcing, 2, staff)
+    entry.submit(staff, outsourcing, 2)
+    entry.approve(approver, outsourcing, 2)
+    assert selectors.year_figures(institution, 2024, programs=[care.pk]).quarter == 2
+
+
+def test_a_program_read_alone_is_as_read_with_the_year(db):
+    """Last year's values an indicator continues count by their quarter's
+    standing, whichever programs are read with it: here the indicator
+    continues one of a program that another program, not its own, continues."""
+    from goals.models import Submission
+
+    institution = build_synthetic_plan(indicators=10, code="synthetic")
+    first, second = Program.objects.filter(category__plan__institution=institution,
+                                           category__plan__year=2024).order_by("pk")
+    continued = second.previous.indicators.order_by("order").first()
+    indicator = first.indicators.order_by("order").first()
+    indicator.previous = continued
+    indicator.save()
+    Plan.objects.filter(institution=institution, year=2023).update(status=Plan.Status.DRAFT)
+    Result.objects.filter(indicator=continued).delete()  # its year: from its quarters
+    Result.objects.create(indicator=continued, period=1, value=7)
+    Submission.objects.create(program=second.previous, quarter=1,
+                              status=Submission.Status.APPROVED)
+
+    def read(programs):
+        book = selectors.build_year_figures(institution, 2024, 1, programs=programs)
+        figures = next(each for each in book.programs if each.program.pk == first.pk)
+        return [(figure.indicator.pk, figure.baseline_actual, figure.baseline_target,
+                 figure.change, figure.quarters) for figure in figures.indicators]
+
+    assert read([first.pk]) == read(None)
