@@ -280,3 +280,16 @@ def test_a_program_read_alone_is_as_read_with_the_year(db):
                  figure.change, figure.quarters) for figure in figures.indicators]
 
     assert read([first.pk]) == read(None)
+
+
+def test_a_program_moved_since_the_year_was_read_is_built_with_the_plan_read_afresh(db):
+    from goals.models import Category
+
+    institution = build_synthetic_plan(indicators=10, code="synthetic")
+    year = selectors.build_year_figures(institution, 2024)
+    program = year.programs[0].program
+    moved_to = Category.objects.create(plan=year.plan, order=99, name="새 분야")
+    Program.objects.filter(pk=program.pk).update(category=moved_to)
+    part = selectors.build_year_figures(institution, 2024, programs=[program.pk], within=year)
+    assert part.programs[0].program.category.name == "새 분야"
+    assert part.quarter == year.quarter
