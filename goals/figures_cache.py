@@ -180,12 +180,9 @@ def compose(build, kept, now, institution, year, quarter, **options):
     } if stale else {}
     composed = _with_programs(figures, fresh)
     if quarter is None:
-        from .selectors import APPROVED, default_basis
+        from .selectors import basis_of
 
-        latest = max((number for each in composed.programs
-                      for number, submission in each.submissions.items()
-                      if submission.status == APPROVED), default=None)
-        if default_basis(year, latest) != figures.quarter:
+        if basis_of(institution, year) != figures.quarter:
             return None
     return Kept(composed, now, kept.built_at, rebuilt=kept.rebuilt + len(stale))
 

@@ -338,6 +338,11 @@ def default_quarter(year, today=None):
     return max(1, (today.month - 1) // 3)
 
 
+# A plan's latest quarter with an approved value, which its default basis reads.
+LATEST_APPROVED = Max("categories__programs__submissions__quarter",
+                      filter=Q(categories__programs__submissions__status=APPROVED))
+
+
 def default_basis(year, latest_approved, today=None):
     """The quarter a year's figures are read at when none is asked for: the
     latest with approved values, or else the quarter of today's date in the
@@ -394,9 +399,7 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
     if quarter is None:
         # Read only when needed: the figures of a few programs at a quarter
         # then depend on nothing of the others' (goals.figures_cache).
-        plans = plans.annotate(latest_approved=Max(
-            "categories__programs__submissions__quarter",
-            filter=Q(categories__programs__submissions__status=APPROVED)))
+        plans = plans.annotate(latest_approved=LATEST_APPROVED)
     plan = plans.get(institution=institution, year=year)
     quarter = quarter or default_basis(year, plan.latest_approved)
     has_previous_plan = Plan.objects.filter(institution=institution, year=year - 1).exists()
@@ -412,9 +415,9 @@ class OutlineMoved(Exception):
 
 def basis_of(institution, year):
     """The plan's default basis quarter (default_basis), read on its own."""
-    latest = Submission.objects.filter(
-        program__category__plan__institution=institution, program__category__plan__year=year,
-        status=APPROVED).aggregate(latest=Max("quarter"))["latest"]
+    latest = (Plan.objects.filter(institution=institution, year=year)
+              .annotate(latest_approved=LATEST_APPROVED)
+              .values_list("latest_approved", flat=True).first())
     return default_basis(year, latest)
 
 

@@ -119,9 +119,11 @@ def test_a_submitted_and_approved_quarter_shows_as_such(client, staff, approver,
     entry.submit(staff, outsourcing, 1)
     page = client.get(entry_url()).content.decode()
     assert f'name="p{outsourcing.pk}-value_' not in page  # submitted: read only
+    assert 'class="status status--submitted"' in page
     entry.approve(approver, outsourcing, 1)
     page = client.get(entry_url()).content.decode()
-    assert f'name="p{outsourcing.pk}-value_' not in page and "승인" in page
+    assert 'class="status status--approved"' in page
+    assert 'class="status status--submitted"' not in page
 
 
 def test_a_colleagues_save_builds_only_their_program_into_the_year(
