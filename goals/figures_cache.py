@@ -101,22 +101,28 @@ class _Local:
 local = _Local(LOCAL_ENTRIES)
 
 
-def year_figures(build, institution, year, quarter, *, shown, with_text, programs, for_entry,
-                 within=None, outline=None):
-    """`build(...)` (the selector's year_figures) through the cache. `within`:
-    see build_year_figures; `outline`: the outline's version, when the caller
-    read it already (the figures are then kept under it)."""
+def year_figures(build, institution, year, quarter, *, shown, with_text, programs, for_entry):
+    """`build(...)` (the selector's build_year_figures) through the cache."""
     if connection.in_atomic_block:
         return build(institution, year, quarter, shown=shown, with_text=with_text,
                      programs=programs, for_entry=for_entry)
-    from . import versions  # goals.access, which versions reads, reads the selectors
-
     if isinstance(programs, QuerySet):
         # The programs a queryset picks (a staff member's own) are part of the key.
         programs = sorted(programs.values_list("pk", flat=True))
-    if programs is None and shown.owner_id is not None and not shown.unapproved:
+    if shown.owner_id is not None and not shown.unapproved:
         return _with_own_drafts(build, institution, year, quarter, shown=shown,
-                                with_text=with_text, for_entry=for_entry)
+                                programs=programs, with_text=with_text, for_entry=for_entry)
+    return _kept(build, institution, year, quarter, shown=shown, with_text=with_text,
+                 programs=programs, for_entry=for_entry)
+
+
+def _kept(build, institution, year, quarter, *, shown, with_text, programs, for_entry,
+          within=None, outline=None):
+    """The figures kept under their key, or built and kept. `within`: see
+    build_year_figures; `outline`: the outline's version, when the caller
+    read it already (the figures are then kept under it)."""
+    from . import versions  # goals.access, which versions reads, reads the selectors
+
     if programs is not None and quarter is None:
         # A few programs at the year's default basis quarter, which approvals
         # of the others move (the versions of these programs do not say so).
@@ -130,8 +136,10 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
     # entry page, a program's page) is read from the shared cache only.
     whole_year = programs is None
     kept = (whole_year and local.get(key)) or _read(key)
+    # Figures of approved values only outlast drafts saved (versions.py).
+    approved = not shown.unapproved and shown.owner_id is None
     if kept is not None and time.time() - kept.built_at < TIMEOUT:
-        now = versions.program_versions(list(kept.versions_read))
+        now = versions.program_versions(list(kept.versions_read), approved)
         if now == kept.versions_read:
             if whole_year:
                 local.set(key, kept)
@@ -148,7 +156,7 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
                     composed.rebuilt = 0
                     _write(key, composed)
                 return composed.figures
-    before = versions.program_versions_of(institution)  # before the figures
+    before = versions.program_versions_of(institution, approved)  # before the figures
     figures = build(institution, year, quarter, shown=shown, with_text=with_text,
                     programs=programs, for_entry=for_entry, within=within)
     kept = Kept(figures, {pk: before.get(pk, "") for program_figures in figures.programs
@@ -187,23 +195,24 @@ def compose(build, kept, now, institution, year, quarter, **options):
     return Kept(composed, now, kept.built_at, rebuilt=kept.rebuilt + len(stale))
 
 
-def _with_own_drafts(build, institution, year, quarter, *, shown, **options):
-    """A staff member's year: the approved values of every program but their
-    own, which count their drafts too (Shown.owner_id). The other programs'
-    figures are those of the year read with approved values only, which every
-    reader shares: that year, with their own programs put in place."""
+def _with_own_drafts(build, institution, year, quarter, *, shown, programs, **options):
+    """A staff member's year (or `programs` of it): the approved values of
+    every program but their own, which count their drafts too
+    (Shown.owner_id). The other programs' figures are those read with
+    approved values only, which every reader shares: those, with their own
+    programs put in place."""
     from . import versions
     from .selectors import APPROVED_ONLY
 
     # Both kept under the one outline their plan and categories are of.
     outline = versions.outline(institution)
-    figures = year_figures(build, institution, year, quarter, shown=APPROVED_ONLY,
-                           programs=None, outline=outline, **options)
+    figures = _kept(build, institution, year, quarter, shown=APPROVED_ONLY,
+                    programs=programs, outline=outline, **options)
     own = [each.program.pk for each in figures.programs
            if each.program.owner_id == shown.owner_id]
     fresh = {}
     if own:
-        fresh = {each.program.pk: each for each in year_figures(
+        fresh = {each.program.pk: each for each in _kept(
             build, institution, year, figures.quarter, shown=shown, programs=own,
             within=figures, outline=outline, **options).programs}
     return _with_programs(figures, fresh, shown=shown)
@@ -233,7 +242,7 @@ def _key(institution, version, year, quarter, shown, with_text, programs, for_en
     basis = quarter or f"default-{date.today().isoformat()}"
     chosen = ("all" if programs is None else hashlib.sha256(
         ",".join(str(pk) for pk in sorted(int(pk) for pk in programs)).encode()).hexdigest()[:32])
-    return (f"year-figures:2:{institution_id}:{version}:{year}:{basis}:"
+    return (f"year-figures:3:{institution_id}:{version}:{year}:{basis}:"
             f"{int(shown.unapproved)}:{shown.owner_id or ''}:{int(with_text)}:{int(for_entry)}:"
             f"{chosen}")
 

@@ -1597,11 +1597,18 @@ class ProgramVersion(models.Model):
     cached figure was made from: a new random token as each write to them
     commits (goals.versions). By ids, not foreign keys, so that making one
     never fails on a program deleted meanwhile; a program's deletion or move
-    changes the outline, which every cached figure is kept under too."""
+    changes the outline, which every cached figure is kept under too.
+
+    `approved` changes only with what readers of approved values see (see
+    goals.versions), so that figures of approved values outlast the drafts
+    saved all through a quarter."""
 
     program_id = models.BigIntegerField(_("사업"), primary_key=True)
     institution_id = models.BigIntegerField(_("기관"), db_index=True)
     token = models.CharField(_("자료 버전"), max_length=32)
+    # The state of what readers of approved values only see of it: not
+    # changed by a quarter's values before the quarter is approved.
+    approved = models.CharField(_("승인 자료 버전"), max_length=32, default="")
 
     class Meta:
         verbose_name = _("사업 자료 버전")

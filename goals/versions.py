@@ -35,6 +35,15 @@ colleagues save theirs):
   programs, indicators and unit projects, a user's name; and with bump(),
   and with a write that moved an entered row to another place.
 
+A program's version has a second part, what readers of approved values only
+see of it (ProgramVersion.approved: the director's overview, the province's
+reports, everyone's view of a colleague's program). A quarter's values (its
+results, spending, evidence) count for them only once the quarter is
+approved, and an approved quarter's values cannot be written, through any
+path (goals.models.EnteredForQuarter): a draft saved changes the program's
+version but not that part. The approval itself, a submission written,
+changes both, as does every other write of PROGRAM_PATHS.
+
 A transaction makes each of them new once, as it commits, however many rows
 it wrote.
 """
@@ -50,7 +59,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from .access import INSTITUTION_PATHS
-from .models import DataVersion, Institution, Notification, Program, ProgramVersion
+from .models import QUARTERS, DataVersion, Institution, Notification, Program, ProgramVersion
 
 # What is entered for a program, and the way from each row to its program.
 PROGRAM_PATHS = {
@@ -81,19 +90,22 @@ def outline(institution):
     return seen.outlines[institution_id]
 
 
-def program_versions(program_ids):
-    """{program id: version} of `program_ids`; "" for a program never entered
+def program_versions(program_ids, approved=False):
+    """{program id: version} of `program_ids`, of what readers of approved
+    values only see of them when `approved`; "" for a program never entered
     (any change to the programs themselves changes the outline)."""
     seen = _page.get()
     known = seen.programs if seen is not None else {}
     missing = [program_id for program_id in program_ids if program_id not in known]
     if missing:
-        found = dict(ProgramVersion.objects.filter(program_id__in=missing)
-                     .values_list("program_id", "token"))
-        known = {**known, **{program_id: found.get(program_id, "") for program_id in missing}}
+        found = {program_id: (token, approved_token) for program_id, token, approved_token
+                 in ProgramVersion.objects.filter(program_id__in=missing)
+                 .values_list("program_id", "token", "approved")}
+        known = {**known, **{program_id: found.get(program_id, ("", ""))
+                             for program_id in missing}}
         if seen is not None:
             seen.programs = known
-    return {program_id: known[program_id] for program_id in program_ids}
+    return {program_id: known[program_id][approved] for program_id in program_ids}
 
 
 class _Seen:
@@ -127,10 +139,11 @@ def read_once_per_page(get_response):
     return middleware
 
 
-def program_versions_of(institution):
-    """{program id: version} of every program of `institution` entered yet."""
+def program_versions_of(institution, approved=False):
+    """{program id: version} of every program of `institution` entered yet
+    (see program_versions)."""
     return dict(ProgramVersion.objects.filter(institution_id=_pk(institution))
-                .values_list("program_id", "token"))
+                .values_list("program_id", "approved" if approved else "token"))
 
 
 def _row(institution):
@@ -159,6 +172,7 @@ class _NewVersions:
         self.institution_id = institution_id
         self.queue = queue  # Django's list of what waits for this transaction's commit
         self.outline, self.programs, self.done = False, set(), False
+        self.approved = set()  # of the programs, those whose approved values changed
 
     def __call__(self):
         if self.done:
@@ -171,23 +185,27 @@ class _NewVersions:
         if not changed and Institution.objects.filter(pk=self.institution_id).exists():
             DataVersion.objects.update_or_create(institution_id=self.institution_id,
                                                  defaults={**fields, "outline": token})
-        if self.programs:
-            programs = sorted(self.programs)
-            changed = ProgramVersion.objects.filter(program_id__in=programs).update(
-                token=token, institution_id=self.institution_id)
-            if changed < len(programs):  # a program's first: made (a deleted one's not)
-                ProgramVersion.objects.bulk_create(
-                    [ProgramVersion(program_id=pk, institution_id=self.institution_id,
-                                    token=token)
-                     for pk in Program.objects.filter(pk__in=programs).exclude(
-                         pk__in=ProgramVersion.objects.values("program_id"))
-                     .values_list("pk", flat=True)],
-                    ignore_conflicts=True)
+        changed = 0
+        for programs, fields in ((self.programs - self.approved, {"token": token}),
+                                 (self.approved, {"token": token, "approved": token})):
+            if programs:
+                changed += ProgramVersion.objects.filter(program_id__in=sorted(programs)).update(
+                    institution_id=self.institution_id, **fields)
+        if changed < len(self.programs):  # a program's first: made (a deleted one's not)
+            ProgramVersion.objects.bulk_create(
+                [ProgramVersion(program_id=pk, institution_id=self.institution_id, token=token,
+                                # Read as "" while there was no row.
+                                approved=token if pk in self.approved else "")
+                 for pk in Program.objects.filter(pk__in=sorted(self.programs)).exclude(
+                     pk__in=ProgramVersion.objects.values("program_id"))
+                 .values_list("pk", flat=True)],
+                ignore_conflicts=True)
 
 
-def _make_new(institution_id, outline=False, programs=()):
+def _make_new(institution_id, outline=False, programs=(), approved=True):
     """Once the transaction commits, make the institution's version new, with
-    its outline or `programs`: once, however many of its rows the transaction
+    its outline or `programs` (and what readers of approved values only see
+    of them, if `approved`): once, however many of its rows the transaction
     wrote. Each write adds what it changed to the transaction's one
     _NewVersions, and registers it again (the first call does the work, the
     others nothing): a test that runs the callbacks registered since a point
@@ -204,6 +222,8 @@ def _make_new(institution_id, outline=False, programs=()):
         new = waiting[institution_id] = _NewVersions(institution_id, connection.run_on_commit)
     new.outline = new.outline or outline
     new.programs.update(programs)
+    if approved:
+        new.approved.update(programs)
     transaction.on_commit(new)
 
 
@@ -273,8 +293,9 @@ def _written(sender, instance, created=False, **kwargs):
         # A row that moved (or that was saved without being read) may leave
         # a program that read it: the outline says so.
         outline = kwargs.get("signal") is post_save and not created and _moved(instance, paths)
+        approved = not _counted_once_approved(instance)
         for institution_id, program_ids in programs.items():
-            _make_new(institution_id, outline=outline, programs=program_ids)
+            _make_new(institution_id, outline=outline, programs=program_ids, approved=approved)
         return
     owners = institutions_of(instance)
     if owners is None:
@@ -282,6 +303,16 @@ def _written(sender, instance, created=False, **kwargs):
         return
     for institution_id in owners:
         bump(institution_id)
+
+
+def _counted_once_approved(instance):
+    """Whether the entered row `instance` is a quarter's value, which readers
+    of approved values only see once the quarter is approved: written, it
+    changes nothing they see (an approved quarter's values are locked)."""
+    name = instance._meta.model_name
+    if name == "result":
+        return instance.period in QUARTERS
+    return name in ("execution", "evidence")
 
 
 def _moved(instance, paths):

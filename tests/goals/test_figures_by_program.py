@@ -295,3 +295,66 @@ def test_a_program_moved_since_the_year_was_read_is_built_with_the_plan_read_afr
     part = selectors.build_year_figures(institution, 2024, programs=[program.pk], within=year)
     assert part.programs[0].program.category.name == "새 분야"
     assert part.quarter == year.quarter
+
+
+def test_drafts_saved_leave_the_approved_year_kept_and_its_approval_shows_at_once(
+        client, builds, staff, approver, outsourcing):
+    """Readers of approved values only (the director, the province's reports,
+    a colleague) see a quarter's values once it is approved: the drafts saved
+    all through the quarter leave their figures kept; every step of the
+    quarter's approval, and a year confirmed, shows at once."""
+    from tests.support.entry_fixtures import fill_quarter
+
+    institution = outsourcing.category.plan.institution
+    unit = outsourcing.unit_projects.order_by("order").first()
+
+    def read(shown=selectors.APPROVED_ONLY):
+        book = selectors.year_figures(institution, 2024, 2, shown=shown)
+        program = next(each for each in book.programs if each.program.pk == outsourcing.pk)
+        return next(each for each in program.unit_projects if each.unit_project.pk == unit.pk)
+
+    assert read().quarters.get(1) is None and builds == ["all"]
+    client.force_login(staff)
+    # The quarter's first save makes its submission, a draft, which it shows.
+    assert fill(client, outsourcing, {unit: "5"}).status_code == 302
+    assert read().quarters.get(1) is None
+    assert fill(client, outsourcing, {unit: "6"}).status_code == 302
+    del builds[:]
+    assert read().quarters.get(1) is None
+    assert builds == []  # the drafts changed nothing it shows
+    assert read(selectors.Shown(owner_id=staff.pk)).quarters.get(1) == 6  # the owner's draft
+    assert read(selectors.EVERYTHING).quarters.get(1) == 6
+
+    fill_quarter(outsourcing, 2, staff, value="1")
+    entry.submit(staff, outsourcing, 2)
+    assert read().quarters.get(2) is None  # submitted, not approved
+    entry.approve(approver, outsourcing, 2)
+    assert read().quarters.get(2) == 1
+    entry.reopen(approver, outsourcing, 2, "숫자 확인")
+    assert read().quarters.get(2) is None  # reopened: no longer approved
+    del builds[:]
+    assert read().quarters.get(2) is None and builds == []
+
+    # A year confirmed by planning staff stands approved: it shows at once.
+    year = Result.objects.create(unit_project=unit, period=5, value=40)
+    assert read().confirmed == 40
+    year.delete()
+    assert read().confirmed is None
+
+
+def test_a_colleagues_program_is_read_as_everyone_reads_it(builds, staff, other_staff, care,
+                                                          outsourcing):
+    """A program page of someone else's program shows its approved values:
+    the figures every reader of it shares, built once for all of them."""
+    institution = care.category.plan.institution
+    colleague = selectors.Shown(owner_id=staff.pk)
+    mine = selectors.Shown(owner_id=other_staff.pk)
+    for shown in (colleague, selectors.APPROVED_ONLY, colleague):
+        book = selectors.year_figures(institution, 2024, 1, shown=shown, with_text=True,
+                                      programs=[care.pk])
+        assert book.shown == shown
+    assert builds == [[care.pk]]
+    # Its owner reads it with their drafts: built for them.
+    book = selectors.year_figures(institution, 2024, 1, shown=mine, with_text=True,
+                                  programs=[care.pk])
+    assert book.shown == mine and builds == [[care.pk], [care.pk]]
