@@ -6,7 +6,9 @@ count nothing), written with its kind to LOAD_CPU_LOG.<pid>. The load test
 adds them up per kind of request (benchmarks/load_test.py).
 """
 
+import cProfile
 import os
+import pstats
 import re
 import threading
 import time
@@ -39,8 +41,19 @@ def kind_of(method, path):
     return "other"
 
 
+# --profile DIR (benchmarks/load_test.py): each request profiled in the thread
+# that answers it, the profiles of a kind added up per worker and written to
+# DIR/<kind>.<pid>.prof as the worker exits.
+PROFILE_DIR = os.environ.get("LOAD_PROFILE")
+_profiles = {}  # kind → pstats.Stats
+_profiles_lock = threading.Lock()
+
+
 def pre_request(worker, req):
     production.pre_request(worker, req)
+    if PROFILE_DIR:
+        _started.profiler = cProfile.Profile(time.thread_time)  # CPU, not waits
+        _started.profiler.enable()
     _started.cpu = time.thread_time()
 
 
@@ -51,5 +64,21 @@ def post_request(worker, req, environ, resp):
     if started is None or not log:
         return
     cpu_ms = (time.thread_time() - started) * 1000
+    profiler = getattr(_started, "profiler", None)
+    if profiler is not None:
+        profiler.disable()
+        _started.profiler = None
+        kind = kind_of(req.method, req.path)
+        with _profiles_lock:
+            if kind in _profiles:
+                _profiles[kind].add(profiler)
+            else:
+                _profiles[kind] = pstats.Stats(profiler)
     with open(f"{log}.{os.getpid()}", "a", encoding="utf-8") as file:
         file.write(f"{kind_of(req.method, req.path)}\t{cpu_ms:.3f}\n")
+
+
+def worker_exit(server, worker):
+    with _profiles_lock:
+        for kind, stats in _profiles.items():
+            stats.dump_stats(os.path.join(PROFILE_DIR, f"{kind.replace(' ', '-')}.{os.getpid()}.prof"))

@@ -132,6 +132,11 @@ def arguments():
                         metavar="N", help="cold PDF exports asked for at once (issue 12: 6)")
     parser.add_argument("--task-workers", type=int, default=2,
                         help="report workers beside gunicorn, at nice 19")
+    parser.add_argument("--profile", metavar="DIR", default="",
+                        help="profile every request (cProfile, in the thread answering it) "
+                             "and write each kind's profile per worker to DIR: "
+                             "python -m pstats DIR/entry-page.<pid>.prof; the CPU "
+                             "figures then count the profiler too")
     args = parser.parse_args()
     args.run_time = min(args.run_time, 60)
     # Users log in two a second: the floor needs their ramp and some time after it.
@@ -621,6 +626,9 @@ def main():
            # request's CPU time written here (benchmarks/gunicorn_load.py).
            "DJANGO_SETTINGS_MODULE": "benchmarks.load_settings",
            "LOAD_CPU_LOG": str(workdir / "cpu")}
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
+        env["LOAD_PROFILE"] = str(Path(args.profile).resolve())
     os.environ.update(env)
     server = None
     task_workers = []
