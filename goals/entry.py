@@ -313,7 +313,7 @@ class _Context:
         unit_ids = [owner.pk for owner in self.owners if isinstance(owner, UnitProject)]
         return {_row_key(target): target.figure for target in Target.objects.filter(
             Q(indicator_id__in=indicator_ids) | Q(unit_project_id__in=unit_ids),
-            year=self.year)}
+            year=self.year).order_by()}
 
     @cached_property
     def previous(self):
@@ -364,8 +364,8 @@ def _conflict_message(stored, yours):
 
 
 def _inputs(program):
-    indicators = list(Indicator.objects.filter(program=program))
-    unit_projects = list(UnitProject.objects.filter(program=program))
+    indicators = list(Indicator.objects.filter(program=program).order_by("order"))
+    unit_projects = list(UnitProject.objects.filter(program=program).order_by("order"))
     for owner in indicators + unit_projects:
         owner.program = program  # the lock check follows it to the plan: no query
     by_id = {indicator.id: indicator for indicator in indicators}
@@ -399,8 +399,11 @@ def _stored_results(owners, quarter, lock=False):
 def _locked_submission(program, quarter, user):
     """The program's quarter, locked until the transaction ends; created as a
     draft the first time anything is saved in it."""
-    submission = (Submission.objects.select_for_update()
-                  .filter(program=program, quarter=quarter).first())
+    # This row alone: the model's default order would join the program, its
+    # category, plan and institution, and lock their rows too (on
+    # PostgreSQL), so that every save of the institution waited for the others.
+    submission = (Submission.objects.select_for_update(of=("self",))
+                  .filter(program=program, quarter=quarter).order_by("pk").first())
     if submission is None:
         try:
             with transaction.atomic():
@@ -408,7 +411,7 @@ def _locked_submission(program, quarter, user):
                 submission._history_user = user
                 submission.save()
         except IntegrityError:  # created by someone else meanwhile
-            submission = Submission.objects.select_for_update().get(program=program,
+            submission = Submission.objects.select_for_update(of=("self",)).get(program=program,
                                                                     quarter=quarter)
     submission.program = program
     return submission

@@ -218,3 +218,48 @@ def test_approvers_taking_steps_at_once_one_wins(institution, submitted):
             assert refused == {"approve": "제출된 분기만 승인할 수 있습니다.",
                                "return": "제출된 분기만 반려할 수 있습니다."}[action]
     assert Submission.history.filter(program=submitted, quarter=1).count() == steps_before + 1
+
+
+def test_a_save_holds_its_own_quarter_and_not_the_institution(staff, program, institution):
+    """While one program's quarter is being saved (its submission held until
+    the save commits), another program of the institution saves at once, and
+    the plan and the institution stay writable: the lock holds the one row."""
+    from django.db import transaction
+
+    from tests.support.entry_fixtures import CARE
+
+    other = program_named(institution.plans.get(year=2024), CARE)
+    other.owner = staff
+    other.save()
+    unit = other.unit_projects.order_by("order").first()
+    for each in (program, other):  # saved before: their quarters' rows are there
+        Submission.objects.create(program=each, quarter=1)
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                entry._locked_submission(program, 1, staff)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        try:
+            outcome = entry.save_quarter(staff, other, 1, [
+                entry.Entry(entry.key_of(unit), "1", version=0, confirmed="1")])
+            institution.name = institution.name + " "
+            institution.save()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = 0")
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert outcome.ok and outcome.changed == 1
