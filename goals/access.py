@@ -120,7 +120,7 @@ def plan_or_404(user, code, year):
     """The plan of the institution with `code` for `year`, if `user` may read
     the institution; otherwise a 404 (the same for a plan that is not there)."""
     plan = (Plan.objects.select_related("institution")
-            .filter(institution__code=code, year=year).first())
+            .filter(institution__code=code, year=year).order_by().first())
     if plan is None or not can_read(user, plan.institution):
         raise Http404
     return plan

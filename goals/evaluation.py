@@ -39,7 +39,7 @@ def histories(book):
     chain = {row[0]: row for row in Indicator.objects.filter(
         program__category__plan__institution=book.institution,
         program__category__plan__year__gte=year - PAST_YEARS,
-        program__category__plan__year__lte=year).values_list(
+        program__category__plan__year__lte=year).order_by().values_list(
         "id", "previous_id", "rollup", "program__category__plan__year")}
     lines = {}  # indicator id → [(year, ancestor id)], itself first
     for figure in book.indicators:
@@ -52,7 +52,7 @@ def histories(book):
     members = {member for line in lines.values() for _year, member in line}
     past = defaultdict(dict)
     for indicator_id, past_year, value in PastResult.objects.filter(
-            indicator__in=members).values_list("indicator_id", "year", "value"):
+            indicator__in=members).order_by().values_list("indicator_id", "year", "value"):
         past[indicator_id][past_year] = value
     # Read as the selector reads a year.
     held = year_values({ancestor: chain[ancestor][2] for ancestor in ancestors})
@@ -346,10 +346,14 @@ def evaluate(book, scheme, schemes=(), past=None):
     result = Evaluation(book, scheme, list(schemes))
     items = {}
     if scheme is not None:
-        scheme_items = list(scheme.items.all())
+        # In each model's order within the scheme (its default order goes
+        # through the scheme to its institution: joins for nothing).
+        scheme_items = list(scheme.items.order_by(
+            "indicator__program__category__order", "indicator__program__number",
+            "indicator__order"))
         items = {item.indicator_id: item for item in scheme_items}
-        result.bands = list(scheme.bands.all())
-        result.adjustments = list(scheme.adjustments.all())
+        result.bands = list(scheme.bands.order_by("order"))
+        result.adjustments = list(scheme.adjustments.order_by("kind", "name"))
         result.problems = scheme.problems(scheme_items, result.bands)
     if past is None:
         past = histories(book) if items else {}

@@ -108,7 +108,7 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
                      programs=programs, for_entry=for_entry)
     if isinstance(programs, QuerySet):
         # The programs a queryset picks (a staff member's own) are part of the key.
-        programs = sorted(programs.values_list("pk", flat=True))
+        programs = sorted(programs.order_by().values_list("pk", flat=True))
     if shown.owner_id is not None and not shown.unapproved:
         return _with_own_drafts(build, institution, year, quarter, shown=shown,
                                 programs=programs, with_text=with_text, for_entry=for_entry)

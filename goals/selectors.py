@@ -404,8 +404,9 @@ def build_year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY,
     quarter = quarter or default_basis(year, plan.latest_approved)
     has_previous_plan = Plan.objects.filter(institution=institution, year=year - 1).exists()
     statuses = {status.year: status for status in GeneralStatus.objects.filter(
-        institution=institution, year__in=[year, year - 1])}
-    return _build(plan, quarter, has_previous_plan, statuses, list(plan.categories.all()),
+        institution=institution, year__in=[year, year - 1]).order_by()}
+    return _build(plan, quarter, has_previous_plan, statuses,
+                  list(plan.categories.order_by("order")),
                   shown=shown, with_text=with_text, programs=programs, for_entry=for_entry)
 
 
@@ -416,7 +417,7 @@ class OutlineMoved(Exception):
 def basis_of(institution, year):
     """The plan's default basis quarter (default_basis), read on its own."""
     latest = (Plan.objects.filter(institution=institution, year=year)
-              .annotate(latest_approved=LATEST_APPROVED)
+              .annotate(latest_approved=LATEST_APPROVED).order_by()
               .values_list("latest_approved", flat=True).first())
     return default_basis(year, latest)
 
@@ -440,7 +441,9 @@ def _build(plan, quarter, has_previous_plan, statuses, categories, *, shown, wit
                          .order_by("category__order", "number"))
     # What the rest reads is named by the ids just read, not by the joins
     # that found them: the same rows, and queries much cheaper for Django to
-    # build (a page of one program builds its figures at every request).
+    # build (a page of one program builds its figures at every request). For
+    # the same reason each names its order, or none: the models' default
+    # orders go through the program to its plan and institution, four joins.
     program_ids = [program.id for program in programs_read]
     indicators = list(Indicator.objects.filter(program_id__in=program_ids)
                       .select_related("previous").order_by("program_id", "order"))
@@ -462,7 +465,7 @@ def _build(plan, quarter, has_previous_plan, statuses, categories, *, shown, wit
     # plain rows are enough, and much cheaper than models.
     # Each target comes with its latest revision (변경), if any, in the same query.
     targets = [TargetRow._make(row) for row in Target.objects.filter(owners).annotate(
-        **TargetRevision.latest_of_each()).values_list(*TargetRow._fields)]
+        **TargetRevision.latest_of_each()).order_by().values_list(*TargetRow._fields)]
     if for_entry:
         # Entry pages show who saved each value last: joined here, not asked per result.
         results = list(Result.objects.filter(owners).select_related("updated_by")
@@ -472,12 +475,13 @@ def _build(plan, quarter, has_previous_plan, statuses, categories, *, shown, wit
             *ResultRow._fields)]
     # Last year's too: its values count by their standing like this year's.
     submissions = [SubmissionRow._make(row) for row in Submission.objects.filter(
-        program_id__in=[*program_ids, *continued]).values_list(*SubmissionRow._fields)]
+        program_id__in=[*program_ids, *continued]).order_by().values_list(*SubmissionRow._fields)]
     in_plan = Q(program_id__in=program_ids)
-    headlines = list(HeadlineTarget.objects.filter(in_plan))
+    headlines = list(HeadlineTarget.objects.filter(in_plan).order_by("program_id", "order"))
     executions = [ExecutionRow._make(row) for row in Execution.objects.filter(in_plan)
-                  .values_list(*ExecutionRow._fields)]
-    narratives = list(Narrative.objects.filter(in_plan)) if with_text else []
+                  .order_by().values_list(*ExecutionRow._fields)]
+    narratives = (list(Narrative.objects.filter(in_plan).order_by("program_id", "section", "order"))
+                  if with_text else [])
 
     indicator_by_id = {indicator.id: indicator for indicator in indicators}
     indicator_by_id.update((indicator.previous.id, indicator.previous)
@@ -876,7 +880,7 @@ def year_values(indicators):
     if not indicators:
         return {}
     units = [_UnitRow._make(row) for row in UnitProject.objects.filter(
-        indicator__in=list(indicators)).values_list(*_UnitRow._fields)]
+        indicator__in=list(indicators)).order_by().values_list(*_UnitRow._fields)]
     results = [ResultRow._make(row) for row in Result.objects.filter(
         Q(indicator__in=list(indicators)) | Q(unit_project__indicator__in=list(indicators)))
         .values_list(*ResultRow._fields)]
@@ -934,7 +938,8 @@ def indicator_in_depth(plan, pk, quarter, shown):
         book=book, program=program, figure=figure,
         years=past_years(plan.institution, figure, shown),
         evidence=list(Evidence.objects.filter(
-            Q(indicator=figure.indicator) | Q(unit_project__indicator=figure.indicator))),
+            Q(indicator=figure.indicator) | Q(unit_project__indicator=figure.indicator))
+            .order_by("quarter", "uploaded_at", "pk")),
         changes=result_changes(figure.indicator, periods=periods),
     )
 

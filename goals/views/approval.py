@@ -62,7 +62,7 @@ def render_page(request, plan, quarter, bound=None, status=200, due_form=None):
     evidence_of = {}
     for file in Evidence.objects.filter(
             program__in=[each.program.pk for each in program_quarters], quarter=quarter
-    ).select_related("uploaded_by", "indicator", "unit_project"):
+    ).select_related("uploaded_by", "indicator", "unit_project").order_by("uploaded_at", "pk"):
         evidence_of.setdefault(file.program_id, []).append(file)
     sections = []
     for program_quarter in program_quarters:

@@ -45,7 +45,7 @@ def render_page(request, plan, quarter, bound=None, sheet_problems=None, status=
     program_quarters = quarter_page.program_quarters(book, quarter, owner=request.user)
     evidence = Evidence.objects.filter(
         program__in=[each.program for each in program_quarters], quarter=quarter
-    ).select_related("uploaded_by", "indicator", "unit_project")
+    ).select_related("uploaded_by", "indicator", "unit_project").order_by("uploaded_at", "pk")
     evidence_of = {}
     for file in evidence:
         evidence_of.setdefault(file.program_id, []).append(file)
