@@ -78,13 +78,15 @@ def ratio_to_floor(function, floor, repeat=7):
     return statistics.median(mine), statistics.median(ratios)
 
 
-def profile(function, repeat=5, top=15):
+def profile(function, repeat=5, top=15, dump=None):
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(repeat):
         function()
     profiler.disable()
     stats = pstats.Stats(profiler)
+    if dump:
+        stats.dump_stats(dump)
     stats.sort_stats("tottime").print_stats(top)
     # Cumulative, of the project's own code: which of its steps the time is under.
     stats.sort_stats("cumulative").print_stats(r"/(goals|reports|kpi_site)/", top)
@@ -97,6 +99,8 @@ def main():
     parser.add_argument("--gc", default="", help="thresholds to try, e.g. 50000,20,100, and "
                         "freeze what is there after the set-up (kpi_site/gunicorn.py)")
     parser.add_argument("--no-profile", action="store_true", help="the ratios only")
+    parser.add_argument("--dump", default="", metavar="DIR",
+                        help="write each page's profile to DIR (python -m pstats)")
     options = parser.parse_args()
     with test_database():
         from django.conf import settings
@@ -205,7 +209,8 @@ def main():
                 print(f"\n=== {label}: {ms:.1f} ms CPU, {ratio:.1f}x the trivial page in CPU, "
                       f"{queries} queries, about {collecting:.1f} ms a request collecting garbage")
                 if not options.no_profile:
-                    profile(function, top=options.top)
+                    profile(function, top=options.top, dump=options.dump and (
+                        f"{options.dump}/{re.sub(r'[^0-9A-Za-z]+', '-', label)}.prof"))
 
 
 if __name__ == "__main__":
