@@ -106,9 +106,6 @@ def year_figures(build, institution, year, quarter, *, shown, with_text, program
     if connection.in_atomic_block:
         return build(institution, year, quarter, shown=shown, with_text=with_text,
                      programs=programs, for_entry=for_entry)
-    if isinstance(programs, QuerySet):
-        # The programs a queryset picks (a staff member's own) are part of the key.
-        programs = sorted(programs.order_by().values_list("pk", flat=True))
     if shown.owner_id is not None and not shown.unapproved:
         return _with_own_drafts(build, institution, year, quarter, shown=shown,
                                 programs=programs, with_text=with_text, for_entry=for_entry)
@@ -240,8 +237,15 @@ def read_from(program_figures):
 def _key(institution, version, year, quarter, shown, with_text, programs, for_entry):
     institution_id = getattr(institution, "pk", institution)
     basis = quarter or f"default-{date.today().isoformat()}"
-    chosen = ("all" if programs is None else hashlib.sha256(
-        ",".join(str(pk) for pk in sorted(int(pk) for pk in programs)).encode()).hexdigest()[:32])
+    if programs is None:
+        chosen = "all"
+    else:
+        # A queryset (a staff member's own programs) by its SQL, not read: it
+        # picks programs by what they are (their plan, their owner), which
+        # changes only with the outline.
+        named = (str(programs.query) if isinstance(programs, QuerySet)
+                 else ",".join(str(pk) for pk in sorted(int(pk) for pk in programs)))
+        chosen = hashlib.sha256(named.encode()).hexdigest()[:32]
     return (f"year-figures:3:{institution_id}:{version}:{year}:{basis}:"
             f"{int(shown.unapproved)}:{shown.owner_id or ''}:{int(with_text)}:{int(for_entry)}:"
             f"{chosen}")

@@ -361,7 +361,8 @@ def year_figures(institution, year, quarter=None, *, shown=APPROVED_ONLY, with_t
                  programs=None, for_entry=False):
     """The year's figures (see build_year_figures), kept once built and
     built again only where what they were read from changed
-    (goals.figures_cache)."""
+    (goals.figures_cache). A queryset of `programs` picks them by what
+    only the outline changes (their plan, their owner)."""
     return figures_cache.year_figures(build_year_figures, institution, year, quarter,
                                       shown=shown, with_text=with_text, programs=programs,
                                       for_entry=for_entry)

@@ -358,3 +358,20 @@ def test_a_colleagues_program_is_read_as_everyone_reads_it(builds, staff, other_
     book = selectors.year_figures(institution, 2024, 1, shown=mine, with_text=True,
                                   programs=[care.pk])
     assert book.shown == mine and builds == [[care.pk], [care.pk]]
+
+
+def test_a_program_given_to_me_or_taken_away_shows_on_my_entry_page_at_once(
+        client, staff, outsourcing, care):
+    """The entry page's programs are kept under what picks them (the owner),
+    not read each time: a program given or taken away changes the outline."""
+    client.force_login(staff)
+    page = client.get(entry_url()).content.decode()
+    assert f'id="program-{outsourcing.pk}"' in page and f'id="program-{care.pk}"' not in page
+    care.owner = staff
+    care.save()
+    page = client.get(entry_url()).content.decode()
+    assert f'id="program-{outsourcing.pk}"' in page and f'id="program-{care.pk}"' in page
+    outsourcing.owner = None
+    outsourcing.save()
+    page = client.get(entry_url()).content.decode()
+    assert f'id="program-{outsourcing.pk}"' not in page and f'id="program-{care.pk}"' in page
