@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connection
 from django.db.models.query import QuerySet
 
@@ -243,12 +244,19 @@ def _key(institution, version, year, quarter, shown, with_text, programs, for_en
         # A queryset (a staff member's own programs) by its SQL, not read: it
         # picks programs by what they are (their plan, their owner), which
         # changes only with the outline.
-        named = (str(programs.query) if isinstance(programs, QuerySet)
+        named = (_sql_of(programs) if isinstance(programs, QuerySet)
                  else ",".join(str(pk) for pk in sorted(int(pk) for pk in programs)))
         chosen = hashlib.sha256(named.encode()).hexdigest()[:32]
     return (f"year-figures:3:{institution_id}:{version}:{year}:{basis}:"
             f"{int(shown.unapproved)}:{shown.owner_id or ''}:{int(with_text)}:{int(for_entry)}:"
             f"{chosen}")
+
+
+def _sql_of(queryset):
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:  # it picks none, whatever the data
+        return "none"
 
 
 def _read(key):

@@ -40,9 +40,12 @@ see of it (ProgramVersion.approved: the director's overview, the province's
 reports, everyone's view of a colleague's program). A quarter's values (its
 results, spending, evidence) count for them only once the quarter is
 approved, and an approved quarter's values cannot be written, through any
-path (goals.models.EnteredForQuarter): a draft saved changes the program's
-version but not that part. The approval itself, a submission written,
-changes both, as does every other write of PROGRAM_PATHS.
+path (goals.models.EnteredForQuarter): a draft saved by the entry service,
+which holds the quarter locked meanwhile, changes the program's version but
+not that part. The approval itself, a submission written, changes both, as
+does every other write of PROGRAM_PATHS, and a quarter's value written
+without that lock (the admin, the shell), which an approval may have come
+between.
 
 A transaction makes each of them new once, as it commits, however many rows
 it wrote.
@@ -59,7 +62,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from .access import INSTITUTION_PATHS
-from .models import QUARTERS, DataVersion, Institution, Notification, Program, ProgramVersion
+from .models import (HELD_SUBMISSIONS, QUARTERS, DataVersion, Institution, Notification, Program,
+                     ProgramVersion)
 
 # What is entered for a program, and the way from each row to its program.
 PROGRAM_PATHS = {
@@ -200,6 +204,11 @@ class _NewVersions:
                      pk__in=ProgramVersion.objects.values("program_id"))
                  .values_list("pk", flat=True)],
                 ignore_conflicts=True)
+            if self.approved:
+                # A writer of the same new program may have made its row
+                # first, without this transaction's approved token.
+                ProgramVersion.objects.filter(program_id__in=sorted(self.approved)).update(
+                    approved=token)
 
 
 def _make_new(institution_id, outline=False, programs=(), approved=True):
@@ -293,7 +302,8 @@ def _written(sender, instance, created=False, **kwargs):
         # A row that moved (or that was saved without being read) may leave
         # a program that read it: the outline says so.
         outline = kwargs.get("signal") is post_save and not created and _moved(instance, paths)
-        approved = not _counted_once_approved(instance)
+        approved = not _counted_once_approved(
+            instance, {pk for program_ids in programs.values() for pk in program_ids})
         for institution_id, program_ids in programs.items():
             _make_new(institution_id, outline=outline, programs=program_ids, approved=approved)
         return
@@ -305,14 +315,24 @@ def _written(sender, instance, created=False, **kwargs):
         bump(institution_id)
 
 
-def _counted_once_approved(instance):
+def _counted_once_approved(instance, program_ids):
     """Whether the entered row `instance` is a quarter's value, which readers
-    of approved values only see once the quarter is approved: written, it
-    changes nothing they see (an approved quarter's values are locked)."""
+    of approved values only see once the quarter is approved, written while
+    the writer held the quarter locked (goals.entry): then no approval came
+    between its check and its write, and it changes nothing they see.
+    Written any other way (the admin, the shell), it counts as seen."""
     name = instance._meta.model_name
     if name == "result":
-        return instance.period in QUARTERS
-    return name in ("execution", "evidence")
+        quarter = instance.period
+        # A confirmed year moved into a quarter leaves what they saw.
+        if getattr(instance, "_loaded_place", {}).get("period", quarter) not in QUARTERS:
+            return False
+    elif name in ("execution", "evidence"):
+        quarter = instance.quarter
+    else:
+        return False
+    held = HELD_SUBMISSIONS.get() or {}
+    return quarter in QUARTERS and all((pk, quarter) in held for pk in program_ids)
 
 
 def _moved(instance, paths):

@@ -375,3 +375,30 @@ def test_a_program_given_to_me_or_taken_away_shows_on_my_entry_page_at_once(
     outsourcing.save()
     page = client.get(entry_url()).content.decode()
     assert f'id="program-{outsourcing.pk}"' not in page and f'id="program-{care.pk}"' in page
+
+
+def test_a_value_written_outside_the_entry_service_is_taken_as_seen(builds, outsourcing):
+    """The admin and the shell write without holding the quarter locked, so an
+    approval may have come between their check and their write: such a write
+    makes the figures of approved values afresh, and so does a confirmed year
+    moved into a quarter."""
+    institution = outsourcing.category.plan.institution
+    unit = outsourcing.unit_projects.order_by("order").first()
+
+    def confirmed():
+        book = selectors.year_figures(institution, 2024, 2)
+        program = next(each for each in book.programs if each.program.pk == outsourcing.pk)
+        return next(each for each in program.unit_projects
+                    if each.unit_project.pk == unit.pk).confirmed
+
+    assert confirmed() is None
+    Result.objects.create(unit_project=unit, period=1, value=3)
+    del builds[:]
+    assert confirmed() is None
+    assert builds == [[outsourcing.pk]]  # built afresh
+    year = Result.objects.create(unit_project=unit, period=5, value=40)
+    assert confirmed() == 40
+    year = Result.objects.get(pk=year.pk)
+    year.period = 2
+    year.save()
+    assert confirmed() is None
