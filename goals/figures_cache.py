@@ -21,7 +21,8 @@ FIGURES_CACHE_URL names one; shared by every worker), under a key made of:
 With the figures is kept the version of every program they were read from
 (each program, and last year's it continues, whole or an indicator at a
 time), read *before* the figures, so that the figures are at least as new
-as those versions. The figures are read back only while each is unchanged.
+as those versions; for figures of approved values only, the part of each
+version those see (ProgramVersion.approved), which drafts leave alone. The figures are read back only while each is unchanged.
 When some have changed (a colleague saved a program), a whole year's figures
 are not built again: only the programs that read a changed one are, and put
 in place of theirs (compose()); the rest did not change, since everything
