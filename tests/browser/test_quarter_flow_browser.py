@@ -38,6 +38,12 @@ def fits(page, width, where):
     assert scroll <= width + 1, f"{where}: the page is {scroll} px wide at {width} px"
 
 
+def lines_of(element):
+    """How many lines the element's text takes."""
+    return element.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e);"
+                            " return new Set([...r.getClientRects()].map(x => x.top)).size; }")
+
+
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_quarter_from_entry_to_approval(live_server, browser, institution, tmp_path, width):
     plan = institution.plans.get(year=2024)
@@ -164,3 +170,16 @@ def test_the_quarter_from_entry_to_approval(live_server, browser, institution, t
                              text=True, check=True).stdout
     assert "진도" in printed and "전년목표" in printed  # the right-most columns are printed
     context.close()
+
+
+def test_the_header_wraps_between_its_items_not_inside_a_word(live_server, browser, institution):
+    """At 390 px a long name pushes the header's links to a second line, each
+    whole: "비밀번호 변경" is never cut into "비밀번호 변" and "경"."""
+    make_user(institution, roles.STAFF, "longname", "사회서비스지원팀 담당자")
+    page = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 800}).new_page()
+    log_in(page, live_server.url, "longname", PASSWORD)
+    page.goto(f"{live_server.url}/jbsss/2024/")
+    fits(page, 390, "overview")
+    for words in ("비밀번호 변경", "로그아웃", "사회서비스지원팀 담당자"):
+        assert lines_of(page.locator(".site-user").get_by_text(words, exact=True)) == 1, (
+            f"'{words}' breaks inside a word at 390 px")
