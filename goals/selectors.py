@@ -935,12 +935,18 @@ def indicator_in_depth(plan, pk, quarter, shown):
     periods = [period for period in Period.values
                if shown.counts(APPROVED if period == Period.YEAR
                                else program.quarter_status(period), owner_id)]
+    # The evidence of the quarters whose values the reader sees, each marked
+    # when its quarter is not approved (the owner's drafts, or every value).
+    evidence = list(Evidence.objects.filter(
+        Q(indicator=figure.indicator) | Q(unit_project__indicator=figure.indicator),
+        quarter__in=[period for period in periods if period != Period.YEAR])
+        .order_by("quarter", "uploaded_at", "pk"))
+    for file in evidence:
+        file.is_unapproved = program.quarter_status(file.quarter) != APPROVED
     return IndicatorInDepth(
         book=book, program=program, figure=figure,
         years=past_years(plan.institution, figure, shown),
-        evidence=list(Evidence.objects.filter(
-            Q(indicator=figure.indicator) | Q(unit_project__indicator=figure.indicator))
-            .order_by("quarter", "uploaded_at", "pk")),
+        evidence=evidence,
         changes=result_changes(figure.indicator, periods=periods),
     )
 

@@ -301,3 +301,36 @@ def test_query_counts_stay_flat_with_the_plan_and_the_values_shown(client, insti
         "/jbsss/2024/", "/synthetic/2024/", "/synthetic/2024/?values=all",
         "/synthetic/2024/?q=1&values=approved&sort=-result", "/jbsss/2024/?values=all")}
     assert len(counts) == 1, counts
+
+
+def test_the_indicator_pages_evidence_keeps_to_it_too(client, institution, year):
+    """Evidence of a quarter not approved is listed to whoever sees its values
+    (its owner, or someone who asked for every value), marked 미승인; not to
+    the director reading approved values."""
+    from django.core.files.base import ContentFile
+
+    from goals.models import Evidence
+
+    safety = year["safety"]
+    q1 = Submission.objects.filter(program=safety.program, quarter=1)
+    q1.update(status=Submission.Status.DRAFT)  # attached before its approval
+    for quarter, name in ((1, "1분기 명단.pdf"), (2, "2분기 초안.pdf")):
+        Evidence.objects.create(program_id=safety.program_id, quarter=quarter, indicator=safety,
+                                file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=name), name=name,
+                                content_type="application/pdf", size=15, sha256="0" * 64)
+    q1.update(status=Submission.Status.APPROVED)
+
+    def listed(query=""):
+        html = page(client, f"/jbsss/2024/indicators/{safety.pk}/?q=2{query}")
+        items = re.findall(r"<li><a href=\"/evidence/\d+/\">([^<]+)</a>( <span class=\"mark"
+                           r" mark--unapproved\">미승인</span>)?", html)
+        return {file: bool(mark) for file, mark in items}
+
+    log_in(client, institution, roles.DIRECTOR)
+    assert listed() == {"1분기 명단.pdf": False}
+    assert listed("&values=all") == {"1분기 명단.pdf": False, "2분기 초안.pdf": True}
+    owner = log_in(client, institution, roles.STAFF, "safety-owner")
+    Program.objects.filter(pk=safety.program_id).update(owner=owner)
+    assert listed() == {"1분기 명단.pdf": False, "2분기 초안.pdf": True}
+    log_in(client, institution, roles.STAFF, "colleague")
+    assert listed() == {"1분기 명단.pdf": False}
