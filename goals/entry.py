@@ -20,6 +20,7 @@ target of 40건) is not refused but held back with a warning until the user
 confirms it; the confirmation is kept in the history's reason.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from hashlib import sha256
@@ -219,21 +220,29 @@ def save_quarters(user, quarter, batches, *, source, reason="", write=True):
     for program in batches:
         access.require(access.can_enter(user, program))
     history_reason = f"{source}: {reason}" if reason else str(source)
-    held = HELD_SUBMISSIONS.set({})
+    with quarters_held():
+        return _save_quarters(user, quarter, batches, history_reason, write)
+
+
+@contextmanager
+def quarters_held():
+    """A transaction in which the quarters that _locked_submission locks are
+    known as held (models.HELD_SUBMISSIONS): each value's lock check reads
+    their status from there, not again from the database, and
+    goals.versions knows that no approval can come between a check and a
+    write."""
+    token = HELD_SUBMISSIONS.set({})
     try:
         with transaction.atomic():
-            return _save_quarters(user, quarter, batches, history_reason, write)
+            yield
     finally:
-        HELD_SUBMISSIONS.reset(held)
+        HELD_SUBMISSIONS.reset(token)
 
 
 def _save_quarters(user, quarter, batches, history_reason, write):
     problems, warnings, changes = [], [], []
     for program, entries in batches.items():
         submission = _locked_submission(program, quarter, user)
-        # Locked until the transaction ends: each result's lock check
-        # reads its status from here, not again from the database.
-        HELD_SUBMISSIONS.get()[program.pk, quarter] = submission
         inputs = {key_of(owner): owner for owner in _inputs(program)}
         stored = _stored_results(inputs.values(), quarter, lock=True)
         context = _Context(inputs.values(), program.category.plan.year, quarter)
@@ -414,6 +423,9 @@ def _locked_submission(program, quarter, user):
             submission = Submission.objects.select_for_update(of=("self",)).get(program=program,
                                                                     quarter=quarter)
     submission.program = program
+    held = HELD_SUBMISSIONS.get()
+    if held is not None:  # within quarters_held(): locked until it ends
+        held[program.pk, quarter] = submission
     return submission
 
 
@@ -539,7 +551,7 @@ def add_evidence(user, program, quarter, upload, key=""):
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    with transaction.atomic():
+    with quarters_held():
         submission = _locked_submission(program, quarter, user)
         closed = closed_reason(program.category.plan, submission.status)
         if closed:
@@ -560,7 +572,7 @@ def delete_evidence(user, evidence):
     """Remove evidence from a quarter its owner may still change."""
     program = evidence.program
     access.require(access.can_enter(user, program))
-    with transaction.atomic():
+    with quarters_held():
         submission = _locked_submission(program, evidence.quarter, user)
         closed = closed_reason(program.category.plan, submission.status)
         if closed:

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
 
-from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from . import access, figures
-from .entry import REASON_LENGTH, SOURCE_FORM, _locked_submission, closed_reason
+from .entry import REASON_LENGTH, SOURCE_FORM, _locked_submission, closed_reason, quarters_held
 from .models import Execution
 from .people import saved_by
 
@@ -76,7 +75,7 @@ def save_execution(user, program, quarter, raw, *, version=0, reason="", source=
     except BadAmount as error:
         return ExecutionOutcome(problem=str(error))
     history_reason = (f"{source}: {reason}" if reason else str(source))[:REASON_LENGTH]
-    with transaction.atomic():
+    with quarters_held():
         submission = _locked_submission(program, quarter, user)
         current = (Execution.objects.select_for_update(of=("self",)).select_related("updated_by")
                    .filter(program=program, quarter=quarter).first())

@@ -109,7 +109,8 @@ def program_versions(program_ids, approved=False):
                              for program_id in missing}}
         if seen is not None:
             seen.programs = known
-    return {program_id: known[program_id][approved] for program_id in program_ids}
+    part = 1 if approved else 0  # (token, approved token)
+    return {program_id: known[program_id][part] for program_id in program_ids}
 
 
 class _Seen:
@@ -176,7 +177,7 @@ class _NewVersions:
         self.institution_id = institution_id
         self.queue = queue  # Django's list of what waits for this transaction's commit
         self.outline, self.programs, self.done = False, set(), False
-        self.approved = set()  # of the programs, those whose approved values changed
+        self.seen_approved = set()  # of the programs, those readers of approved values see changed
 
     def __call__(self):
         if self.done:
@@ -190,8 +191,8 @@ class _NewVersions:
             DataVersion.objects.update_or_create(institution_id=self.institution_id,
                                                  defaults={**fields, "outline": token})
         changed = 0
-        for programs, fields in ((self.programs - self.approved, {"token": token}),
-                                 (self.approved, {"token": token, "approved": token})):
+        for programs, fields in ((self.programs - self.seen_approved, {"token": token}),
+                                 (self.seen_approved, {"token": token, "approved": token})):
             if programs:
                 changed += ProgramVersion.objects.filter(program_id__in=sorted(programs)).update(
                     institution_id=self.institution_id, **fields)
@@ -199,22 +200,22 @@ class _NewVersions:
             ProgramVersion.objects.bulk_create(
                 [ProgramVersion(program_id=pk, institution_id=self.institution_id, token=token,
                                 # Read as "" while there was no row.
-                                approved=token if pk in self.approved else "")
+                                approved=token if pk in self.seen_approved else "")
                  for pk in Program.objects.filter(pk__in=sorted(self.programs)).exclude(
                      pk__in=ProgramVersion.objects.values("program_id"))
                  .values_list("pk", flat=True)],
                 ignore_conflicts=True)
-            if self.approved:
+            if self.seen_approved:
                 # A writer of the same new program may have made its row
                 # first, without this transaction's approved token.
-                ProgramVersion.objects.filter(program_id__in=sorted(self.approved)).update(
+                ProgramVersion.objects.filter(program_id__in=sorted(self.seen_approved)).update(
                     approved=token)
 
 
-def _make_new(institution_id, outline=False, programs=(), approved=True):
+def _make_new(institution_id, outline=False, programs=(), seen_approved=True):
     """Once the transaction commits, make the institution's version new, with
     its outline or `programs` (and what readers of approved values only see
-    of them, if `approved`): once, however many of its rows the transaction
+    of them, if `seen_approved`): once, however many of its rows the transaction
     wrote. Each write adds what it changed to the transaction's one
     _NewVersions, and registers it again (the first call does the work, the
     others nothing): a test that runs the callbacks registered since a point
@@ -231,8 +232,8 @@ def _make_new(institution_id, outline=False, programs=(), approved=True):
         new = waiting[institution_id] = _NewVersions(institution_id, connection.run_on_commit)
     new.outline = new.outline or outline
     new.programs.update(programs)
-    if approved:
-        new.approved.update(programs)
+    if seen_approved:
+        new.seen_approved.update(programs)
     transaction.on_commit(new)
 
 
@@ -302,10 +303,11 @@ def _written(sender, instance, created=False, **kwargs):
         # A row that moved (or that was saved without being read) may leave
         # a program that read it: the outline says so.
         outline = kwargs.get("signal") is post_save and not created and _moved(instance, paths)
-        approved = not _counted_once_approved(
+        seen_approved = not _unseen_until_approved(
             instance, {pk for program_ids in programs.values() for pk in program_ids})
         for institution_id, program_ids in programs.items():
-            _make_new(institution_id, outline=outline, programs=program_ids, approved=approved)
+            _make_new(institution_id, outline=outline, programs=program_ids,
+                      seen_approved=seen_approved)
         return
     owners = institutions_of(instance)
     if owners is None:
@@ -315,7 +317,7 @@ def _written(sender, instance, created=False, **kwargs):
         bump(institution_id)
 
 
-def _counted_once_approved(instance, program_ids):
+def _unseen_until_approved(instance, program_ids):
     """Whether the entered row `instance` is a quarter's value, which readers
     of approved values only see once the quarter is approved, written while
     the writer held the quarter locked (goals.entry): then no approval came
@@ -323,10 +325,7 @@ def _counted_once_approved(instance, program_ids):
     Written any other way (the admin, the shell), it counts as seen."""
     name = instance._meta.model_name
     if name == "result":
-        quarter = instance.period
-        # A confirmed year moved into a quarter leaves what they saw.
-        if getattr(instance, "_loaded_place", {}).get("period", quarter) not in QUARTERS:
-            return False
+        quarter = instance.period  # the entry service never moves a value
     elif name in ("execution", "evidence"):
         quarter = instance.quarter
     else:

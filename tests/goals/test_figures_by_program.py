@@ -8,6 +8,7 @@ row moved away from it.
 These tests commit, as production does (see test_figures_cache)."""
 
 import pytest
+from django.db.models import QuerySet
 
 from goals import entry, selectors, versions
 from goals.models import Plan, Program, Result
@@ -25,7 +26,8 @@ def builds(monkeypatch):
     build = selectors.build_year_figures
 
     def counted(*args, programs=None, **kwargs):
-        made.append("all" if programs is None else sorted(programs))
+        made.append("all" if programs is None else "queryset" if isinstance(programs, QuerySet)
+                    else sorted(programs))
         return build(*args, programs=programs, **kwargs)
 
     monkeypatch.setattr(selectors, "build_year_figures", counted)
@@ -122,6 +124,7 @@ def test_a_submitted_and_approved_quarter_shows_as_such(client, staff, approver,
     assert 'class="status status--submitted"' in page
     entry.approve(approver, outsourcing, 1)
     page = client.get(entry_url()).content.decode()
+    assert f'name="p{outsourcing.pk}-value_' not in page  # approved: locked
     assert 'class="status status--approved"' in page
     assert 'class="status status--submitted"' not in page
 
@@ -349,15 +352,24 @@ def test_a_colleagues_program_is_read_as_everyone_reads_it(builds, staff, other_
     institution = care.category.plan.institution
     colleague = selectors.Shown(owner_id=staff.pk)
     mine = selectors.Shown(owner_id=other_staff.pk)
+    unit = care.unit_projects.order_by("order").first()
+    entry.save_quarter(other_staff, care, 1, [entry.Entry(entry.key_of(unit), "3", confirmed="3")])
+
+    def q1_of_unit(book):
+        return next(each for each in book.programs[0].unit_projects
+                    if each.unit_project.pk == unit.pk)
+
     for shown in (colleague, selectors.APPROVED_ONLY, colleague):
         book = selectors.year_figures(institution, 2024, 1, shown=shown, with_text=True,
                                       programs=[care.pk])
         assert book.shown == shown
+        assert q1_of_unit(book).quarters.get(1) is None  # the colleague's draft: not shown
     assert builds == [[care.pk]]
-    # Its owner reads it with their drafts: built for them.
+    # Its owner reads it with their drafts, marked: built for them.
     book = selectors.year_figures(institution, 2024, 1, shown=mine, with_text=True,
                                   programs=[care.pk])
     assert book.shown == mine and builds == [[care.pk], [care.pk]]
+    assert q1_of_unit(book).quarters.get(1) == 3 and q1_of_unit(book).is_unapproved(1)
 
 
 def test_a_program_given_to_me_or_taken_away_shows_on_my_entry_page_at_once(
@@ -402,3 +414,29 @@ def test_a_value_written_outside_the_entry_service_is_taken_as_seen(builds, outs
     year.period = 2
     year.save()
     assert confirmed() is None
+
+
+def test_spending_and_evidence_saved_as_drafts_leave_the_approved_year_kept(
+        client, builds, staff, outsourcing):
+    """Spending and evidence, saved under their quarter's lock like results,
+    change nothing readers of approved values see until the approval."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from goals import execution
+
+    institution = outsourcing.category.plan.institution
+    client.force_login(staff)
+    unit = outsourcing.unit_projects.order_by("order").first()
+    assert fill(client, outsourcing, {unit: "5"}).status_code == 302  # the quarter's draft made
+    selectors.year_figures(institution, 2024, 1)
+    del builds[:]
+    assert execution.save_execution(staff, outsourcing, 1, "1000000").ok
+    entry.add_evidence(staff, outsourcing, 1,
+                       SimpleUploadedFile("명단.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))
+    book = selectors.year_figures(institution, 2024, 1)
+    assert builds == []
+    assert next(each for each in book.programs
+                if each.program.pk == outsourcing.pk).executions.get(1) is None
+    everything = selectors.year_figures(institution, 2024, 1, shown=selectors.EVERYTHING)
+    assert next(each for each in everything.programs
+                if each.program.pk == outsourcing.pk).executions[1].amount_won == 1000000
