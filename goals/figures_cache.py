@@ -37,12 +37,13 @@ from the cache nor kept: the transaction may have written what its versions
 do not say yet (they change as it commits), and a transaction rolled back
 must leave nothing behind.
 
-In front of the shared cache each process keeps the last few figures of a
-whole year it built, read or composed (the overview, the approval page, the
-reports; not a few programs'), under the same key: reading them again costs
-no unpickling, and composing them again only the programs changed since.
-Readers therefore treat the figures as read-only: nothing that reads them
-changes them (a save reads what it changes afresh, under its lock).
+In front of the shared cache each process keeps the figures it last built,
+read or composed (a whole year, or a few programs: a staff member's entry
+page), under the same key, as many as make LOCAL_PROGRAMS programs' figures
+in all: reading them again costs no unpickling (at 500 indicators, a third
+of the entry page), and composing a year again only the programs changed
+since. Readers therefore treat the figures as read-only: nothing that reads
+them changes them (a save reads what it changes afresh, under its lock).
 """
 
 import dataclasses
@@ -65,7 +66,9 @@ from django.db.models.query import QuerySet
 log = logging.getLogger(__name__)
 
 CACHE = "figures"
-LOCAL_ENTRIES = 8
+# What each process keeps, counted in programs' figures (20-45 KB each, so
+# at most about 40 MB): a 500-indicator year is 100, the 2024 document's 14.
+LOCAL_PROGRAMS = 1000
 # How long figures are kept, in the shared cache and in a process, from the
 # moment they were built whole; composing them (compose()) keeps that moment.
 # It bounds how long a version missed (a process killed between a commit and
@@ -74,33 +77,42 @@ TIMEOUT = 15 * 60
 
 
 class _Local:
-    """The last few figures of this process, by key (least recently used goes)."""
+    """The last figures of this process, by key, up to `size` programs' figures
+    in all (the least recently used go first)."""
 
     def __init__(self, size):
         self.size = size
-        self.entries = OrderedDict()
+        self.entries = OrderedDict()  # key → (Kept, its programs)
+        self.kept_programs = 0
         self.lock = threading.Lock()
 
     def get(self, key):
         with self.lock:
             found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-            return found
-
-    def set(self, key, value):
-        with self.lock:
-            self.entries[key] = value
+            if found is None:
+                return None
             self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            return found[0]
+
+    def set(self, key, kept):
+        weight = max(1, len(kept.figures.programs))
+        with self.lock:
+            if key in self.entries:
+                self.kept_programs -= self.entries.pop(key)[1]
+            if weight > self.size:
+                return
+            self.entries[key] = (kept, weight)
+            self.kept_programs += weight
+            while self.kept_programs > self.size:
+                self.kept_programs -= self.entries.popitem(last=False)[1][1]
 
     def clear(self):
         with self.lock:
             self.entries.clear()
+            self.kept_programs = 0
 
 
-local = _Local(LOCAL_ENTRIES)
+local = _Local(LOCAL_PROGRAMS)
 
 
 def year_figures(build, institution, year, quarter, *, shown, with_text, programs, for_entry):
@@ -130,18 +142,14 @@ def _kept(build, institution, year, quarter, *, shown, with_text, programs, for_
         quarter = basis_of(institution, year)
     key = _key(institution, outline or versions.outline(institution), year, quarter, shown,
                with_text, programs, for_entry)
-    # The whole year, read by many (the overview, the approval page, reports),
-    # is kept in this process too; a page of a few programs (a staff member's
-    # entry page, a program's page) is read from the shared cache only.
     whole_year = programs is None
-    kept = (whole_year and local.get(key)) or _read(key)
+    kept = local.get(key) or _read(key)
     # Figures of approved values only outlast drafts saved (versions.py).
     approved = not shown.unapproved and shown.owner_id is None
     if kept is not None and time.time() - kept.built_at < TIMEOUT:
         now = versions.program_versions(list(kept.versions_read), approved)
         if now == kept.versions_read:
-            if whole_year:
-                local.set(key, kept)
+            local.set(key, kept)
             return kept.figures
         if whole_year:
             composed = compose(build, kept, now, institution, year, quarter, shown=shown,
@@ -161,8 +169,7 @@ def _kept(build, institution, year, quarter, *, shown, with_text, programs, for_
     kept = Kept(figures, {pk: before.get(pk, "") for program_figures in figures.programs
                           for pk in read_from(program_figures)}, built_at=time.time())
     _write(key, kept)
-    if whole_year:
-        local.set(key, kept)
+    local.set(key, kept)
     return figures
 
 

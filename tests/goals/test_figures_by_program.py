@@ -440,3 +440,58 @@ def test_spending_and_evidence_saved_as_drafts_leave_the_approved_year_kept(
     everything = selectors.year_figures(institution, 2024, 1, shown=selectors.EVERYTHING)
     assert next(each for each in everything.programs
                 if each.program.pk == outsourcing.pk).executions[1].amount_won == 1000000
+
+
+def test_my_entry_page_read_again_is_kept_in_the_process_not_unpickled(
+        client, monkeypatch, builds, staff, other_staff, outsourcing, care):
+    """A staff member's programs are kept in the process too, as a whole year
+    is: read again, they are read from the shared cache (and unpickled) no
+    more, and a colleague's save still shows where it should, mine at once."""
+    from goals import figures_cache
+
+    reads = []
+    read = figures_cache._read
+    monkeypatch.setattr(figures_cache, "_read", lambda key: reads.append(key) or read(key))
+    mine = outsourcing.unit_projects.order_by("order").first()
+    client.force_login(staff)
+    assert shown(client, outsourcing, mine) == ""
+    read_first = len(reads)
+    assert shown(client, outsourcing, mine) == ""
+    assert len(reads) == read_first  # nothing read from the shared cache
+
+    client.force_login(other_staff)
+    assert fill(client, care, {care.unit_projects.order_by("order").first(): "3"}).status_code \
+        == 302
+    client.force_login(staff)
+    built = len(builds)
+    assert fill(client, outsourcing, {mine: "5"}).status_code == 302
+    assert shown(client, outsourcing, mine) == "5"
+    assert len(builds) > built  # my programs built afresh after my save
+
+    figures_cache.local.clear()  # another process: the shared cache has the same
+    assert shown(client, outsourcing, mine) == "5"
+
+
+def kept(programs):
+    """Figures kept of so many programs."""
+    from types import SimpleNamespace
+
+    from goals.figures_cache import Kept
+
+    return Kept(SimpleNamespace(programs=[None] * programs), {}, built_at=0)
+
+
+def test_a_process_keeps_figures_up_to_so_many_programs_least_recently_read_out_first():
+    from goals.figures_cache import _Local
+
+    local = _Local(10)
+    local.set("year", kept(6))
+    local.set("mine", kept(3))
+    assert local.get("year") is not None  # read last: "mine" is now the oldest
+    local.set("colleague's", kept(2))  # 11 programs: the oldest goes
+    assert local.get("mine") is None
+    assert local.get("year") is not None and local.get("colleague's") is not None
+    local.set("year", kept(1))  # kept again, smaller: counted once
+    assert local.kept_programs == 3
+    local.set("too large", kept(11))
+    assert local.get("too large") is None and local.kept_programs == 3
