@@ -6,6 +6,7 @@ from django import forms, template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -147,17 +148,15 @@ def _plain_input(field):
     attributes, aria included, in the same order), without the template: a
     large entry page has hundreds of them."""
     widget = field.field.widget
-    attrs = field.build_widget_attrs({}, widget)
+    attrs = {**widget.attrs, **field.build_widget_attrs({}, widget)}
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
-    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    value = context["value"]
+    value = field.value()
     written = "".join(
-        f" {escape(name)}" if attribute is True else f' {escape(name)}="{escape(attribute)}"'
-        for name, attribute in context["attrs"].items() if attribute is not False)
-    return mark_safe(f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"'
-                     f'{"" if value is None else f" value={chr(34)}{escape(value)}{chr(34)}"}'
-                     f"{written}>")
+        f" {_e(name)}" if attribute is True else f' {_e(name)}="{_e(attribute)}"'
+        for name, attribute in attrs.items() if attribute is not False)
+    value = "" if value is None or value == "" else f' value="{_e(value)}"'
+    return f'<input type="{widget.input_type}" name="{_e(field.html_name)}"{value}{written}>'
 
 
 PLAIN_WIDGETS = (forms.TextInput, forms.HiddenInput)
@@ -171,15 +170,16 @@ def form_field(field):
     if type(field.field.widget) not in PLAIN_WIDGETS or field.field.localize:
         return render_to_string("goals/includes/field.html", {"field": field})
     if field.is_hidden:
-        return _plain_input(field)
-    return format_html(
-        '\n<div class="field{}">\n  <label for="{}">{}</label>\n  {}\n  {}\n  {}\n</div>\n',
-        " field--error" if field.errors else "", field.id_for_label, field.label,
-        _plain_input(field),
-        format_html('<div class="help muted" id="{}_helptext">{}</div>', field.auto_id,
-                    field.help_text) if field.help_text else "",
-        format_html('<div class="field-error" id="{}_error">{}</div>', field.auto_id,
-                    " ".join(field.errors)) if field.errors else "")
+        return mark_safe(_plain_input(field))
+    auto_id, errors = _e(field.auto_id), field.errors
+    help_text = (f'<div class="help muted" id="{auto_id}_helptext">{_e(field.help_text)}</div>'
+                 if field.help_text else "")
+    error = (f'<div class="field-error" id="{auto_id}_error">{_e(" ".join(errors))}</div>'
+             if errors else "")
+    return mark_safe(
+        f'\n<div class="field{" field--error" if errors else ""}">\n'
+        f'  <label for="{_e(field.id_for_label)}">{_e(field.label)}</label>\n'
+        f'  {_plain_input(field)}\n  {help_text}\n  {error}\n</div>\n')
 
 
 @register.simple_tag
@@ -205,3 +205,36 @@ def evidence_fields(form):
         format_html('<div class="field-error" id="{}_error">{}</div>', upload.auto_id,
                     " ".join(upload.errors)) if upload.errors else "",
         key.auto_id, key.label, key.html_name, key.auto_id, options)
+
+
+@register.simple_tag(takes_context=True)
+def execution_entry(context, pq, form):
+    """집행액 of a program's quarter (goals.execution): the program's spending
+    so far and, while the quarter is open, its own small form, saved apart
+    from the results. Written here for the reason the rows are: a section a
+    program, a hundred on a large page."""
+    figures, quarter, pk = pq.figures, context["quarter"], pq.program.pk
+    won = _e(_("원"))
+    spending = (f'{_e(_("사업비"))} {fmt.won(figures.budget_won)}{won} · '
+                f'{_e(_("%(quarter)s분기 말 누계 집행액") % {"quarter": quarter})} '
+                f'{fmt.won(figures.executed_won)}{won} · {_e(_("집행률"))} '
+                f'<span class="execution-rate">{fmt.rate(figures.execution_rate)}</span>')
+    if pq.is_open:
+        summary = (render_to_string("goals/includes/error_summary.html", {"form": form})
+                   if form.errors else "")
+        action = reverse("goals:execution_save", args=[
+            context["institution"].code, context["plan"].year, quarter, pk])
+        token = context["csrf_token"]  # one a page, as {% csrf_token %} writes it
+        entry = (
+            f'{summary}<form method="post" action="{_e(action)}" class="inline-fields" '
+            f'novalidate><input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
+            f'{form_field(form["version"])}{form_field(form["amount"])}'
+            f'{form_field(form["reason"])}<div class="field"><button type="submit" '
+            f'class="button">{_e(_("집행액 반영"))}</button></div></form>')
+    else:
+        entered = (f'{fmt.won(form.stored.amount_won)}{won}' if form.stored else "-")
+        entry = f'<p>{_e(_("%(quarter)s분기 집행액") % {"quarter": quarter})}: {entered}</p>'
+    return mark_safe(
+        f'<section class="execution-entry" aria-labelledby="execution-{pk}-title">'
+        f'<h3 id="execution-{pk}-title">{_e(_("예산 집행"))}</h3>'
+        f'<p class="muted">{spending}</p>{entry}</section>')

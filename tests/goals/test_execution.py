@@ -5,6 +5,7 @@ director sees 집행률 beside achievement, approved amounts only."""
 from decimal import Decimal as D
 
 import pytest
+from django.utils.html import escape
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -93,7 +94,14 @@ def test_a_bad_amount_is_refused_in_korean_and_nothing_is_saved(
     client.force_login(staff)
     response = client.post(execution_url(outsourcing), {f"x{outsourcing.pk}-amount": typed})
     assert response.status_code == 400
-    assert message in response.content.decode()
+    page = response.content.decode()
+    assert message in page
+    # Beside the field, linked from the summary above the form, what was typed kept.
+    field = f"id_x{outsourcing.pk}-amount"
+    assert f'<a href="#{field}">' in page and f'id="{field}_error"' in page
+    assert f'aria-invalid="true" aria-describedby="{field}_helptext {field}_error" id="{field}"' \
+        in page
+    assert escape(typed) in page
     assert not Execution.objects.exists()
 
 
