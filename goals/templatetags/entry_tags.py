@@ -7,7 +7,6 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -55,7 +54,7 @@ def _labels():
     if labels is None:
         labels = _LABELS[language] = {
             name: _e(_(name)) for name in ("연간 목표", "누계", "전분기", "비고", "마지막 저장",
-                                           "(선택)")}
+                                           "(선택)", "성과지표·단위사업")}
     return labels
 
 
@@ -133,14 +132,27 @@ def entry_row(row, not_measured):
 
 
 @register.simple_tag
+def entry_table_head(pq, quarter):
+    """The caption and the columns' heads of a program's entry table."""
+    labels = _labels()
+    quarter_results = _("%(quarter)s분기 실적") % {"quarter": quarter}
+    caption = _("%(name)s %(quarter)s분기 실적") % {"name": _e(pq.program.name),
+                                                  "quarter": quarter}
+    heads = "".join(f'<th scope="col">{name}</th>' for name in (
+        labels["성과지표·단위사업"], labels["연간 목표"], labels["누계"], labels["전분기"],
+        quarter_results, labels["비고"], labels["마지막 저장"]))
+    return mark_safe(f"<caption>{caption}</caption><thead><tr>{heads}</tr></thead>")
+
+
+@register.simple_tag
 def indicator_total_row(group):
     """An indicator made of unit projects: its quarter as the selector adds them up."""
     line = group.total
-    return format_html(
-        '<tr class="indicator-row"><th scope="row">{} <span class="muted">({})</span></th>{}'
-        '<td class="num" data-total="{}">{}</td><td></td><td></td></tr>',
-        line.name, group.combined_label, _figures(line), line.key,
-        fmt.quantity(line.value, line.unit) or "-")
+    return mark_safe(
+        f'<tr class="indicator-row"><th scope="row">{_e(line.name)} <span class="muted">'
+        f'({_e(group.combined_label)})</span></th>{_figures(line)}'
+        f'<td class="num" data-total="{_e(line.key)}">'
+        f'{_e(fmt.quantity(line.value, line.unit) or "-")}</td><td></td><td></td></tr>')
 
 
 def _plain_input(field):
@@ -188,23 +200,24 @@ def evidence_fields(form):
     widget templates (a program each: a hundred on a large page); what
     goals/includes/field.html would write."""
     upload, key = form["file"], form["key"]
+    upload_id, errors = _e(upload.auto_id), upload.errors
     chosen = key.value() or ""
-    options = mark_safe("".join(
-        f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>'
-        f'{escape(label)}</option>' for value, label in key.field.widget.choices))
-    return format_html(
-        '<div class="field{}"><label for="{}">{}</label><input type="file" name="{}" accept="{}" '
-        'required aria-describedby="{}_helptext{}"{} id="{}"><div class="help muted" '
-        'id="{}_helptext">{}</div>{}</div>'
-        '<div class="field"><label for="{}">{}</label><select name="{}" id="{}">{}</select></div>',
-        " field--error" if upload.errors else "", upload.auto_id, upload.label,
-        upload.html_name, upload.field.widget.attrs.get("accept", ""), upload.auto_id,
-        format_html(" {}_error", upload.auto_id) if upload.errors else "",
-        mark_safe(' aria-invalid="true"') if upload.errors else "", upload.auto_id,
-        upload.auto_id, upload.help_text,
-        format_html('<div class="field-error" id="{}_error">{}</div>', upload.auto_id,
-                    " ".join(upload.errors)) if upload.errors else "",
-        key.auto_id, key.label, key.html_name, key.auto_id, options)
+    options = "".join(
+        f'<option value="{_e(value)}"{" selected" if str(value) == chosen else ""}>'
+        f'{_e(label)}</option>' for value, label in key.field.widget.choices)
+    described, invalid, error = f"{upload_id}_helptext", "", ""
+    if errors:
+        described += f" {upload_id}_error"
+        invalid = ' aria-invalid="true"'
+        error = f'<div class="field-error" id="{upload_id}_error">{_e(" ".join(errors))}</div>'
+    return mark_safe(
+        f'<div class="field{" field--error" if errors else ""}"><label for="{upload_id}">'
+        f'{_e(upload.label)}</label><input type="file" name="{_e(upload.html_name)}" '
+        f'accept="{_e(upload.field.widget.attrs.get("accept", ""))}" required '
+        f'aria-describedby="{described}"{invalid} id="{upload_id}">'
+        f'<div class="help muted" id="{upload_id}_helptext">{_e(upload.help_text)}</div>{error}'
+        f'</div><div class="field"><label for="{_e(key.auto_id)}">{_e(key.label)}</label>'
+        f'<select name="{_e(key.html_name)}" id="{_e(key.auto_id)}">{options}</select></div>')
 
 
 @register.simple_tag(takes_context=True)
