@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from goals import formatting as fmt
 from goals.quarter_values import figure_cells, saved_by
@@ -132,6 +133,42 @@ def entry_row(row, not_measured):
 
 
 @register.simple_tag
+def entry_rows(rows, not_measured):
+    """entry_row of each of `rows`, without a template loop's context a row."""
+    return mark_safe("".join(entry_row(row, not_measured) for row in rows))
+
+
+def _quarter_url(context, name, program):
+    return _e(reverse(name, args=[context["institution"].code, context["plan"].year,
+                                  context["quarter"], program.pk]))
+
+
+def _csrf_input(context):
+    # One token a page, as {% csrf_token %} writes it (the context's).
+    return (f'<input type="hidden" name="csrfmiddlewaretoken" '
+            f'value="{_e(context["csrf_token"])}">')
+
+
+@register.simple_tag(takes_context=True)
+def submit_form(context, pq):
+    """A program's 제출 of its quarter, saying what is still empty."""
+    missing = len(pq.missing)
+    if missing:
+        said = ngettext(
+            "빈 값이 %(counter)s개 있습니다. 모두 입력해야 제출할 수 있습니다(실적이 없으면 0, "
+            "측정하지 않는 분기이면 해당 없음).",
+            "빈 값이 %(counter)s개 있습니다. 모두 입력해야 제출할 수 있습니다(실적이 없으면 0, "
+            "측정하지 않는 분기이면 해당 없음).", missing) % {"counter": missing}
+    else:
+        said = _e(_("모든 값이 입력되었습니다. 제출하면 승인자가 검토하는 동안 값을 바꿀 수 없습니다."))
+    return mark_safe(
+        f'<form method="post" action="{_quarter_url(context, "goals:entry_submit", pq.program)}" '
+        f'class="submit-form">{_csrf_input(context)}<p>{said}</p>'
+        f'<button type="submit" class="button">'
+        f'{_("%(quarter)s분기 제출") % {"quarter": context["quarter"]}}</button></form>')
+
+
+@register.simple_tag
 def entry_table_head(pq, quarter):
     """The caption and the columns' heads of a program's entry table."""
     labels = _labels()
@@ -194,7 +231,18 @@ def form_field(field):
         f'  {_plain_input(field)}\n  {help_text}\n  {error}\n</div>\n')
 
 
-@register.simple_tag
+@register.simple_tag(takes_context=True)
+def evidence_entry(context, pq, form):
+    """A program's evidence upload, while its quarter is open."""
+    summary = (render_to_string("goals/includes/error_summary.html", {"form": form})
+               if form.errors else "")
+    return mark_safe(
+        f'{summary}<form method="post" enctype="multipart/form-data" '
+        f'action="{_quarter_url(context, "goals:evidence_add", pq.program)}" '
+        f'class="inline-fields" novalidate>{_csrf_input(context)}{evidence_fields(form)}'
+        f'<button type="submit" class="button">{_e(_("증빙 올리기"))}</button></form>')
+
+
 def evidence_fields(form):
     """The evidence form's file and its indicator, written without Django's
     widget templates (a program each: a hundred on a large page); what
@@ -235,12 +283,10 @@ def execution_entry(context, pq, form):
     if pq.is_open:
         summary = (render_to_string("goals/includes/error_summary.html", {"form": form})
                    if form.errors else "")
-        action = reverse("goals:execution_save", args=[
-            context["institution"].code, context["plan"].year, quarter, pk])
-        token = context["csrf_token"]  # one a page, as {% csrf_token %} writes it
         entry = (
-            f'{summary}<form method="post" action="{_e(action)}" class="inline-fields" '
-            f'novalidate><input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
+            f'{summary}<form method="post" '
+            f'action="{_quarter_url(context, "goals:execution_save", pq.program)}" '
+            f'class="inline-fields" novalidate>{_csrf_input(context)}'
             f'{form_field(form["version"])}{form_field(form["amount"])}'
             f'{form_field(form["reason"])}<div class="field"><button type="submit" '
             f'class="button">{_e(_("집행액 반영"))}</button></div></form>')
