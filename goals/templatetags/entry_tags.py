@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from goals import formatting as fmt
@@ -48,14 +49,34 @@ def _e(text):
     return html.escape(str(text))
 
 
+# What the tags write on every row or section, translated once a language
+# (_labels()); each marked where makemessages finds it.
+_TEXTS = {
+    "연간 목표": gettext_lazy("연간 목표"),
+    "누계": gettext_lazy("누계"),
+    "전분기": gettext_lazy("전분기"),
+    "비고": gettext_lazy("비고"),
+    "마지막 저장": gettext_lazy("마지막 저장"),
+    "(선택)": gettext_lazy("(선택)"),
+    "성과지표·단위사업": gettext_lazy("성과지표·단위사업"),
+    "원": gettext_lazy("원"),
+    "사업비": gettext_lazy("사업비"),
+    "집행률": gettext_lazy("집행률"),
+    "집행액 반영": gettext_lazy("집행액 반영"),
+    "예산 집행": gettext_lazy("예산 집행"),
+    "증빙 올리기": gettext_lazy("증빙 올리기"),
+    "잠김": gettext_lazy("잠김"),
+    "반려 사유": gettext_lazy("반려 사유"),
+    "승인자 의견": gettext_lazy("승인자 의견"),
+}
+
+
 def _labels():
-    """The columns' names, which a narrow screen writes before each cell."""
+    """_TEXTS in the active language, escaped."""
     language = get_language()
     labels = _LABELS.get(language)
     if labels is None:
-        labels = _LABELS[language] = {
-            name: _e(_(name)) for name in ("연간 목표", "누계", "전분기", "비고", "마지막 저장",
-                                           "(선택)", "성과지표·단위사업")}
+        labels = _LABELS[language] = {name: _e(text) for name, text in _TEXTS.items()}
     return labels
 
 
@@ -138,9 +159,24 @@ def entry_rows(rows, not_measured):
     return mark_safe("".join(entry_row(row, not_measured) for row in rows))
 
 
+# A program id no database reaches: a program's action of the page's quarter
+# is reversed once a page with it, and each program's URL made by putting
+# its id in its place (reverse() costs some 20 µs, three a program).
+_ANY_PROGRAM = 987_654_321
+
+
 def _quarter_url(context, name, program):
-    return _e(reverse(name, args=[context["institution"].code, context["plan"].year,
-                                  context["quarter"], program.pk]))
+    """The URL `name` of `program`'s quarter on this page, escaped."""
+    parts = context.render_context.setdefault("entry_tags.urls", {})
+    if name not in parts:
+        url = reverse(name, args=[context["institution"].code, context["plan"].year,
+                                  context["quarter"], _ANY_PROGRAM])
+        parts[name] = _e(url).split(f"/{_ANY_PROGRAM}/")
+    before, *after = parts[name]
+    if len(after) != 1:  # the institution's code or the year is that number
+        return _e(reverse(name, args=[context["institution"].code, context["plan"].year,
+                                      context["quarter"], program.pk]))
+    return f"{before}/{program.pk}/{after[0]}"
 
 
 def _csrf_input(context):
@@ -166,6 +202,21 @@ def submit_form(context, pq):
         f'class="submit-form">{_csrf_input(context)}<p>{said}</p>'
         f'<button type="submit" class="button">'
         f'{_("%(quarter)s분기 제출") % {"quarter": context["quarter"]}}</button></form>')
+
+
+@register.simple_tag
+def program_heading(pq):
+    """A program's name and its quarter's state, with the approver's word on it."""
+    labels, program, status = _labels(), pq.program, pq.status
+    locked = f' · {labels["잠김"]}' if status == "approved" else ""
+    comment = pq.submission.comment if pq.submission else ""
+    if comment:
+        said = labels["반려 사유"] if status == "returned" else labels["승인자 의견"]
+        comment = f'<p class="notice">{said}: {_e(comment)}</p>'
+    return mark_safe(
+        f'<h2 id="program-{program.pk}-title">{_e(program.numbered_name)} '
+        f'<span class="status status--{_e(status)}">{_e(pq.status_label)}{locked}</span></h2>'
+        f'{comment}')
 
 
 @register.simple_tag
@@ -240,7 +291,7 @@ def evidence_entry(context, pq, form):
         f'{summary}<form method="post" enctype="multipart/form-data" '
         f'action="{_quarter_url(context, "goals:evidence_add", pq.program)}" '
         f'class="inline-fields" novalidate>{_csrf_input(context)}{evidence_fields(form)}'
-        f'<button type="submit" class="button">{_e(_("증빙 올리기"))}</button></form>')
+        f'<button type="submit" class="button">{_labels()["증빙 올리기"]}</button></form>')
 
 
 def evidence_fields(form):
@@ -274,11 +325,11 @@ def execution_entry(context, pq, form):
     so far and, while the quarter is open, its own small form, saved apart
     from the results. Written here for the reason the rows are: a section a
     program, a hundred on a large page."""
-    figures, quarter, pk = pq.figures, context["quarter"], pq.program.pk
-    won = _e(_("원"))
-    spending = (f'{_e(_("사업비"))} {fmt.won(figures.budget_won)}{won} · '
+    figures, quarter, pk, labels = pq.figures, context["quarter"], pq.program.pk, _labels()
+    won = labels["원"]
+    spending = (f'{labels["사업비"]} {fmt.won(figures.budget_won)}{won} · '
                 f'{_e(_("%(quarter)s분기 말 누계 집행액") % {"quarter": quarter})} '
-                f'{fmt.won(figures.executed_won)}{won} · {_e(_("집행률"))} '
+                f'{fmt.won(figures.executed_won)}{won} · {labels["집행률"]} '
                 f'<span class="execution-rate">{fmt.rate(figures.execution_rate)}</span>')
     if pq.is_open:
         summary = (render_to_string("goals/includes/error_summary.html", {"form": form})
@@ -289,11 +340,11 @@ def execution_entry(context, pq, form):
             f'class="inline-fields" novalidate>{_csrf_input(context)}'
             f'{form_field(form["version"])}{form_field(form["amount"])}'
             f'{form_field(form["reason"])}<div class="field"><button type="submit" '
-            f'class="button">{_e(_("집행액 반영"))}</button></div></form>')
+            f'class="button">{labels["집행액 반영"]}</button></div></form>')
     else:
         entered = (f'{fmt.won(form.stored.amount_won)}{won}' if form.stored else "-")
         entry = f'<p>{_e(_("%(quarter)s분기 집행액") % {"quarter": quarter})}: {entered}</p>'
     return mark_safe(
         f'<section class="execution-entry" aria-labelledby="execution-{pk}-title">'
-        f'<h3 id="execution-{pk}-title">{_e(_("예산 집행"))}</h3>'
+        f'<h3 id="execution-{pk}-title">{labels["예산 집행"]}</h3>'
         f'<p class="muted">{spending}</p>{entry}</section>')

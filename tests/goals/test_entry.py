@@ -333,3 +333,18 @@ def test_a_submitted_quarter_reads_as_cards_with_their_names_on_a_narrow_screen(
     for name in ("연간 목표", "누계", "전분기", "1분기 실적", "비고", "마지막 저장"):
         assert f'data-label="{name}"' in section, name
     assert 'data-label="1분기 실적">2회</td>' in section
+
+
+@pytest.mark.parametrize("code", ["jbsss", "987654321"])
+def test_each_programs_forms_post_to_its_own_quarter(client, staff, outsourcing,
+                                                    working_conditions, code):
+    """The page writes each program's URLs from one reversed a page; an
+    institution whose code is the number standing in for the program id is
+    reversed a program at a time."""
+    outsourcing.category.plan.institution.__class__.objects.filter(code="jbsss").update(code=code)
+    client.force_login(staff)
+    page = client.get(f"/{code}/2024/entry/2/").content.decode()
+    for program in (outsourcing, working_conditions):
+        for action in ("submit/", "execution/", "evidence/"):
+            assert page.count(f'action="/{code}/2024/entry/2/{program.pk}/{action}"') == 1, (
+                program, action)
