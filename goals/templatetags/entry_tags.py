@@ -34,11 +34,13 @@ def quarter_values_table(pq, quarter):
     return table(pq, quarter)
 
 
-# The rows of the entry page, written here rather than through a template
-# include per row: a page of 500 indicators has hundreds of rows and thousands
-# of inputs, and an include (with its context and its filters) costs a
-# millisecond a row where this costs a few tens of microseconds (issue 17:
-# the page within 3× of a plain table).
+# What the entry page repeats for every program and row, written here rather
+# than through template includes: a page of 500 indicators has a hundred
+# programs, hundreds of rows and thousands of inputs, and an include (with
+# its context, its tags and filters) costs a millisecond a row and a few a
+# program where this costs tens of microseconds (issue 17: the page within 3×
+# of a plain table). templates/goals/entry.html keeps the page's outline, and
+# what is written once a page or rarely (errors, a program's evidence list).
 
 
 def _e(text):
