@@ -1,8 +1,7 @@
 """Template tags and filters of the entry and approval pages."""
 
-import html
 
-from django import forms, template
+from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
@@ -14,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from goals import formatting as fmt
+from goals.templatetags.fields import escaped as _e
+from goals.templatetags.fields import form_field
 from goals.quarter_values import figure_cells, saved_by
 from goals.people import display_name
 
@@ -41,14 +42,6 @@ def quarter_values_table(pq, quarter):
 # program where this costs tens of microseconds (issue 17: the page within 3×
 # of a plain table). templates/goals/entry.html keeps the page's outline, and
 # what is written once a page or rarely (errors, a program's evidence list).
-
-
-def _e(text):
-    """conditional_escape without its lazy-string wrapper, which costs more
-    than the escaping here (tens of thousands of calls a large page)."""
-    if hasattr(text, "__html__"):
-        return text.__html__()
-    return html.escape(str(text))
 
 
 # What the tags write on every row or section, translated once a language
@@ -243,45 +236,6 @@ def indicator_total_row(group):
         f'({_e(group.combined_label)})</span></th>{_figures(line)}'
         f'<td class="num" data-total="{_e(line.key)}">'
         f'{_e(fmt.quantity(line.value, line.unit) or "-")}</td><td></td><td></td></tr>')
-
-
-def _plain_input(field):
-    """A text or hidden input as Django's widget template writes it (the same
-    attributes, aria included, in the same order), without the template: a
-    large entry page has hundreds of them."""
-    widget = field.field.widget
-    attrs = {**widget.attrs, **field.build_widget_attrs({}, widget)}
-    if field.auto_id and "id" not in widget.attrs:
-        attrs.setdefault("id", field.auto_id)
-    value = field.value()
-    written = "".join(
-        f" {_e(name)}" if attribute is True else f' {_e(name)}="{_e(attribute)}"'
-        for name, attribute in attrs.items() if attribute is not False)
-    value = "" if value is None or value == "" else f' value="{_e(value)}"'
-    return f'<input type="{widget.input_type}" name="{_e(field.html_name)}"{value}{written}>'
-
-
-PLAIN_WIDGETS = (forms.TextInput, forms.HiddenInput)
-
-
-@register.simple_tag
-def form_field(field):
-    """What templates/goals/includes/field.html writes for `field`, written
-    here for a text or hidden input (the entry page's execution forms: one a
-    program), through the template for any other widget."""
-    if type(field.field.widget) not in PLAIN_WIDGETS or field.field.localize:
-        return render_to_string("goals/includes/field.html", {"field": field})
-    if field.is_hidden:
-        return mark_safe(_plain_input(field))
-    auto_id, errors = _e(field.auto_id), field.errors
-    help_text = (f'<div class="help muted" id="{auto_id}_helptext">{_e(field.help_text)}</div>'
-                 if field.help_text else "")
-    error = (f'<div class="field-error" id="{auto_id}_error">{_e(" ".join(errors))}</div>'
-             if errors else "")
-    return mark_safe(
-        f'\n<div class="field{" field--error" if errors else ""}">\n'
-        f'  <label for="{_e(field.id_for_label)}">{_e(field.label)}</label>\n'
-        f'  {_plain_input(field)}\n  {help_text}\n  {error}\n</div>\n')
 
 
 @register.simple_tag(takes_context=True)
