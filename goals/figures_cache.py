@@ -28,6 +28,10 @@ are not built again: only the programs that read a changed one are, and put
 in place of theirs (compose()); the rest did not change, since everything
 they were read from did not.
 
+A few programs read with approved values only (a colleague's program page,
+an indicator page) are taken from the whole year this process keeps, when it
+keeps one read with the same options and still current (_from_whole_year).
+
 A staff member reads every program's approved values and their own drafts:
 their year is the year read with approved values only, which every reader
 shares, with their own programs (kept as a few programs are) put in place.
@@ -134,18 +138,23 @@ def _kept(build, institution, year, quarter, *, shown, with_text, programs, for_
     read it already (the figures are then kept under it)."""
     from . import versions  # goals.access, which versions reads, reads the selectors
 
+    outline = outline or versions.outline(institution)
+    # Figures of approved values only outlast drafts saved (versions.py).
+    approved = not shown.unapproved and shown.owner_id is None
+    if programs is not None and approved:
+        found = _from_whole_year(institution, outline, year, quarter, shown, with_text,
+                                 programs, for_entry, approved)
+        if found is not None:
+            return found
     if programs is not None and quarter is None:
         # A few programs at the year's default basis quarter, which approvals
         # of the others move (the versions of these programs do not say so).
         from .selectors import basis_of
 
         quarter = basis_of(institution, year)
-    key = _key(institution, outline or versions.outline(institution), year, quarter, shown,
-               with_text, programs, for_entry)
+    key = _key(institution, outline, year, quarter, shown, with_text, programs, for_entry)
     whole_year = programs is None
     kept = local.get(key) or _read(key)
-    # Figures of approved values only outlast drafts saved (versions.py).
-    approved = not shown.unapproved and shown.owner_id is None
     if kept is not None and time.time() - kept.built_at < TIMEOUT:
         now = versions.program_versions(list(kept.versions_read), approved)
         if now == kept.versions_read:
@@ -171,6 +180,33 @@ def _kept(build, institution, year, quarter, *, shown, with_text, programs, for_
     _write(key, kept)
     local.set(key, kept)
     return figures
+
+
+def _from_whole_year(institution, outline, year, quarter, shown, with_text, programs, for_entry,
+                     approved):
+    """The figures of a few `programs`, taken from the whole year's, read
+    with the same options, when this process keeps those and they are
+    current: what a build of those programs alone gives (their categories'
+    and the year's totals adding up only them), without the build. A
+    colleague's program page and an indicator page, read as everyone reads
+    them, then cost no build whenever the overview was read since the last
+    approval. Only for figures of approved values only, which drafts leave
+    current: a year of every value is changed by every save. None when the
+    process keeps no such year, or one since changed."""
+    from . import versions
+
+    kept = local.get(_key(institution, outline, year, quarter, shown, with_text, None,
+                          for_entry))
+    if kept is None or time.time() - kept.built_at >= TIMEOUT:
+        return None
+    if versions.program_versions(list(kept.versions_read), approved) != kept.versions_read:
+        return None
+    wanted = set(programs.values_list("pk", flat=True) if isinstance(programs, QuerySet)
+                 else (int(pk) for pk in programs))
+    figures = kept.figures
+    return dataclasses.replace(figures, categories=[
+        dataclasses.replace(category, programs=chosen) for category in figures.categories
+        if (chosen := [each for each in category.programs if each.program.pk in wanted])])
 
 
 @dataclass

@@ -495,3 +495,30 @@ def test_a_process_keeps_figures_up_to_so_many_programs_least_recently_read_out_
     assert local.kept_programs == 3
     local.set("too large", kept(11))
     assert local.get("too large") is None and local.kept_programs == 3
+
+
+def test_a_program_read_after_its_year_is_taken_from_it_until_an_approval(
+        builds, staff, approver, outsourcing, care):
+    """A few programs read with approved values only come from the whole
+    year this process keeps, built for none, as they would be built alone;
+    an approval since the year was read shows at once."""
+    from tests.support.entry_fixtures import fill_quarter
+
+    institution = outsourcing.category.plan.institution
+    selectors.year_figures(institution, 2024, 1)
+    assert builds == ["all"]
+    for programs in ([care.pk], Program.objects.filter(pk=outsourcing.pk).values("pk")):
+        part = selectors.year_figures(institution, 2024, 1, programs=programs)
+        alone = selectors.build_year_figures(institution, 2024, 1, programs=programs)
+        assert as_read(part) == as_read(alone)
+        assert [each.category.pk for each in part.categories] == [
+            each.category.pk for each in alone.categories]
+    assert builds == ["all", [care.pk], "queryset"]  # the two built alone, to compare
+
+    fill_quarter(outsourcing, 1, staff)
+    entry.submit(staff, outsourcing, 1)
+    entry.approve(approver, outsourcing, 1)
+    part = selectors.year_figures(institution, 2024, 1, programs=[outsourcing.pk])
+    assert part.programs[0].quarter_status(1) == "approved"
+    assert as_read(part) == as_read(selectors.build_year_figures(
+        institution, 2024, 1, programs=[outsourcing.pk]))
