@@ -11,9 +11,11 @@ whole rows, while django-tables2 keeps the headers, the links and the order.
 """
 
 from html import escape
+from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
@@ -61,6 +63,38 @@ class WrittenTable(tables.Table):
             row_class = f' class="{escape(row.row_class)}"' if row.row_class else ""
             written.append(f"<tr{row_class}>{cells}</tr>")
         return mark_safe("\n".join(written))
+
+
+def written_head(table, query):
+    """The header row of a django-tables2 `table`, the page's `query` (its
+    GET) kept in the sorting links: each column's name with scope, and where
+    the table sorts by it, a link that sorts (its mark, and words saying what
+    it does) and aria-sort on the column it is sorted by. Written here, as
+    the rows are, rather than by the template a column: that was a fifth of
+    the overview."""
+    params = dict(query)
+    cells = []
+    for column in table.columns:
+        header = _html(column.header)
+        sort = ""
+        if column.is_ordered:
+            descending = column.order_by_alias.is_descending
+            sort = f' aria-sort="{"descending" if descending else "ascending"}"'
+        if column.orderable:
+            link = urlencode({**params, table.prefixed_order_by_field:
+                              column.order_by_alias.next}, doseq=True)
+            if column.is_ordered:
+                mark, said = (("▼", gettext("(내림차순, 누르면 오름차순)")) if descending
+                              else ("▲", gettext("(오름차순, 누르면 내림차순)")))
+            else:
+                mark, said = "↕", gettext("(누르면 정렬)")
+            header = (f'<a href="{escape("?" + link)}">{header}<span class="sort-mark" '
+                      f'aria-hidden="true">{mark}</span><span class="visually-hidden">'
+                      f'{escape(said)}</span></a>')
+        cells.append(f'<th scope="col" {column.attrs["th"].as_html()}{sort}>{header}</th>')
+    thead = table.attrs.get("thead")
+    return mark_safe(f'<thead {thead.as_html() if thead else ""}>\n<tr>{"".join(cells)}</tr>'
+                     f'\n</thead>')
 
 
 def _html(cell):
