@@ -28,9 +28,11 @@ are not built again: only the programs that read a changed one are, and put
 in place of theirs (compose()); the rest did not change, since everything
 they were read from did not.
 
-A few programs read with approved values only (a colleague's program page,
-an indicator page) are taken from the whole year this process keeps, when it
-keeps one read with the same options and still current (_from_whole_year).
+A few programs read with approved values only (an indicator page, the years
+it continues, the evaluation's) are taken from the whole year this process
+keeps, when it keeps one read with the same options (a program page reads
+the narratives too, which the overview does not) and still current
+(_from_whole_year).
 
 A staff member reads every program's approved values and their own drafts:
 their year is the year read with approved values only, which every reader
@@ -60,6 +62,7 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
@@ -70,8 +73,9 @@ from django.db.models.query import QuerySet
 log = logging.getLogger(__name__)
 
 CACHE = "figures"
-# What each process keeps, counted in programs' figures (20-45 KB each, so
-# at most about 40 MB): a 500-indicator year is 100, the 2024 document's 14.
+# What each process keeps, counted in programs' figures (20-45 KB each in
+# memory, measured with tracemalloc; so at most about 40 MB): a 500-indicator
+# year is 100 programs, the 2024 document's 14, a staff member's page a few.
 LOCAL_PROGRAMS = 1000
 # How long figures are kept, in the shared cache and in a process, from the
 # moment they were built whole; composing them (compose()) keeps that moment.
@@ -80,13 +84,18 @@ LOCAL_PROGRAMS = 1000
 TIMEOUT = 15 * 60
 
 
+class _Entry(NamedTuple):
+    kept: "Kept"
+    programs: int  # what it weighs
+
+
 class _Local:
     """The last figures of this process, by key, up to `size` programs' figures
     in all (the least recently used go first)."""
 
     def __init__(self, size):
         self.size = size
-        self.entries = OrderedDict()  # key → (Kept, its programs)
+        self.entries = OrderedDict()  # key → _Entry
         self.kept_programs = 0
         self.lock = threading.Lock()
 
@@ -96,19 +105,19 @@ class _Local:
             if found is None:
                 return None
             self.entries.move_to_end(key)
-            return found[0]
+            return found.kept
 
     def set(self, key, kept):
         weight = max(1, len(kept.figures.programs))
         with self.lock:
             if key in self.entries:
-                self.kept_programs -= self.entries.pop(key)[1]
+                self.kept_programs -= self.entries.pop(key).programs
             if weight > self.size:
                 return
-            self.entries[key] = (kept, weight)
+            self.entries[key] = _Entry(kept, weight)
             self.kept_programs += weight
             while self.kept_programs > self.size:
-                self.kept_programs -= self.entries.popitem(last=False)[1][1]
+                self.kept_programs -= self.entries.popitem(last=False)[1].programs
 
     def clear(self):
         with self.lock:
@@ -187,10 +196,9 @@ def _from_whole_year(institution, outline, year, quarter, shown, with_text, prog
     """The figures of a few `programs`, taken from the whole year's, read
     with the same options, when this process keeps those and they are
     current: what a build of those programs alone gives (their categories'
-    and the year's totals adding up only them), without the build. A
-    colleague's program page and an indicator page, read as everyone reads
-    them, then cost no build whenever the overview was read since the last
-    approval. Only for figures of approved values only, which drafts leave
+    and the year's totals adding up only them), without the build. An
+    indicator page read as everyone reads it then costs no build whenever
+    the overview was read since the last approval. Only for figures of approved values only, which drafts leave
     current: a year of every value is changed by every save. None when the
     process keeps no such year, or one since changed."""
     from . import versions

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from goals import formatting as fmt
-from goals.templatetags.fields import escaped as _e
 from goals.templatetags.fields import form_field
+from goals.widgets import escaped as _e
 from goals.quarter_values import figure_cells, saved_by
 from goals.people import display_name
 
@@ -44,8 +44,12 @@ def quarter_values_table(pq, quarter):
 # what is written once a page or rarely (errors, a program's evidence list).
 
 
-# What the tags write on every row or section, translated once a language
-# (_labels()); each marked where makemessages finds it.
+# What the tags write on every row or section, translated once a language and
+# escaped, as {% translate %} writes them (_labels()); each marked where
+# makemessages finds it, keyed by its message (quarter_values.figure_cells
+# reads the columns' names by theirs). Messages with a value in them are
+# translated where they are written, as {% blocktranslate %} writes them: the
+# translation as it is, the value escaped.
 _TEXTS = {
     "연간 목표": gettext_lazy("연간 목표"),
     "누계": gettext_lazy("누계"),
@@ -154,30 +158,33 @@ def entry_rows(rows, not_measured):
     return mark_safe("".join(entry_row(row, not_measured) for row in rows))
 
 
-# A program id no database reaches: a program's action of the page's quarter
-# is reversed once a page with it, and each program's URL made by putting
-# its id in its place (reverse() costs some 20 µs, three a program).
+# A program's action of the page's quarter is reversed once a page, with a
+# stand-in for the program's id, and each program's URL made by putting its
+# id in the stand-in's place (reverse() costs some 20 µs, three a program).
+# Should the institution's code or the year contain the stand-in, the URL
+# does not split in two and is reversed a program at a time.
 _ANY_PROGRAM = 987_654_321
 
 
 def _quarter_url(context, name, program):
     """The URL `name` of `program`'s quarter on this page, escaped."""
+    args = [context["institution"].code, context["plan"].year, context["quarter"]]
     parts = context.render_context.setdefault("entry_tags.urls", {})
-    if name not in parts:
-        url = reverse(name, args=[context["institution"].code, context["plan"].year,
-                                  context["quarter"], _ANY_PROGRAM])
-        parts[name] = _e(url).split(f"/{_ANY_PROGRAM}/")
-    before, *after = parts[name]
-    if len(after) != 1:  # the institution's code or the year is that number
-        return _e(reverse(name, args=[context["institution"].code, context["plan"].year,
-                                      context["quarter"], program.pk]))
+    key = (name, *args)
+    if key not in parts:
+        parts[key] = _e(reverse(name, args=[*args, _ANY_PROGRAM])).split(f"/{_ANY_PROGRAM}/")
+    before, *after = parts[key]
+    if len(after) != 1:
+        return _e(reverse(name, args=[*args, program.pk]))
     return f"{before}/{program.pk}/{after[0]}"
 
 
 def _csrf_input(context):
-    # One token a page, as {% csrf_token %} writes it (the context's).
-    return (f'<input type="hidden" name="csrfmiddlewaretoken" '
-            f'value="{_e(context["csrf_token"])}">')
+    """What {% csrf_token %} writes: the page's one token (the context's)."""
+    token = context.get("csrf_token")
+    if not token or str(token) == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
 
 
 @register.simple_tag(takes_context=True)
@@ -246,33 +253,9 @@ def evidence_entry(context, pq, form):
     return mark_safe(
         f'{summary}<form method="post" enctype="multipart/form-data" '
         f'action="{_quarter_url(context, "goals:evidence_add", pq.program)}" '
-        f'class="inline-fields" novalidate>{_csrf_input(context)}{evidence_fields(form)}'
+        f'class="inline-fields" novalidate>{_csrf_input(context)}{form_field(form["file"])}'
+        f'{form_field(form["key"])}'
         f'<button type="submit" class="button">{_labels()["증빙 올리기"]}</button></form>')
-
-
-def evidence_fields(form):
-    """The evidence form's file and its indicator, written without Django's
-    widget templates (a program each: a hundred on a large page); what
-    goals/includes/field.html would write."""
-    upload, key = form["file"], form["key"]
-    upload_id, errors = _e(upload.auto_id), upload.errors
-    chosen = key.value() or ""
-    options = "".join(
-        f'<option value="{_e(value)}"{" selected" if str(value) == chosen else ""}>'
-        f'{_e(label)}</option>' for value, label in key.field.widget.choices)
-    described, invalid, error = f"{upload_id}_helptext", "", ""
-    if errors:
-        described += f" {upload_id}_error"
-        invalid = ' aria-invalid="true"'
-        error = f'<div class="field-error" id="{upload_id}_error">{_e(" ".join(errors))}</div>'
-    return mark_safe(
-        f'<div class="field{" field--error" if errors else ""}"><label for="{upload_id}">'
-        f'{_e(upload.label)}</label><input type="file" name="{_e(upload.html_name)}" '
-        f'accept="{_e(upload.field.widget.attrs.get("accept", ""))}" required '
-        f'aria-describedby="{described}"{invalid} id="{upload_id}">'
-        f'<div class="help muted" id="{upload_id}_helptext">{_e(upload.help_text)}</div>{error}'
-        f'</div><div class="field"><label for="{_e(key.auto_id)}">{_e(key.label)}</label>'
-        f'<select name="{_e(key.html_name)}" id="{_e(key.auto_id)}">{options}</select></div>')
 
 
 @register.simple_tag(takes_context=True)
@@ -284,7 +267,7 @@ def execution_entry(context, pq, form):
     figures, quarter, pk, labels = pq.figures, context["quarter"], pq.program.pk, _labels()
     won = labels["원"]
     spending = (f'{labels["사업비"]} {fmt.won(figures.budget_won)}{won} · '
-                f'{_e(_("%(quarter)s분기 말 누계 집행액") % {"quarter": quarter})} '
+                f'{_("%(quarter)s분기 말 누계 집행액") % {"quarter": quarter}} '
                 f'{fmt.won(figures.executed_won)}{won} · {labels["집행률"]} '
                 f'<span class="execution-rate">{fmt.rate(figures.execution_rate)}</span>')
     if pq.is_open:
@@ -299,7 +282,7 @@ def execution_entry(context, pq, form):
             f'class="button">{labels["집행액 반영"]}</button></div></form>')
     else:
         entered = (f'{fmt.won(form.stored.amount_won)}{won}' if form.stored else "-")
-        entry = f'<p>{_e(_("%(quarter)s분기 집행액") % {"quarter": quarter})}: {entered}</p>'
+        entry = f'<p>{_("%(quarter)s분기 집행액") % {"quarter": quarter}}: {entered}</p>'
     return mark_safe(
         f'<section class="execution-entry" aria-labelledby="execution-{pk}-title">'
         f'<h3 id="execution-{pk}-title">{labels["예산 집행"]}</h3>'

@@ -5,29 +5,20 @@ template, with Django's widget templates, a field costs some hundred
 microseconds; the entry page has three a program, and every page with a
 filter form several (issue 17). Another widget, or one in a state no form
 here puts it in, goes through the template, and what is written is exactly
-what the templates write (tests/goals/test_form_field_tag.py)."""
-
-import html
+what the templates write (tests/goals/test_form_field_tag.py). A hidden
+field is written as its input alone, as a template writes `{{ field }}`."""
 
 from django import forms, template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from goals.widgets import attributes, escaped
+
 register = template.Library()
 
-
-def escaped(text):
-    """conditional_escape without its lazy-string wrapper, which costs more
-    than the escaping here (tens of thousands of calls a large page)."""
-    if hasattr(text, "__html__"):
-        return text.__html__()
-    return html.escape(str(text))
-
-
-def _attributes(attrs):
-    return "".join(
-        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
-        for name, value in attrs.items() if value is not False)
+# The widgets written here; any other goes through the templates.
+PLAIN_WIDGETS = (forms.TextInput, forms.HiddenInput, forms.Select, forms.CheckboxInput,
+                 forms.FileInput, forms.ClearableFileInput)
 
 
 def _options(widget, value):
@@ -53,7 +44,7 @@ def widget_html(field):
     does not write."""
     widget = field.field.widget
     kind = type(widget)
-    if kind not in PLAIN_WIDGETS or field.field.localize:
+    if kind not in PLAIN_WIDGETS or field.field.localize or field.field.show_hidden_initial:
         return None
     attrs = {**widget.attrs, **field.build_widget_attrs({}, widget)}
     if field.auto_id and "id" not in widget.attrs:
@@ -63,7 +54,7 @@ def widget_html(field):
     if kind is forms.Select:
         options = _options(widget, value)
         return None if options is None else (
-            f'<select name="{name}"{_attributes(attrs)}>{options}\n</select>')
+            f'<select name="{name}"{attributes(attrs)}>{options}\n</select>')
     if kind is forms.CheckboxInput:
         if widget.check_test(value):
             attrs["checked"] = True
@@ -73,11 +64,7 @@ def widget_html(field):
             return None  # a file kept, with its clear checkbox: no form here has one
         value = None  # a file input never writes a value
     value = "" if value is None or value == "" else f' value="{escaped(value)}"'
-    return f'<input type="{widget.input_type}" name="{name}"{value}{_attributes(attrs)}>'
-
-
-PLAIN_WIDGETS = (forms.TextInput, forms.HiddenInput, forms.Select, forms.CheckboxInput,
-                 forms.FileInput, forms.ClearableFileInput)
+    return f'<input type="{widget.input_type}" name="{name}"{value}{attributes(attrs)}>'
 
 
 @register.simple_tag
@@ -85,15 +72,15 @@ def form_field(field):
     """What templates/goals/includes/field.html writes for `field` (a hidden
     field: its input alone)."""
     written = widget_html(field)
+    if field.is_hidden:
+        return mark_safe(written) if written is not None else str(field)
     if written is None:
         return render_to_string("goals/includes/field.html", {"field": field})
-    if field.is_hidden:
-        return mark_safe(written)
     auto_id, errors = escaped(field.auto_id), field.errors
     help_text = (f'<div class="help muted" id="{auto_id}_helptext">{escaped(field.help_text)}'
                  f'</div>' if field.help_text else "")
-    error = (f'<div class="field-error" id="{auto_id}_error">{escaped(" ".join(errors))}</div>'
-             if errors else "")
+    error = (f'<div class="field-error" id="{auto_id}_error">'
+             f'{" ".join(escaped(each) for each in errors)}</div>' if errors else "")
     return mark_safe(
         f'\n<div class="field{" field--error" if errors else ""}">\n'
         f'  <label for="{escaped(field.id_for_label)}">{escaped(field.label)}</label>\n'

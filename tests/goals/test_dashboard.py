@@ -486,3 +486,28 @@ def test_charts_escape_what_they_are_given():
                            reference=100, reference_text="100%")
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert '<desc id="c-desc">&lt;script&gt;: 50%</desc>' in svg
+
+
+def test_a_tables_sorting_links_keep_the_pages_other_choices(rf):
+    """goals.tables.written_head: each link sorts by its column and keeps
+    everything else the page was asked with (a value given twice, twice); the
+    column sorted by says so, to the eye and to a screen reader."""
+    import django_tables2 as tables
+    from django_tables2 import RequestConfig
+
+    class People(tables.Table):
+        name = tables.Column(verbose_name="<이름>")
+        age = tables.Column(verbose_name="나이", attrs={"th": {"class": "num"}})
+        note = tables.Column(verbose_name="비고", orderable=False)
+
+    request = rf.get("/", {"category": ["1", "2"], "q": "2", "sort": "-age"})
+    table = People([{"name": "김", "age": 30, "note": ""}])
+    RequestConfig(request, paginate=False).configure(table)
+    html = table.as_html(request)
+    assert ('<th scope="col" class="desc num orderable" aria-sort="descending">'
+            '<a href="?category=1&amp;category=2&amp;q=2&amp;sort=age">나이'
+            '<span class="sort-mark" aria-hidden="true">▼</span><span class="visually-hidden">'
+            '(내림차순, 누르면 오름차순)</span></a></th>') in html
+    assert ('<a href="?category=1&amp;category=2&amp;q=2&amp;sort=name">&lt;이름&gt;'
+            '<span class="sort-mark" aria-hidden="true">↕</span>') in html
+    assert '<th scope="col" >비고</th>' in html

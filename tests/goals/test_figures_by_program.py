@@ -446,7 +446,7 @@ def test_my_entry_page_read_again_is_kept_in_the_process_not_unpickled(
         client, monkeypatch, builds, staff, other_staff, outsourcing, care):
     """A staff member's programs are kept in the process too, as a whole year
     is: read again, they are read from the shared cache (and unpickled) no
-    more, and a colleague's save still shows where it should, mine at once."""
+    more; a colleague's save leaves them kept, and my own save shows at once."""
     from goals import figures_cache
 
     reads = []
@@ -463,13 +463,18 @@ def test_my_entry_page_read_again_is_kept_in_the_process_not_unpickled(
     assert fill(client, care, {care.unit_projects.order_by("order").first(): "3"}).status_code \
         == 302
     client.force_login(staff)
-    built = len(builds)
+    built, read_before = len(builds), len(reads)
+    assert shown(client, outsourcing, mine) == ""
+    assert len(builds) == built and len(reads) == read_before  # the colleague's save: kept
+
     assert fill(client, outsourcing, {mine: "5"}).status_code == 302
+    built = len(builds)
     assert shown(client, outsourcing, mine) == "5"
-    assert len(builds) > built  # my programs built afresh after my save
+    assert builds[built:] == ["queryset"]  # mine, built afresh after my save
 
     figures_cache.local.clear()  # another process: the shared cache has the same
     assert shown(client, outsourcing, mine) == "5"
+    assert builds[built:] == ["queryset"]
 
 
 def kept(programs):
@@ -522,3 +527,30 @@ def test_a_program_read_after_its_year_is_taken_from_it_until_an_approval(
     assert part.programs[0].quarter_status(1) == "approved"
     assert as_read(part) == as_read(selectors.build_year_figures(
         institution, 2024, 1, programs=[outsourcing.pk]))
+
+
+def test_pages_leave_the_figures_they_read_as_they_were(client, staff, outsourcing):
+    """The figures each process keeps are the same objects for every request
+    and thread: a page that reads them, even one sent back with its
+    problems, changes nothing of them (figures kept again, built afresh
+    after a write, are new objects)."""
+    import pickle
+
+    from goals import figures_cache
+
+    def kept_now():
+        return {key: (entry.kept, pickle.dumps(entry.kept.figures))
+                for key, entry in figures_cache.local.entries.items()}
+
+    mine = outsourcing.unit_projects.order_by("order").first()
+    client.force_login(staff)
+    assert fill(client, outsourcing, {mine: "5"}).status_code == 302
+    assert shown(client, outsourcing, mine) == "5"
+    before = kept_now()
+    assert fill(client, outsourcing, {mine: "5.5.5"}).status_code == 400  # sent back
+    assert client.get(f"/jbsss/2024/programs/{outsourcing.pk}/").status_code == 200
+    assert client.get("/jbsss/2024/").status_code == 200
+    after = kept_now()
+    still = [key for key in before if key in after and after[key][0] is before[key][0]]
+    assert len(still) >= 2  # the entry page's figures among them
+    assert [after[key][1] for key in still] == [before[key][1] for key in still]
