@@ -2,7 +2,9 @@
 A program's quarter as the entry and approval pages and the entry sheet show
 it: each input (an indicator, or the unit projects that count towards it)
 with its target, its value so far and last quarter's, read from the year's
-figures. What is written, and how, is goals.entry's.
+figures. What is written, and how, is goals.entry's. The figures are the
+same objects for every request of a process (goals.figures_cache): what is
+here, and the forms over it, read them and never change them.
 """
 
 from dataclasses import dataclass
