@@ -183,3 +183,24 @@ def test_the_header_wraps_between_its_items_not_inside_a_word(live_server, brows
     for words in ("비밀번호 변경", "로그아웃", "사회서비스지원팀 담당자"):
         assert lines_of(page.locator(".site-user").get_by_text(words, exact=True)) == 1, (
             f"'{words}' breaks inside a word at 390 px")
+
+
+def test_the_save_bar_leaves_most_of_a_phone_screen_to_the_values(live_server, browser,
+                                                                   institution):
+    """At 390 px the entry page's save bar, which stays on screen, keeps to its
+    reason and buttons: the sentences that explain it are read at the page's
+    end, not over the values, and the reason's help stays its description."""
+    staff = make_user(institution, roles.STAFF, "phone", "담당자")
+    program = program_named(institution.plans.get(year=2024), OUTSOURCING)
+    program.owner = staff
+    program.save()
+    page = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 800}).new_page()
+    log_in(page, live_server.url, "phone", PASSWORD)
+    page.goto(f"{live_server.url}/jbsss/2024/entry/1/")
+    bar = page.locator(".page-actions")
+    expect(bar.get_by_role("button", name="저장")).to_be_visible()
+    expect(bar.get_by_label("변경 사유(선택)")).to_have_accessible_description(
+        "이미 저장된 값을 고칠 때 적으면 변경 이력에 남습니다.")
+    height = bar.bounding_box()["height"]
+    assert height < 800 / 4, f"the save bar is {height:.0f} px of an 800 px screen"
+    fits(page, 390, "entry page")
