@@ -245,17 +245,24 @@ def indicator_total_row(group):
         f'{_e(fmt.quantity(line.value, line.unit) or "-")}</td><td></td><td></td></tr>')
 
 
+def _program_form(context, url_name, pq, form, inside, multipart=False):
+    """A small form of a program's quarter (its spending, its evidence),
+    posting to `url_name`, with its problems summed up above it."""
+    summary = (render_to_string("goals/includes/error_summary.html", {"form": form})
+               if form.errors else "")
+    enctype = ' enctype="multipart/form-data"' if multipart else ""
+    return (f'{summary}<form method="post"{enctype} '
+            f'action="{_quarter_url(context, url_name, pq.program)}" class="inline-fields" '
+            f'novalidate>{_csrf_input(context)}{inside}</form>')
+
+
 @register.simple_tag(takes_context=True)
 def evidence_entry(context, pq, form):
     """A program's evidence upload, while its quarter is open."""
-    summary = (render_to_string("goals/includes/error_summary.html", {"form": form})
-               if form.errors else "")
-    return mark_safe(
-        f'{summary}<form method="post" enctype="multipart/form-data" '
-        f'action="{_quarter_url(context, "goals:evidence_add", pq.program)}" '
-        f'class="inline-fields" novalidate>{_csrf_input(context)}{form_field(form["file"])}'
-        f'{form_field(form["key"])}'
-        f'<button type="submit" class="button">{_labels()["증빙 올리기"]}</button></form>')
+    return mark_safe(_program_form(
+        context, "goals:evidence_add", pq, form,
+        f'{form_field(form["file"])}{form_field(form["key"])}<button type="submit" '
+        f'class="button">{_labels()["증빙 올리기"]}</button>', multipart=True))
 
 
 @register.simple_tag(takes_context=True)
@@ -265,23 +272,22 @@ def execution_entry(context, pq, form):
     from the results. Written here for the reason the rows are: a section a
     program, a hundred on a large page."""
     figures, quarter, pk, labels = pq.figures, context["quarter"], pq.program.pk, _labels()
-    won = labels["원"]
-    spending = (f'{labels["사업비"]} {fmt.won(figures.budget_won)}{won} · '
+
+    def won(amount):  # "-" alone where there is no amount, not "-원"
+        return fmt.EMPTY if amount is None else f'{fmt.won(amount)}{labels["원"]}'
+
+    spending = (f'{labels["사업비"]} {won(figures.budget_won)} · '
                 f'{_("%(quarter)s분기 말 누계 집행액") % {"quarter": quarter}} '
-                f'{fmt.won(figures.executed_won)}{won} · {labels["집행률"]} '
+                f'{won(figures.executed_won)} · {labels["집행률"]} '
                 f'<span class="execution-rate">{fmt.rate(figures.execution_rate)}</span>')
     if pq.is_open:
-        summary = (render_to_string("goals/includes/error_summary.html", {"form": form})
-                   if form.errors else "")
-        entry = (
-            f'{summary}<form method="post" '
-            f'action="{_quarter_url(context, "goals:execution_save", pq.program)}" '
-            f'class="inline-fields" novalidate>{_csrf_input(context)}'
+        entry = _program_form(
+            context, "goals:execution_save", pq, form,
             f'{form_field(form["version"])}{form_field(form["amount"])}'
             f'{form_field(form["reason"])}<div class="field"><button type="submit" '
-            f'class="button">{labels["집행액 반영"]}</button></div></form>')
+            f'class="button">{labels["집행액 반영"]}</button></div>')
     else:
-        entered = (f'{fmt.won(form.stored.amount_won)}{won}' if form.stored else "-")
+        entered = won(form.stored.amount_won) if form.stored else fmt.EMPTY
         entry = f'<p>{_("%(quarter)s분기 집행액") % {"quarter": quarter}}: {entered}</p>'
     return mark_safe(
         f'<section class="execution-entry" aria-labelledby="execution-{pk}-title">'

@@ -87,6 +87,18 @@ def test_staff_enter_the_quarter_s_amount_on_the_entry_page(client, staff, outso
     assert "12,500,000" in page
 
 
+def test_a_program_without_a_budget_or_spending_says_so_without_a_unit(client, staff,
+                                                                        outsourcing):
+    outsourcing.budget_won = None
+    outsourcing.save()
+    client.force_login(staff)
+    page = client.get(entry_url()).content.decode()
+    assert "사업비 - · 1분기 말 누계 집행액 - · 집행률" in page
+    assert "-원" not in page
+    save_execution(staff, outsourcing, 1, "1,000", version=0)
+    assert "1분기 말 누계 집행액 1,000원" in client.get(entry_url()).content.decode()
+
+
 @pytest.mark.parametrize("typed, message", [
     ("-5", "0 이상"), ("12.5", "정수"), ("열만원", "정수"), ("9" * 16, "너무 큽니다")])
 def test_a_bad_amount_is_refused_in_korean_and_nothing_is_saved(
